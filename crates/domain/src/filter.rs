@@ -1,0 +1,259 @@
+//! List filters of API.md (`/contacts` and `/projects`), parsed once from the query
+//! string into typed values with French errors. The same typed filter is stored with
+//! bulk selections later, and the browser's filter panel builds the query from it.
+
+use crate::{ContactStatus, FieldErrors, ProjectStatus, ProjectType};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub const DEFAULT_LIMIT: i64 = 50;
+pub const MAX_LIMIT: i64 = 500;
+
+/// The raw query string, every value as text, so a wrong value becomes a French 422
+/// instead of a framework error.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams, utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", into_params(parameter_in = Query))]
+pub struct ListQuery {
+    /// Created strictly before this date (YYYY-MM-DD).
+    pub created_before: Option<String>,
+    /// Created on or after this date (YYYY-MM-DD).
+    pub created_after: Option<String>,
+    /// Comma-separated statuses to keep (contact status on /contacts, project status on /projects).
+    pub status: Option<String>,
+    /// Comma-separated statuses to leave out.
+    pub status_not: Option<String>,
+    /// Comma-separated project types (on /contacts: contacts having such a project).
+    #[serde(rename = "type")]
+    #[cfg_attr(feature = "openapi", param(rename = "type"))]
+    pub kind: Option<String>,
+    pub supplier: Option<String>,
+    /// User id.
+    pub assigned_to: Option<String>,
+    /// Last inbound interaction strictly before this date, or none at all.
+    pub last_interaction_before: Option<String>,
+    /// `true` or `false`.
+    pub anonymized: Option<String>,
+    /// `true` or `false`.
+    pub opposition: Option<String>,
+    /// Text search on names, company, email, city.
+    pub q: Option<String>,
+    /// `retention`: prospects older than the cabinet's retention period without an active contract.
+    pub preset: Option<String>,
+    /// Page size, default 50, max 500.
+    pub limit: Option<String>,
+    /// Cursor from the previous page's `next`.
+    pub after: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Preset {
+    Retention,
+}
+
+/// What the status filters apply to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resource {
+    Contacts,
+    Projects,
+}
+
+/// A checked filter.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filter {
+    pub created_before: Option<NaiveDate>,
+    pub created_after: Option<NaiveDate>,
+    pub status: Vec<String>,
+    pub status_not: Vec<String>,
+    pub types: Vec<ProjectType>,
+    pub supplier: Option<String>,
+    pub assigned_to: Option<String>,
+    pub last_interaction_before: Option<NaiveDate>,
+    pub anonymized: Option<bool>,
+    pub opposition: Option<bool>,
+    pub q: Option<String>,
+    pub preset: Option<Preset>,
+}
+
+fn date(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<NaiveDate> {
+    let s = v.as_deref()?.trim();
+    if s.is_empty() {
+        return None;
+    }
+    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+        Ok(d) => Some(d),
+        Err(_) => {
+            e.insert(field.into(), "Date invalide : format attendu AAAA-MM-JJ.".into());
+            None
+        }
+    }
+}
+
+fn boolean(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<bool> {
+    match v.as_deref().map(str::trim) {
+        None | Some("") => None,
+        Some("true") | Some("1") => Some(true),
+        Some("false") | Some("0") => Some(false),
+        Some(_) => {
+            e.insert(field.into(), "Valeur attendue : true ou false.".into());
+            None
+        }
+    }
+}
+
+fn list(v: &Option<String>) -> Vec<String> {
+    v.as_deref()
+        .unwrap_or("")
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+fn nonempty(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+}
+
+impl ListQuery {
+    /// Checks every value; errors are keyed by parameter name.
+    pub fn parse(&self, resource: Resource) -> Result<(Filter, i64), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let status = list(&self.status);
+        let status_not = list(&self.status_not);
+        let valid_status = |s: &str| match resource {
+            Resource::Contacts => ContactStatus::parse(s).is_some(),
+            Resource::Projects => ProjectStatus::parse(s).is_some(),
+        };
+        for (field, values) in [("status", &status), ("status_not", &status_not)] {
+            if values.iter().any(|s| !valid_status(s)) {
+                let allowed: Vec<&str> = match resource {
+                    Resource::Contacts => ContactStatus::ALL.iter().map(|s| s.as_str()).collect(),
+                    Resource::Projects => ProjectStatus::ALL.iter().map(|s| s.as_str()).collect(),
+                };
+                e.insert(field.into(), format!("Statut inconnu. Valeurs possibles : {}.", allowed.join(", ")));
+            }
+        }
+        let mut types = Vec::new();
+        for t in list(&self.kind) {
+            match ProjectType::parse(&t) {
+                Some(k) => types.push(k),
+                None => {
+                    e.insert("type".into(), "Type de projet inconnu.".into());
+                }
+            }
+        }
+        let preset = match nonempty(&self.preset).as_deref() {
+            None => None,
+            Some("retention") => Some(Preset::Retention),
+            Some(_) => {
+                e.insert("preset".into(), "Filtre prédéfini inconnu (valeur possible : retention).".into());
+                None
+            }
+        };
+        let q = nonempty(&self.q);
+        if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+            e.insert("q".into(), "La recherche ne peut pas dépasser 100 caractères.".into());
+        }
+        let limit = match nonempty(&self.limit) {
+            None => DEFAULT_LIMIT,
+            Some(s) => match s.parse::<i64>() {
+                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
+                _ => {
+                    e.insert("limit".into(), format!("La taille de page doit être comprise entre 1 et {MAX_LIMIT}."));
+                    DEFAULT_LIMIT
+                }
+            },
+        };
+        let f = Filter {
+            created_before: date(&mut e, "created_before", &self.created_before),
+            created_after: date(&mut e, "created_after", &self.created_after),
+            status,
+            status_not,
+            types,
+            supplier: nonempty(&self.supplier),
+            assigned_to: nonempty(&self.assigned_to),
+            last_interaction_before: date(&mut e, "last_interaction_before", &self.last_interaction_before),
+            anonymized: boolean(&mut e, "anonymized", &self.anonymized),
+            opposition: boolean(&mut e, "opposition", &self.opposition),
+            q,
+            preset,
+        };
+        if e.is_empty() {
+            Ok((f, limit))
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl Filter {
+    /// The query string that reproduces this filter (used by the browser's filter panel).
+    pub fn to_query(&self) -> Vec<(&'static str, String)> {
+        let mut q = Vec::new();
+        let d = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        if let Some(v) = self.created_before { q.push(("created_before", d(v))); }
+        if let Some(v) = self.created_after { q.push(("created_after", d(v))); }
+        if !self.status.is_empty() { q.push(("status", self.status.join(","))); }
+        if !self.status_not.is_empty() { q.push(("status_not", self.status_not.join(","))); }
+        if !self.types.is_empty() {
+            q.push(("type", self.types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")));
+        }
+        if let Some(v) = &self.supplier { q.push(("supplier", v.clone())); }
+        if let Some(v) = &self.assigned_to { q.push(("assigned_to", v.clone())); }
+        if let Some(v) = self.last_interaction_before { q.push(("last_interaction_before", d(v))); }
+        if let Some(v) = self.anonymized { q.push(("anonymized", v.to_string())); }
+        if let Some(v) = self.opposition { q.push(("opposition", v.to_string())); }
+        if let Some(v) = &self.q { q.push(("q", v.clone())); }
+        if self.preset == Some(Preset::Retention) { q.push(("preset", "retention".into())); }
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_rejects() {
+        let q = ListQuery {
+            status: Some("prospect, client".into()),
+            created_before: Some("2023-01-31".into()),
+            anonymized: Some("false".into()),
+            limit: Some("10".into()),
+            ..Default::default()
+        };
+        let (f, limit) = q.parse(Resource::Contacts).unwrap();
+        assert_eq!(f.status, vec!["prospect", "client"]);
+        assert_eq!(f.anonymized, Some(false));
+        assert_eq!(limit, 10);
+        // A project status is not a contact status.
+        let bad = ListQuery { status: Some("perdu".into()), ..Default::default() };
+        assert!(bad.parse(Resource::Contacts).unwrap_err().contains_key("status"));
+        assert!(bad.parse(Resource::Projects).is_ok());
+        let bad = ListQuery {
+            created_after: Some("31/01/2023".into()),
+            limit: Some("501".into()),
+            anonymized: Some("peut-être".into()),
+            ..Default::default()
+        };
+        let e = bad.parse(Resource::Projects).unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn to_query_round_trips() {
+        let q = ListQuery {
+            status_not: Some("contrat_actif".into()),
+            kind: Some("sante,auto".into()),
+            preset: Some("retention".into()),
+            ..Default::default()
+        };
+        let (f, _) = q.parse(Resource::Projects).unwrap();
+        let back: std::collections::HashMap<_, _> = f.to_query().into_iter().collect();
+        assert_eq!(back["type"], "sante,auto");
+        assert_eq!(back["preset"], "retention");
+        assert_eq!(back["status_not"], "contrat_actif");
+    }
+}

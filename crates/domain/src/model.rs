@@ -1,0 +1,1113 @@
+//! Entities of PRODUCT.md §2 and their request/response types (the JSON of API.md).
+//!
+//! Inputs (`*Input`) are what a client sends on POST; PATCH is a JSON merge patch
+//! (RFC 7396) applied by the server onto the current input, then validated as a whole,
+//! so creation and edition share one validator. Responses add ids and timestamps.
+
+use crate::{validate, FieldErrors};
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// A closed list of string codes stored as text and sent as JSON strings, each with
+/// its French label.
+macro_rules! string_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
+        $(#[$m])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $(#[serde(rename = $code)] $variant),+
+        }
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+            pub fn parse(s: &str) -> Option<Self> {
+                match s { $($code => Some($name::$variant),)+ _ => None }
+            }
+            pub fn label_fr(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+        }
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+string_enum!(
+    /// Civilité.
+    Civility { M = "m" / "M.", Mme = "mme" / "Mme" }
+);
+string_enum!(
+    /// Prospect until they hold a contract.
+    ContactStatus { Prospect = "prospect" / "Prospect", Client = "client" / "Client" }
+);
+string_enum!(
+    /// The lawful basis (art. 6 GDPR) on which the cabinet processes the contact.
+    LawfulBasis {
+        Consent = "consent" / "Consentement",
+        Contract = "contract" / "Exécution d'un contrat",
+        LegitimateInterest = "legitimate_interest" / "Intérêt légitime",
+        LegalObligation = "legal_obligation" / "Obligation légale",
+    }
+);
+string_enum!(
+    /// Relation of a household member to the contact.
+    Relation {
+        Spouse = "spouse" / "Conjoint",
+        Child = "child" / "Enfant",
+        Parent = "parent" / "Parent",
+        Other = "other" / "Autre",
+    }
+);
+string_enum!(
+    /// Line of business of a project.
+    ProjectType {
+        Sante = "sante" / "Santé",
+        Prevoyance = "prevoyance" / "Prévoyance",
+        Emprunteur = "emprunteur" / "Emprunteur",
+        Auto = "auto" / "Auto",
+        Habitation = "habitation" / "Habitation",
+        Obseques = "obseques" / "Obsèques",
+        RcPro = "rc_pro" / "RC professionnelle",
+        Autre = "autre" / "Autre",
+    }
+);
+string_enum!(
+    /// Commercial status of a project.
+    ProjectStatus {
+        Nouveau = "nouveau" / "Nouveau",
+        EnCours = "en_cours" / "En cours",
+        DevisEnvoye = "devis_envoye" / "Devis envoyé",
+        AttenteSignature = "attente_signature" / "En attente de signature",
+        ContratActif = "contrat_actif" / "Contrat actif",
+        Perdu = "perdu" / "Perdu",
+        SansSuite = "sans_suite" / "Sans suite",
+    }
+);
+string_enum!(
+    ContractStatus {
+        EnAttente = "en_attente" / "En attente",
+        Actif = "actif" / "Actif",
+        Suspendu = "suspendu" / "Suspendu",
+        Resilie = "resilie" / "Résilié",
+    }
+);
+string_enum!(
+    /// The kinds of activity recorded around a contact (the `{kind}` of the routes).
+    ActivityKind {
+        Events = "events" / "Historique",
+        Notes = "notes" / "Notes",
+        Tasks = "tasks" / "Tâches",
+        Appointments = "appointments" / "Rendez-vous",
+        Quotes = "quotes" / "Devis",
+        AdviceDocs = "advice_docs" / "Devoirs de conseil",
+        MembershipForms = "membership_forms" / "Bulletins d'adhésion",
+        Documents = "documents" / "Documents",
+        Messages = "messages" / "Emails et SMS",
+    }
+);
+string_enum!(
+    MessageChannel { Email = "email" / "Email", Sms = "sms" / "SMS" }
+);
+string_enum!(
+    /// Whether an interaction came from the person (counts for retention) or from us.
+    Direction { Inbound = "inbound" / "Entrant", Outbound = "outbound" / "Sortant" }
+);
+string_enum!(
+    ConsentPurpose {
+        Cgu = "cgu" / "Acceptation des CGU",
+        Marketing = "marketing" / "Prospection commerciale",
+        Partners = "partners" / "Transmission aux partenaires",
+    }
+);
+string_enum!(
+    /// Through what a consent or withdrawal was recorded.
+    ConsentSource {
+        Widget = "widget" / "Formulaire web",
+        Import = "import" / "Import",
+        User = "user" / "Saisie par un utilisateur",
+        Api = "api" / "API fournisseur",
+    }
+);
+string_enum!(
+    OppositionChannel {
+        Email = "email" / "Email",
+        Phone = "phone" / "Téléphone",
+        Mail = "mail" / "Courrier",
+        Web = "web" / "Formulaire web",
+        InPerson = "in_person" / "En personne",
+    }
+);
+
+/// A user as returned by `/session` and `/me`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct User {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+    pub role: crate::Role,
+    pub cabinet_id: String,
+    pub cabinet_name: String,
+    pub team_id: Option<String>,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LoginRequest {
+    pub email: String,
+    pub password: String,
+}
+crate::masked_debug!(LoginRequest);
+
+/// The error body of every non-2xx answer (API.md Conventions).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorDetail {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: FieldErrors,
+}
+
+/// One page of a keyset-paginated list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Cursor for `?after=`, or null on the last page.
+    pub next: Option<String>,
+    /// Number of records matching the filters (all pages).
+    pub total: i64,
+}
+
+// ---------------------------------------------------------------- contacts
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContactInput {
+    #[serde(default)]
+    pub civility: Option<Civility>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    /// Raison sociale.
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub siret: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub mobile_phone: Option<String>,
+    #[serde(default)]
+    pub landline_phone: Option<String>,
+    /// Number and way.
+    #[serde(default)]
+    pub street: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub status: Option<ContactStatus>,
+    /// Lead source (supplier name).
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub lead_cost_cents: Option<i64>,
+    #[serde(default)]
+    pub lead_purchased_on: Option<NaiveDate>,
+    /// User id; defaults to the creator.
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+    #[serde(default)]
+    pub lawful_basis: Option<LawfulBasis>,
+    #[serde(default)]
+    pub lawful_basis_source: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+}
+crate::masked_debug!(ContactInput, status);
+
+/// A contact as listed.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contact {
+    pub id: String,
+    #[serde(flatten)]
+    pub fields: ContactInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Last interaction that came from the person (reply, form, call, click).
+    pub last_inbound_at: Option<DateTime<Utc>>,
+    pub opposition_at: Option<DateTime<Utc>>,
+    pub opposition_channel: Option<OppositionChannel>,
+    pub anonymized_at: Option<DateTime<Utc>>,
+}
+crate::masked_debug!(Contact, id);
+
+/// GET /contacts/{id}: the whole record.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactDetail {
+    #[serde(flatten)]
+    pub contact: Contact,
+    pub household: Vec<HouseholdMember>,
+    pub projects: Vec<Project>,
+    pub contracts: Vec<Contract>,
+    /// Number of activity items per kind (`events`, `notes`, …).
+    pub activity_counts: BTreeMap<String, i64>,
+}
+crate::masked_debug!(ContactDetail, contact);
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdMemberInput {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub relation: Option<Relation>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+}
+crate::masked_debug!(HouseholdMemberInput, relation);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct HouseholdMember {
+    pub id: String,
+    pub contact_id: String,
+    #[serde(flatten)]
+    pub fields: HouseholdMemberInput,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+crate::masked_debug!(HouseholdMember, id);
+
+/// A beneficiary of a project or an insured person of a contract.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PersonInput {
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub birth_date: Option<NaiveDate>,
+}
+crate::masked_debug!(PersonInput);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Person {
+    pub id: String,
+    #[serde(flatten)]
+    pub fields: PersonInput,
+}
+crate::masked_debug!(Person, id);
+
+/// Souscription: the banking and social-security details of a project.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct SubscriptionInput {
+    #[serde(default)]
+    pub nir: Option<String>,
+    #[serde(default)]
+    pub code_organisme: Option<String>,
+    #[serde(default)]
+    pub iban: Option<String>,
+    #[serde(default)]
+    pub bic: Option<String>,
+}
+crate::masked_debug!(SubscriptionInput);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Subscription {
+    pub id: String,
+    #[serde(flatten)]
+    pub fields: SubscriptionInput,
+}
+crate::masked_debug!(Subscription, id);
+
+// ---------------------------------------------------------------- projects
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ProjectInput {
+    /// Required on creation; a project never moves to another contact.
+    #[serde(default)]
+    pub contact_id: Option<String>,
+    #[serde(default, rename = "type")]
+    pub kind: Option<ProjectType>,
+    #[serde(default)]
+    pub status: Option<ProjectStatus>,
+    #[serde(default)]
+    pub supplier: Option<String>,
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// Replaces the whole list when present.
+    #[serde(default)]
+    pub beneficiaries: Option<Vec<PersonInput>>,
+    /// Replaces the whole list when present.
+    #[serde(default)]
+    pub subscriptions: Option<Vec<SubscriptionInput>>,
+}
+crate::masked_debug!(ProjectInput, contact_id, kind, status);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Project {
+    pub id: String,
+    pub contact_id: String,
+    #[serde(rename = "type")]
+    pub kind: ProjectType,
+    pub status: ProjectStatus,
+    pub supplier: Option<String>,
+    pub assigned_to: Option<String>,
+    pub comment: Option<String>,
+    pub beneficiaries: Vec<Person>,
+    pub subscriptions: Vec<Subscription>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Set when the contact was anonymized: the project is read-only.
+    pub anonymized_at: Option<DateTime<Utc>>,
+}
+crate::masked_debug!(Project, id, kind, status);
+
+impl Project {
+    /// The input that would recreate this project (PATCH merges onto it).
+    pub fn to_input(&self) -> ProjectInput {
+        ProjectInput {
+            contact_id: Some(self.contact_id.clone()),
+            kind: Some(self.kind),
+            status: Some(self.status),
+            supplier: self.supplier.clone(),
+            assigned_to: self.assigned_to.clone(),
+            comment: self.comment.clone(),
+            beneficiaries: Some(self.beneficiaries.iter().map(|b| b.fields.clone()).collect()),
+            subscriptions: Some(self.subscriptions.iter().map(|s| s.fields.clone()).collect()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- contracts
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ContractInput {
+    /// Required on creation.
+    #[serde(default)]
+    pub project_id: Option<String>,
+    #[serde(default)]
+    pub insurer: Option<String>,
+    #[serde(default)]
+    pub product: Option<String>,
+    #[serde(default)]
+    pub monthly_premium_cents: Option<i64>,
+    #[serde(default)]
+    pub start_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub end_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub status: Option<ContractStatus>,
+    /// Held only for santé and prévoyance business.
+    #[serde(default)]
+    pub nir: Option<String>,
+    #[serde(default)]
+    pub code_organisme: Option<String>,
+    /// Replaces the whole list when present.
+    #[serde(default)]
+    pub insured: Option<Vec<PersonInput>>,
+}
+crate::masked_debug!(ContractInput, project_id, status);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Contract {
+    pub id: String,
+    pub project_id: String,
+    pub contact_id: String,
+    pub insurer: String,
+    pub product: Option<String>,
+    pub monthly_premium_cents: i64,
+    pub start_date: Option<NaiveDate>,
+    pub end_date: Option<NaiveDate>,
+    pub status: ContractStatus,
+    pub nir: Option<String>,
+    pub code_organisme: Option<String>,
+    pub insured: Vec<Person>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub anonymized_at: Option<DateTime<Utc>>,
+}
+crate::masked_debug!(Contract, id, status);
+
+impl Contract {
+    pub fn to_input(&self) -> ContractInput {
+        ContractInput {
+            project_id: Some(self.project_id.clone()),
+            insurer: Some(self.insurer.clone()),
+            product: self.product.clone(),
+            monthly_premium_cents: Some(self.monthly_premium_cents),
+            start_date: self.start_date,
+            end_date: self.end_date,
+            status: Some(self.status),
+            nir: self.nir.clone(),
+            code_organisme: self.code_organisme.clone(),
+            insured: Some(self.insured.iter().map(|p| p.fields.clone()).collect()),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- activity
+
+/// One item of activity around a contact. Which fields matter depends on the kind:
+/// tasks have a title, a due date and an assignee; appointments a start; messages a
+/// channel and a recipient; documents arrive as multipart uploads.
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ActivityInput {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub body: Option<String>,
+    /// When it happened (events, messages); defaults to now.
+    #[serde(default)]
+    pub occurred_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub direction: Option<Direction>,
+    #[serde(default)]
+    pub due_date: Option<NaiveDate>,
+    #[serde(default)]
+    pub done: Option<bool>,
+    #[serde(default)]
+    pub assigned_to: Option<String>,
+    #[serde(default)]
+    pub starts_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub ends_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    pub location: Option<String>,
+    #[serde(default)]
+    pub amount_cents: Option<i64>,
+    /// Membership forms: whether this is the signed copy.
+    #[serde(default)]
+    pub signed: Option<bool>,
+    #[serde(default)]
+    pub channel: Option<MessageChannel>,
+    #[serde(default)]
+    pub recipient: Option<String>,
+}
+crate::masked_debug!(ActivityInput, direction, channel);
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Activity {
+    pub id: String,
+    pub contact_id: String,
+    pub kind: ActivityKind,
+    pub author_id: Option<String>,
+    #[serde(flatten)]
+    pub fields: ActivityInput,
+    pub file_name: Option<String>,
+    pub content_type: Option<String>,
+    pub size_bytes: Option<i64>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+crate::masked_debug!(Activity, id, kind);
+
+// ---------------------------------------------------------------- consents
+
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ConsentInput {
+    pub purpose: Option<ConsentPurpose>,
+    /// `false` records a withdrawal.
+    pub granted: Option<bool>,
+    #[serde(default)]
+    pub cgu_version_id: Option<String>,
+    #[serde(default)]
+    pub cgu_sha256: Option<String>,
+    #[serde(default)]
+    pub checkbox_label: Option<String>,
+    #[serde(default)]
+    pub origin_page: Option<String>,
+}
+crate::masked_debug!(ConsentInput, purpose, granted);
+
+/// Proof of a consent or of its withdrawal.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Consent {
+    pub id: String,
+    pub contact_id: String,
+    pub purpose: ConsentPurpose,
+    pub granted: bool,
+    pub source: ConsentSource,
+    /// The user who recorded it, when recorded by a user.
+    pub actor_user_id: Option<String>,
+    pub cgu_version_id: Option<String>,
+    pub cgu_sha256: Option<String>,
+    pub checkbox_label: Option<String>,
+    pub origin_page: Option<String>,
+    pub ip: Option<String>,
+    pub user_agent: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+crate::masked_debug!(Consent, id, purpose, granted);
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct OppositionInput {
+    pub channel: Option<OppositionChannel>,
+}
+
+// ---------------------------------------------------------------- stats, audit, sync
+
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserStats {
+    pub name: String,
+    pub leads: i64,
+    pub clients: i64,
+    pub lead_cost_total: i64,
+}
+
+/// `GET /stats/summary`. Money in cents. Built only from fields that anonymization
+/// keeps, so anonymizing never changes it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StatsSummary {
+    pub leads_total: i64,
+    pub leads_by_supplier: BTreeMap<String, i64>,
+    pub leads_by_status: BTreeMap<String, i64>,
+    pub lead_cost_total: i64,
+    pub by_user: BTreeMap<String, UserStats>,
+    /// `YYYY-MM` → leads created that month.
+    pub leads_by_month: BTreeMap<String, i64>,
+    pub projects_by_status: BTreeMap<String, i64>,
+    pub projects_by_type: BTreeMap<String, i64>,
+    pub contracts_active: i64,
+    pub monthly_premiums_active: i64,
+}
+
+/// One line of the audit log: who did what to which id, with counts. Never a name,
+/// email or number of the person concerned.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AuditEntry {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<String>,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+    pub outcome: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub detail: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncResponse {
+    pub upserts: Vec<ContactDetail>,
+    /// Ids of contacts to purge from the cache (erased, deleted or reassigned).
+    pub tombstones: Vec<String>,
+    pub cursor: String,
+}
+crate::masked_debug!(SyncResponse, tombstones, cursor);
+
+// ---------------------------------------------------------------- validation
+
+/// Upper bounds on free text, so a body can't fill the disk through one field.
+pub const MAX_SHORT: usize = 200;
+pub const MAX_LONG: usize = 10_000;
+
+fn check_text(errors: &mut FieldErrors, field: &str, v: &Option<String>, max: usize) {
+    if let Some(s) = v {
+        if s.chars().count() > max {
+            errors.insert(
+                field.into(),
+                format!("Ce champ ne peut pas dépasser {max} caractères."),
+            );
+        } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
+            errors.insert(field.into(), "Ce champ contient des caractères invalides.".into());
+        }
+    }
+}
+
+fn check_with(
+    errors: &mut FieldErrors,
+    field: &str,
+    v: &Option<String>,
+    f: fn(&str) -> Result<(), &'static str>,
+) {
+    if let Some(s) = v {
+        if !s.trim().is_empty() {
+            if let Err(m) = f(s) {
+                errors.insert(field.into(), m.into());
+            }
+        }
+    }
+}
+
+/// A birth date must be in the past and plausible.
+pub fn check_birth_date(errors: &mut FieldErrors, field: &str, d: Option<NaiveDate>, today: NaiveDate) {
+    if let Some(d) = d {
+        if d > today {
+            errors.insert(field.into(), "La date de naissance ne peut pas être dans le futur.".into());
+        } else if d.year() < 1900 {
+            errors.insert(field.into(), "La date de naissance est invraisemblable (avant 1900).".into());
+        }
+    }
+}
+
+fn check_amount(errors: &mut FieldErrors, field: &str, v: Option<i64>) {
+    if let Some(v) = v {
+        if !(0..=100_000_000_000).contains(&v) {
+            errors.insert(field.into(), "Le montant doit être positif et raisonnable.".into());
+        }
+    }
+}
+
+fn blank(v: &Option<String>) -> bool {
+    v.as_deref().is_none_or(|s| s.trim().is_empty())
+}
+
+/// Empty strings mean "no value": store them as absent.
+fn normalize_opt(v: &mut Option<String>) {
+    if let Some(s) = v {
+        let t = s.trim();
+        if t.is_empty() {
+            *v = None;
+        } else if t.len() != s.len() {
+            *v = Some(t.to_string());
+        }
+    }
+}
+
+impl ContactInput {
+    /// Trims text, drops empty strings, compacts identifiers.
+    pub fn normalize(&mut self) {
+        for f in [
+            &mut self.first_name,
+            &mut self.last_name,
+            &mut self.company_name,
+            &mut self.siret,
+            &mut self.email,
+            &mut self.mobile_phone,
+            &mut self.landline_phone,
+            &mut self.street,
+            &mut self.postal_code,
+            &mut self.city,
+            &mut self.supplier,
+            &mut self.assigned_to,
+            &mut self.lawful_basis_source,
+            &mut self.comment,
+        ] {
+            normalize_opt(f);
+        }
+        if let Some(s) = &self.siret {
+            self.siret = Some(validate::compact(s));
+        }
+        if let Some(s) = &self.email {
+            self.email = Some(s.to_lowercase());
+        }
+    }
+
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if blank(&self.last_name) && blank(&self.company_name) {
+            e.insert(
+                "last_name".into(),
+                "Indiquez le nom du contact ou sa raison sociale.".into(),
+            );
+        }
+        for (f, v) in [
+            ("first_name", &self.first_name),
+            ("last_name", &self.last_name),
+            ("company_name", &self.company_name),
+            ("street", &self.street),
+            ("city", &self.city),
+            ("supplier", &self.supplier),
+            ("lawful_basis_source", &self.lawful_basis_source),
+        ] {
+            check_text(&mut e, f, v, MAX_SHORT);
+        }
+        check_text(&mut e, "comment", &self.comment, MAX_LONG);
+        check_with(&mut e, "email", &self.email, validate::email);
+        check_with(&mut e, "mobile_phone", &self.mobile_phone, validate::phone_fr);
+        check_with(&mut e, "landline_phone", &self.landline_phone, validate::phone_fr);
+        check_with(&mut e, "postal_code", &self.postal_code, validate::postal_code);
+        check_with(&mut e, "siret", &self.siret, validate::siret);
+        check_birth_date(&mut e, "birth_date", self.birth_date, today);
+        check_amount(&mut e, "lead_cost_cents", self.lead_cost_cents);
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl PersonInput {
+    pub fn normalize(&mut self) {
+        normalize_opt(&mut self.first_name);
+        normalize_opt(&mut self.last_name);
+    }
+
+    /// Errors are keyed `prefix.index.field` so the form can place them.
+    pub fn validate_into(&self, e: &mut FieldErrors, prefix: &str, today: NaiveDate) {
+        if blank(&self.last_name) && blank(&self.first_name) {
+            e.insert(format!("{prefix}.last_name"), "Indiquez au moins un nom ou un prénom.".into());
+        }
+        check_text(e, &format!("{prefix}.first_name"), &self.first_name, MAX_SHORT);
+        check_text(e, &format!("{prefix}.last_name"), &self.last_name, MAX_SHORT);
+        check_birth_date(e, &format!("{prefix}.birth_date"), self.birth_date, today);
+    }
+}
+
+impl HouseholdMemberInput {
+    pub fn normalize(&mut self) {
+        normalize_opt(&mut self.first_name);
+        normalize_opt(&mut self.last_name);
+    }
+
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        let p = PersonInput {
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            birth_date: self.birth_date,
+        };
+        p.validate_into(&mut e, "", today);
+        // Strip the empty prefix of the shared person checks.
+        let e: FieldErrors = e
+            .into_iter()
+            .map(|(k, v)| (k.trim_start_matches('.').to_string(), v))
+            .collect();
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl SubscriptionInput {
+    pub fn normalize(&mut self) {
+        for f in [&mut self.nir, &mut self.code_organisme, &mut self.iban, &mut self.bic] {
+            normalize_opt(f);
+            if let Some(s) = f {
+                *s = validate::compact(s);
+            }
+        }
+    }
+
+    pub fn validate_into(&self, e: &mut FieldErrors, prefix: &str) {
+        check_with(e, &format!("{prefix}.nir"), &self.nir, validate::nir);
+        check_with(e, &format!("{prefix}.code_organisme"), &self.code_organisme, validate::code_organisme);
+        check_with(e, &format!("{prefix}.iban"), &self.iban, validate::iban);
+        check_with(e, &format!("{prefix}.bic"), &self.bic, validate::bic);
+    }
+}
+
+impl ProjectInput {
+    pub fn normalize(&mut self) {
+        normalize_opt(&mut self.supplier);
+        normalize_opt(&mut self.assigned_to);
+        normalize_opt(&mut self.comment);
+        normalize_opt(&mut self.contact_id);
+        for b in self.beneficiaries.iter_mut().flatten() {
+            b.normalize();
+        }
+        for s in self.subscriptions.iter_mut().flatten() {
+            s.normalize();
+        }
+    }
+
+    pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if blank(&self.contact_id) {
+            e.insert("contact_id".into(), "Le projet doit être rattaché à un contact.".into());
+        }
+        if self.kind.is_none() {
+            e.insert("type".into(), "Choisissez le type de projet.".into());
+        }
+        check_text(&mut e, "supplier", &self.supplier, MAX_SHORT);
+        check_text(&mut e, "comment", &self.comment, MAX_LONG);
+        let bens = self.beneficiaries.as_deref().unwrap_or_default();
+        let subs = self.subscriptions.as_deref().unwrap_or_default();
+        if bens.len() > 50 || subs.len() > 50 {
+            e.insert("beneficiaries".into(), "Un projet compte au plus 50 bénéficiaires et 50 souscriptions.".into());
+        }
+        for (i, b) in bens.iter().enumerate() {
+            b.validate_into(&mut e, &format!("beneficiaries.{i}"), today);
+        }
+        for (i, s) in subs.iter().enumerate() {
+            s.validate_into(&mut e, &format!("subscriptions.{i}"));
+        }
+        if let Some(k) = self.kind {
+            let has_nir = subs.iter().any(|s| !blank(&s.nir));
+            if has_nir && !k.may_hold_nir() {
+                e.insert(
+                    "subscriptions.0.nir".into(),
+                    "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance.".into(),
+                );
+            }
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl ProjectType {
+    /// The NIR is held only for santé and prévoyance business (PRODUCT.md §2).
+    pub fn may_hold_nir(self) -> bool {
+        matches!(self, ProjectType::Sante | ProjectType::Prevoyance)
+    }
+}
+
+impl ContractInput {
+    pub fn normalize(&mut self) {
+        normalize_opt(&mut self.project_id);
+        normalize_opt(&mut self.insurer);
+        normalize_opt(&mut self.product);
+        for f in [&mut self.nir, &mut self.code_organisme] {
+            normalize_opt(f);
+            if let Some(s) = f {
+                *s = validate::compact(s);
+            }
+        }
+        for p in self.insured.iter_mut().flatten() {
+            p.normalize();
+        }
+    }
+
+    /// `project_type` is the type of the project the contract belongs to, when known.
+    pub fn validate(&self, today: NaiveDate, project_type: Option<ProjectType>) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if blank(&self.project_id) {
+            e.insert("project_id".into(), "Le contrat doit être rattaché à un projet.".into());
+        }
+        if blank(&self.insurer) {
+            e.insert("insurer".into(), "Indiquez l'assureur.".into());
+        }
+        check_text(&mut e, "insurer", &self.insurer, MAX_SHORT);
+        check_text(&mut e, "product", &self.product, MAX_SHORT);
+        check_amount(&mut e, "monthly_premium_cents", self.monthly_premium_cents);
+        if let (Some(s), Some(end)) = (self.start_date, self.end_date) {
+            if end < s {
+                e.insert("end_date".into(), "La date de fin précède la date d'effet.".into());
+            }
+        }
+        check_with(&mut e, "nir", &self.nir, validate::nir);
+        check_with(&mut e, "code_organisme", &self.code_organisme, validate::code_organisme);
+        if !blank(&self.nir) && project_type.is_some_and(|k| !k.may_hold_nir()) {
+            e.insert(
+                "nir".into(),
+                "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance.".into(),
+            );
+        }
+        let insured = self.insured.as_deref().unwrap_or_default();
+        if insured.len() > 50 {
+            e.insert("insured".into(), "Un contrat compte au plus 50 assurés.".into());
+        }
+        for (i, p) in insured.iter().enumerate() {
+            p.validate_into(&mut e, &format!("insured.{i}"), today);
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl ActivityInput {
+    pub fn normalize(&mut self) {
+        for f in [&mut self.title, &mut self.body, &mut self.assigned_to, &mut self.location, &mut self.recipient] {
+            normalize_opt(f);
+        }
+    }
+
+    pub fn validate(&self, kind: ActivityKind) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        check_text(&mut e, "title", &self.title, MAX_SHORT);
+        check_text(&mut e, "body", &self.body, MAX_LONG);
+        check_text(&mut e, "location", &self.location, MAX_SHORT);
+        check_amount(&mut e, "amount_cents", self.amount_cents);
+        match kind {
+            ActivityKind::Notes if blank(&self.body) => {
+                e.insert("body".into(), "La note est vide.".into());
+            }
+            ActivityKind::Tasks | ActivityKind::Quotes | ActivityKind::AdviceDocs
+            | ActivityKind::MembershipForms | ActivityKind::Events
+                if blank(&self.title) =>
+            {
+                e.insert("title".into(), "Donnez un intitulé.".into());
+            }
+            ActivityKind::Appointments if self.starts_at.is_none() => {
+                e.insert("starts_at".into(), "Indiquez la date et l'heure du rendez-vous.".into());
+            }
+            ActivityKind::Messages => match (self.channel, &self.recipient) {
+                (None, _) => {
+                    e.insert("channel".into(), "Choisissez email ou SMS.".into());
+                }
+                (_, None) => {
+                    e.insert("recipient".into(), "Indiquez le destinataire.".into());
+                }
+                (Some(MessageChannel::Email), Some(r)) => {
+                    if let Err(m) = validate::email(r) {
+                        e.insert("recipient".into(), m.into());
+                    }
+                }
+                (Some(MessageChannel::Sms), Some(r)) => {
+                    if let Err(m) = validate::phone_fr(r) {
+                        e.insert("recipient".into(), m.into());
+                    }
+                }
+            },
+            _ => {}
+        }
+        if let (Some(s), Some(end)) = (self.starts_at, self.ends_at) {
+            if end < s {
+                e.insert("ends_at".into(), "La fin précède le début.".into());
+            }
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+impl ConsentInput {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if self.purpose.is_none() {
+            e.insert("purpose".into(), "Précisez l'objet du consentement.".into());
+        }
+        if self.granted.is_none() {
+            e.insert("granted".into(), "Précisez s'il s'agit d'un accord ou d'un retrait.".into());
+        }
+        check_text(&mut e, "checkbox_label", &self.checkbox_label, MAX_LONG);
+        check_text(&mut e, "origin_page", &self.origin_page, 2000);
+        if let Some(h) = &self.cgu_sha256 {
+            if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
+                e.insert("cgu_sha256".into(), "L'empreinte SHA-256 doit compter 64 caractères hexadécimaux.".into());
+            }
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn today() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 29).unwrap()
+    }
+
+    #[test]
+    fn contact_requires_a_name_and_valid_fields() {
+        let c = ContactInput::default();
+        let e = c.validate(today()).unwrap_err();
+        assert!(e.contains_key("last_name"));
+        let c = ContactInput {
+            last_name: Some("Martin".into()),
+            email: Some("pas-un-email".into()),
+            mobile_phone: Some("0612".into()),
+            birth_date: NaiveDate::from_ymd_opt(2030, 1, 1),
+            ..Default::default()
+        };
+        let e = c.validate(today()).unwrap_err();
+        assert_eq!(
+            e.keys().cloned().collect::<Vec<_>>(),
+            vec!["birth_date", "email", "mobile_phone"]
+        );
+        // Messages never echo the value.
+        assert!(e.values().all(|m| !m.contains("pas-un-email") && !m.contains("0612")));
+    }
+
+    #[test]
+    fn debug_masks_personal_data() {
+        let c = ContactInput {
+            last_name: Some("Dupont".into()),
+            email: Some("jean.dupont@example.fr".into()),
+            ..Default::default()
+        };
+        let s = format!("{c:?}");
+        assert!(!s.contains("Dupont") && !s.contains("example"), "{s}");
+        let l = LoginRequest { email: "a@b.fr".into(), password: "secret".into() };
+        assert!(!format!("{l:?}").contains("secret"));
+    }
+
+    #[test]
+    fn nir_only_for_health() {
+        let p = ProjectInput {
+            contact_id: Some("c".into()),
+            kind: Some(ProjectType::Auto),
+            subscriptions: Some(vec![SubscriptionInput {
+                nir: Some(validate::gen::nir_from(1, 85, 5, "78", 6, 84)),
+                ..Default::default()
+            }]),
+            ..Default::default()
+        };
+        assert!(p.validate(today()).unwrap_err().contains_key("subscriptions.0.nir"));
+        let p = ProjectInput { kind: Some(ProjectType::Sante), ..p };
+        assert!(p.validate(today()).is_ok());
+    }
+
+    #[test]
+    fn enums_round_trip() {
+        for k in ActivityKind::ALL {
+            assert_eq!(ActivityKind::parse(k.as_str()), Some(*k));
+            let j = serde_json::to_string(k).unwrap();
+            assert_eq!(j, format!("\"{}\"", k.as_str()));
+        }
+        assert_eq!(ProjectStatus::parse("nope"), None);
+    }
+}

@@ -1,0 +1,172 @@
+//! The audit log: append-only, one hash chain per cabinet. Entries hold ids and counts
+//! only, never a name, email or number of the person concerned.
+//!
+//! Appending locks the cabinet row (`UPDATE … RETURNING`), so concurrent writers on
+//! PostgreSQL extend the chain one after the other instead of forking it.
+
+use crate::db::rows::{insert, n, select};
+use crate::db::{from_ms, now_ms, Db, Tx};
+use crate::error::Result;
+use oubli_domain::AuditEntry;
+use sea_query::{Expr, Order, Query};
+
+/// What happened; `detail` carries counts and ids only.
+pub struct Entry<'a> {
+    pub actor_user_id: Option<&'a str>,
+    pub action: &'a str,
+    pub target_kind: Option<&'a str>,
+    pub target_id: Option<&'a str>,
+    pub outcome: &'a str,
+    pub detail: serde_json::Value,
+}
+
+/// The hash of one entry, chained to the previous one.
+pub fn entry_hash(prev: &str, e: &AuditEntry) -> String {
+    let canonical = serde_json::json!([
+        prev,
+        e.seq,
+        e.at.timestamp_millis(),
+        e.actor_user_id,
+        e.action,
+        e.target_kind,
+        e.target_id,
+        e.outcome,
+        e.detail,
+    ]);
+    crate::auth::sha256_hex(canonical.to_string().as_bytes())
+}
+
+/// Appends within the caller's transaction: the entry commits with the change it records.
+pub async fn append(tx: &mut Tx, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
+    let mut q = Query::update();
+    q.table(n("cabinets"))
+        .value(n("audit_seq"), Expr::col(n("audit_seq")).add(1))
+        .and_where(Expr::col(n("id")).eq(cabinet_id))
+        .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
+    let (seq, prev): (i64, String) = tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
+    let at = now_ms();
+    let mut entry = AuditEntry {
+        seq,
+        at: from_ms(at),
+        actor_user_id: e.actor_user_id.map(String::from),
+        action: e.action.into(),
+        target_kind: e.target_kind.map(String::from),
+        target_id: e.target_id.map(String::from),
+        outcome: e.outcome.into(),
+        detail: e.detail,
+        prev_hash: prev.clone(),
+        hash: String::new(),
+    };
+    entry.hash = entry_hash(&prev, &entry);
+    tx.exec(&insert(
+        "audit_log",
+        vec![
+            ("cabinet_id", cabinet_id.to_string().into()),
+            ("seq", seq.into()),
+            ("at", at.into()),
+            ("actor_user_id", entry.actor_user_id.clone().into()),
+            ("action", entry.action.clone().into()),
+            ("target_kind", entry.target_kind.clone().into()),
+            ("target_id", entry.target_id.clone().into()),
+            ("outcome", entry.outcome.clone().into()),
+            ("detail", entry.detail.to_string().into()),
+            ("prev_hash", prev.into()),
+            ("hash", entry.hash.clone().into()),
+            ("created_at", at.into()),
+            ("updated_at", at.into()),
+        ],
+    ))
+    .await?;
+    let mut q = Query::update();
+    q.table(n("cabinets")).value(n("audit_head"), entry.hash).and_where(Expr::col(n("id")).eq(cabinet_id));
+    tx.exec(&q).await?;
+    Ok(())
+}
+
+/// Appends in a transaction of its own: for refusals, whose request changes nothing.
+pub async fn record(db: &Db, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
+    let mut tx = db.begin().await?;
+    append(&mut tx, cabinet_id, e).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    seq: i64,
+    at: i64,
+    actor_user_id: Option<String>,
+    action: String,
+    target_kind: Option<String>,
+    target_id: Option<String>,
+    outcome: String,
+    detail: String,
+    prev_hash: String,
+    hash: String,
+}
+
+impl AuditRow {
+    fn into_domain(self) -> AuditEntry {
+        AuditEntry {
+            seq: self.seq,
+            at: from_ms(self.at),
+            actor_user_id: self.actor_user_id,
+            action: self.action,
+            target_kind: self.target_kind,
+            target_id: self.target_id,
+            outcome: self.outcome,
+            // A tampered detail that is no longer JSON is kept as a string so that
+            // verification can still report the entry.
+            detail: serde_json::from_str(&self.detail).unwrap_or(serde_json::Value::String(self.detail)),
+            prev_hash: self.prev_hash,
+            hash: self.hash,
+        }
+    }
+}
+
+const COLS: &[&str] = &[
+    "seq", "at", "actor_user_id", "action", "target_kind", "target_id", "outcome", "detail", "prev_hash", "hash",
+];
+
+/// Entries of a cabinet with `seq < before` (newest first), at most `limit`.
+pub async fn list(tx: &mut Tx, cabinet_id: &str, before: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+    let mut q = select("audit_log", "a", COLS);
+    q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cabinet_id));
+    if let Some(b) = before {
+        q.and_where(Expr::col((n("a"), n("seq"))).lt(b));
+    }
+    q.order_by((n("a"), n("seq")), Order::Desc).limit(limit as u64);
+    let rows: Vec<AuditRow> = tx.all(&q).await?;
+    Ok(rows.into_iter().map(AuditRow::into_domain).collect())
+}
+
+pub async fn count(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
+    let mut q = Query::select();
+    q.expr(Expr::col(n("seq")).count()).from(n("audit_log")).and_where(Expr::col(n("cabinet_id")).eq(cabinet_id));
+    Ok(tx.int(&q).await?)
+}
+
+/// Checks every chain; returns the first broken entry as (cabinet id, seq).
+pub async fn verify(db: &Db) -> Result<Result<u64, (String, i64)>> {
+    let mut tx = db.read().await?;
+    let cabinets: Vec<(String,)> = tx.all(Query::select().column(n("id")).from(n("cabinets"))).await?;
+    let mut checked = 0u64;
+    for (cab,) in cabinets {
+        let mut q = select("audit_log", "a", COLS);
+        q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cab.as_str())).order_by((n("a"), n("seq")), Order::Asc);
+        let rows: Vec<AuditRow> = tx.all(&q).await?;
+        let mut prev = String::new();
+        let mut expected_seq = 1;
+        for r in rows {
+            let e = r.into_domain();
+            if e.seq != expected_seq || e.prev_hash != prev || entry_hash(&prev, &e) != e.hash {
+                return Ok(Err((cab, e.seq)));
+            }
+            prev = e.hash;
+            expected_seq += 1;
+            checked += 1;
+        }
+    }
+    tx.commit().await?;
+    Ok(Ok(checked))
+}

@@ -1,0 +1,212 @@
+//! One data-access layer for SQLite and PostgreSQL.
+//!
+//! Queries are built with sea-query and rendered in the dialect of the backend in use,
+//! then run through sqlx's `Any` driver, so there is exactly one copy of every query.
+//! Filters are composed as expressions, never concatenated from strings. Each backend
+//! has its own migrations (`migrations/sqlite`, `migrations/postgres`).
+
+use sea_query::{PostgresQueryBuilder, QueryBuilder, SqliteQueryBuilder};
+use sea_query_binder::{SqlxBinder, SqlxValues};
+use sqlx::any::{AnyPoolOptions, AnyRow};
+use sqlx::{Any, AnyPool, FromRow, Row};
+use std::path::Path;
+use std::time::Duration;
+
+pub mod rows;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The database: a read pool and a write pool. On SQLite the write pool holds a single
+/// connection, so writers queue in the application instead of failing with
+/// SQLITE_BUSY when two deferred transactions try to upgrade at once; readers are not
+/// blocked thanks to WAL. On PostgreSQL both are the same pool.
+#[derive(Clone)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    pub backend: Backend,
+    /// The SQLite file, when on SQLite (erasure checkpoints and tests read it).
+    pub sqlite_path: Option<std::path::PathBuf>,
+}
+
+const SQLITE_PRAGMAS: &[&str] = &[
+    "PRAGMA foreign_keys = ON",
+    // Erased values are overwritten with zeros in the file, not just unlinked.
+    "PRAGMA secure_delete = ON",
+    "PRAGMA busy_timeout = 10000",
+    "PRAGMA synchronous = NORMAL",
+];
+
+impl Db {
+    /// Opens `url` (`postgres://…`) or, without one, the SQLite file `data_dir/oubli.db`,
+    /// and applies the migrations.
+    pub async fn connect(url: Option<&str>, data_dir: &Path) -> Result<Db, sqlx::Error> {
+        sqlx::any::install_default_drivers();
+        let db = match url {
+            Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                let pool = AnyPoolOptions::new()
+                    .max_connections(16)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect(u)
+                    .await?;
+                Db { read: pool.clone(), write: pool, backend: Backend::Postgres, sqlite_path: None }
+            }
+            Some(u) => {
+                return Err(sqlx::Error::Configuration(
+                    format!("unsupported DATABASE_URL scheme: {}", u.split(':').next().unwrap_or("")).into(),
+                ))
+            }
+            None => {
+                std::fs::create_dir_all(data_dir).map_err(sqlx::Error::Io)?;
+                let path = data_dir.join("oubli.db");
+                let url = format!("sqlite://{}?mode=rwc", path.display());
+                // WAL is a property of the file: set it once before the pools open.
+                {
+                    use sqlx::Connection;
+                    let mut c = sqlx::AnyConnection::connect(&url).await?;
+                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut c).await?;
+                    c.close().await?;
+                }
+                let opts = || {
+                    AnyPoolOptions::new().after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for p in SQLITE_PRAGMAS {
+                                sqlx::query(p).execute(&mut *conn).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                };
+                let write = opts().max_connections(1).connect(&url).await?;
+                let read = opts().max_connections(8).connect(&url).await?;
+                Db { read, write, backend: Backend::Sqlite, sqlite_path: Some(path) }
+            }
+        };
+        db.migrate().await?;
+        Ok(db)
+    }
+
+    async fn migrate(&self) -> Result<(), sqlx::Error> {
+        let m = match self.backend {
+            Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
+            Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
+        };
+        m.run(&self.write).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+    }
+
+    /// A transaction for writes (and for reads that must see one snapshot).
+    pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        Ok(Tx { tx: self.write.begin().await?, backend: self.backend })
+    }
+
+    /// A read-only transaction: one consistent snapshot for a page and its count.
+    pub async fn read(&self) -> Result<Tx, sqlx::Error> {
+        Ok(Tx { tx: self.read.begin().await?, backend: self.backend })
+    }
+
+    /// Runs raw maintenance SQL (pragmas, VACUUM): never with user input.
+    pub async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
+        sqlx::query(sql).execute(&self.write).await.map(|_| ())
+    }
+
+    pub async fn close(&self) {
+        self.read.close().await;
+        self.write.close().await;
+    }
+}
+
+/// A transaction plus the dialect to render statements in.
+pub struct Tx {
+    tx: sqlx::Transaction<'static, Any>,
+    pub backend: Backend,
+}
+
+fn builder(b: Backend) -> &'static dyn QueryBuilder {
+    match b {
+        Backend::Sqlite => &SqliteQueryBuilder,
+        Backend::Postgres => &PostgresQueryBuilder,
+    }
+}
+
+impl Tx {
+    fn build(&self, stmt: &impl SqlxBinder) -> (String, SqlxValues) {
+        stmt.build_any_sqlx(builder(self.backend))
+    }
+
+    /// Runs a statement and returns the number of rows it touched.
+    pub async fn exec(&mut self, stmt: &impl SqlxBinder) -> Result<u64, sqlx::Error> {
+        let (sql, values) = self.build(stmt);
+        Ok(sqlx::query_with(&sql, values).execute(&mut *self.tx).await?.rows_affected())
+    }
+
+    pub async fn all<T>(&mut self, stmt: &impl SqlxBinder) -> Result<Vec<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let (sql, values) = self.build(stmt);
+        sqlx::query_as_with::<Any, T, _>(&sql, values).fetch_all(&mut *self.tx).await
+    }
+
+    pub async fn opt<T>(&mut self, stmt: &impl SqlxBinder) -> Result<Option<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let (sql, values) = self.build(stmt);
+        sqlx::query_as_with::<Any, T, _>(&sql, values).fetch_optional(&mut *self.tx).await
+    }
+
+    /// The first column of the first row as an integer (COUNT, SUM, RETURNING seq).
+    pub async fn int(&mut self, stmt: &impl SqlxBinder) -> Result<i64, sqlx::Error> {
+        let (sql, values) = self.build(stmt);
+        let row = sqlx::query_with(&sql, values).fetch_one(&mut *self.tx).await?;
+        // SUM over no rows is NULL.
+        Ok(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
+    }
+
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.tx.commit().await
+    }
+}
+
+/// Milliseconds since the epoch, the storage form of every timestamp.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+pub fn to_ms(t: chrono::DateTime<chrono::Utc>) -> i64 {
+    t.timestamp_millis()
+}
+
+pub fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+pub fn date_to_ms(d: chrono::NaiveDate) -> i64 {
+    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0)
+}
+
+pub fn date_str(d: Option<chrono::NaiveDate>) -> Option<String> {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+}
+
+pub fn parse_date(s: Option<String>) -> Option<chrono::NaiveDate> {
+    s.and_then(|s| chrono::NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+}
+
+/// A new id: UUID v7, time-ordered so inserts stay local in B-tree indexes.
+pub fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}

@@ -1,0 +1,193 @@
+//! One error type for every route, rendered in the shape of API.md:
+//! `{ "error": { "code", "message", "fields" } }`, French messages, never internal
+//! details or personal data (those go to the log, and only as ids).
+
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{header, request::Parts, StatusCode};
+use axum::response::{IntoResponse, Response};
+use oubli_domain::{ErrorBody, ErrorDetail, FieldErrors};
+use serde::de::DeserializeOwned;
+
+pub type Result<T, E = ApiError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("bad request")]
+    BadRequest(String),
+    #[error("unauthorized")]
+    Unauthorized,
+    #[error("bad credentials")]
+    BadCredentials,
+    #[error("forbidden")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict")]
+    Conflict { code: &'static str, message: String },
+    #[error("invalid fields")]
+    Invalid(FieldErrors),
+    #[error("too large")]
+    TooLarge(String),
+    #[error("rate limited")]
+    RateLimited { retry_after_secs: u64 },
+    #[error("storage: {0}")]
+    Storage(#[from] sqlx::Error),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+impl ApiError {
+    pub fn invalid(field: &str, message: &str) -> ApiError {
+        let mut f = FieldErrors::new();
+        f.insert(field.into(), message.into());
+        ApiError::Invalid(f)
+    }
+
+    pub fn read_only() -> ApiError {
+        ApiError::Conflict {
+            code: "anonymized",
+            message: "Ce contact a été anonymisé : sa fiche, ses projets et ses contrats sont en lecture seule.".into(),
+        }
+    }
+}
+
+impl From<std::io::Error> for ApiError {
+    fn from(e: std::io::Error) -> Self {
+        ApiError::Internal(format!("io: {}", e.kind()))
+    }
+}
+
+fn body(status: StatusCode, code: &str, message: &str, fields: FieldErrors) -> Response {
+    let b = ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), fields } };
+    (status, axum::Json(b)).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        match self {
+            ApiError::BadRequest(m) => body(StatusCode::BAD_REQUEST, "bad_request", &m, FieldErrors::new()),
+            ApiError::Unauthorized => body(
+                StatusCode::UNAUTHORIZED,
+                "unauthorized",
+                "Vous devez être connecté.",
+                FieldErrors::new(),
+            ),
+            ApiError::BadCredentials => body(
+                StatusCode::UNAUTHORIZED,
+                "bad_credentials",
+                "Email ou mot de passe incorrect.",
+                FieldErrors::new(),
+            ),
+            ApiError::Forbidden(m) => body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new()),
+            ApiError::NotFound => body(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Élément introuvable.",
+                FieldErrors::new(),
+            ),
+            ApiError::Conflict { code, message } => body(StatusCode::CONFLICT, code, &message, FieldErrors::new()),
+            ApiError::Invalid(fields) => body(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                "Certains champs sont invalides.",
+                fields,
+            ),
+            ApiError::TooLarge(m) => body(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &m, FieldErrors::new()),
+            ApiError::RateLimited { retry_after_secs } => {
+                let mut r = body(
+                    StatusCode::TOO_MANY_REQUESTS,
+                    "rate_limited",
+                    "Trop de tentatives. Réessayez dans quelques minutes.",
+                    FieldErrors::new(),
+                );
+                if let Ok(v) = retry_after_secs.to_string().parse() {
+                    r.headers_mut().insert(header::RETRY_AFTER, v);
+                }
+                r
+            }
+            ApiError::Storage(e) => {
+                // sqlx errors name tables and constraints, never bound values.
+                tracing::error!(error = %e, "storage error");
+                internal()
+            }
+            ApiError::Internal(m) => {
+                tracing::error!(error = %m, "internal error");
+                internal()
+            }
+        }
+    }
+}
+
+fn internal() -> Response {
+    body(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Erreur interne. L'incident a été journalisé.",
+        FieldErrors::new(),
+    )
+}
+
+/// `Json` with our error shape: malformed JSON is a 400, well-formed JSON with wrong
+/// types or unknown fields is a 422, a missing content type a 415-like 400.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::JsonDataError(e)) => {
+                // serde's message names the field and the expected type, not the value.
+                let detail = e.body_text();
+                let field = field_of(&detail);
+                let mut f = FieldErrors::new();
+                f.insert(field, "Valeur de type incorrect ou champ inconnu.".into());
+                Err(ApiError::Invalid(f))
+            }
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
+                "Le corps de la requête doit être du JSON (Content-Type: application/json).".into(),
+            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::TooLarge(
+                "Le corps de la requête est trop volumineux.".into(),
+            )),
+            Err(_) => Err(ApiError::BadRequest("Le corps de la requête n'est pas un JSON valide.".into())),
+        }
+    }
+}
+
+/// Best effort: the serde path of the failing field ("beneficiaries[0].birth_date"),
+/// or the unknown field's name. serde's message may quote the value, so only the path
+/// is kept.
+fn field_of(detail: &str) -> String {
+    let rest = detail
+        .strip_prefix("Failed to deserialize the JSON body into the target type: ")
+        .unwrap_or(detail);
+    if let Some(start) = rest.find("unknown field `") {
+        let tail = &rest[start + 15..];
+        if let Some(end) = tail.find('`') {
+            return tail[..end].to_string();
+        }
+    }
+    match rest.split_once(": ") {
+        Some((path, _)) if !path.is_empty() && path != "." && !path.contains(' ') => path.to_string(),
+        _ => "body".into(),
+    }
+}
+
+/// `Query` with our error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
+            Err(QueryRejection::FailedToDeserializeQueryString(_)) | Err(_) => {
+                Err(ApiError::BadRequest("Paramètres de requête invalides.".into()))
+            }
+        }
+    }
+}

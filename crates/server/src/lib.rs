@@ -1,0 +1,98 @@
+//! Oubli's REST server. `main.rs` only parses the command line; everything else is
+//! here so tests can build the router with [`app`] and call it directly.
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod changes;
+pub mod db;
+pub mod error;
+pub mod listing;
+pub mod store;
+pub mod openapi;
+pub mod routes;
+pub mod seed;
+
+use axum::Router;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Settings of one server instance.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Where the SQLite file (when no DATABASE_URL) and the blob directory live.
+    pub data_dir: PathBuf,
+    /// The built browser app (Trunk's `dist/`), served at `/`.
+    pub static_dir: Option<PathBuf>,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub secure_cookies: bool,
+    /// Failed logins allowed per email and per client within `login_window`.
+    pub login_max_failures: usize,
+    pub login_window: Duration,
+    /// Largest accepted upload, in bytes.
+    pub max_upload_bytes: usize,
+}
+
+impl Config {
+    pub fn new(data_dir: PathBuf) -> Self {
+        Config {
+            data_dir,
+            static_dir: None,
+            secure_cookies: false,
+            login_max_failures: 5,
+            login_window: Duration::from_secs(15 * 60),
+            max_upload_bytes: 20 * 1024 * 1024,
+        }
+    }
+
+    /// Uploaded documents, one file per document, named by a random key.
+    pub fn blob_dir(&self) -> PathBuf {
+        self.data_dir.join("blobs")
+    }
+}
+
+/// Shared by every request. The server keeps no other state: sessions and data live
+/// in the database, so several instances can serve one PostgreSQL.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: db::Db,
+    pub cfg: Arc<Config>,
+    pub limiter: Arc<auth::LoginLimiter>,
+}
+
+impl AppState {
+    pub fn new(db: db::Db, cfg: Config) -> Self {
+        let limiter = Arc::new(auth::LoginLimiter::new(cfg.login_max_failures, cfg.login_window));
+        AppState { db, cfg: Arc::new(cfg), limiter }
+    }
+}
+
+/// The whole HTTP application: API under `/api/v1`, the browser app elsewhere.
+pub fn app(state: AppState) -> Router {
+    let api = routes::router()
+        .layer(axum::middleware::from_fn(auth::csrf))
+        .layer(axum::extract::DefaultBodyLimit::max(state.cfg.max_upload_bytes + 64 * 1024));
+    let mut router = Router::new().nest("/api/v1", api);
+    if let Some(dir) = &state.cfg.static_dir {
+        // Client-side routes (/contacts/…) fall back to index.html.
+        let index = dir.join("index.html");
+        router = router.fallback_service(
+            tower_http::services::ServeDir::new(dir).fallback(tower_http::services::ServeFile::new(index)),
+        );
+    }
+    router
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_CONTENT_TYPE_OPTIONS,
+            axum::http::HeaderValue::from_static("nosniff"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::REFERRER_POLICY,
+            axum::http::HeaderValue::from_static("same-origin"),
+        ))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+            axum::http::header::X_FRAME_OPTIONS,
+            axum::http::HeaderValue::from_static("DENY"),
+        ))
+        .with_state(state)
+}

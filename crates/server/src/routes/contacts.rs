@@ -1,0 +1,169 @@
+//! `GET/POST /contacts`, `GET/PATCH/DELETE /contacts/{id}`.
+
+use crate::access::{self, contact_meta};
+use crate::auth::Auth;
+use crate::db::rows::*;
+use crate::db::{now_ms, new_id};
+use crate::error::{ApiError, ApiJson, ApiQuery, Result};
+use crate::listing::{self, Cursor};
+use crate::routes::{patched, today};
+use crate::{audit, changes, store, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use oubli_domain::filter::{ListQuery, Resource};
+use oubli_domain::{Action, Contact, ContactDetail, ContactInput, Page};
+use sea_query::{Expr, Order, Query};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/contacts", get(list).post(create))
+        .route("/contacts/{id}", get(read).patch(edit).delete(remove))
+}
+
+/// Contacts the user may see, filtered, newest first, by keyset pages.
+#[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
+    responses((status = 200, body = Page<Contact>), (status = 400, body = oubli_domain::ErrorBody),
+              (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn list(State(st): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<Contact>>> {
+    let (filter, limit) = q.parse(Resource::Contacts).map_err(ApiError::Invalid)?;
+    let cursor = Cursor::parse(q.after.as_deref())?;
+    let mut tx = st.db.read().await?;
+    let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
+    let cond = listing::contacts_cond(&filter, &auth.actor, cutoff);
+    let mut count = Query::select();
+    count.expr(Expr::col((n("c"), n("id"))).count()).from_as(n("contacts"), n("c")).cond_where(cond.clone());
+    let total = tx.int(&count).await?;
+    let mut sel = select("contacts", "c", CONTACT_COLS);
+    sel.cond_where(cond);
+    if let Some(c) = &cursor {
+        sel.cond_where(c.cond("c"));
+    }
+    sel.order_by((n("c"), n("created_at")), Order::Desc)
+        .order_by((n("c"), n("id")), Order::Desc)
+        .limit(limit as u64 + 1);
+    let mut rows: Vec<ContactRow> = tx.all(&sel).await?;
+    tx.commit().await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| Cursor::encode(r.created_at, &r.id))
+    } else {
+        None
+    };
+    Ok(Json(Page { items: rows.into_iter().map(ContactRow::into_domain).collect(), next, total }))
+}
+
+/// Creates a contact, assigned to its creator unless said otherwise.
+#[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactInput,
+    responses((status = 201, body = Contact), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(mut input): ApiJson<ContactInput>) -> Result<(StatusCode, Json<Contact>)> {
+    input.normalize();
+    input.validate(today()).map_err(ApiError::Invalid)?;
+    if input.assigned_to.is_none() {
+        input.assigned_to = Some(auth.actor.user_id.clone());
+    }
+    let mut tx = st.db.begin().await?;
+    access::check_assignee(&mut tx, &auth, input.assigned_to.as_deref().unwrap_or_default()).await?;
+    let id = new_id();
+    let now = now_ms();
+    let mut pairs = contact_pairs(&input);
+    pairs.extend([
+        ("id", id.clone().into()),
+        ("cabinet_id", auth.actor.cabinet_id.clone().into()),
+        ("created_at", now.into()),
+        ("updated_at", now.into()),
+    ]);
+    tx.exec(&insert("contacts", pairs)).await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(c)))
+}
+
+/// The whole record: household, projects, contracts, activity counts.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
+    responses((status = 200, body = ContactDetail), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn read(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<ContactDetail>> {
+    let mut tx = st.db.read().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let detail = store::contact_detail(&mut tx, c).await?;
+    tx.commit().await?;
+    Ok(Json(detail))
+}
+
+/// JSON merge patch of the contact's fields; validated as a whole.
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
+    request_body = ContactInput,
+    responses((status = 200, body = Contact), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn edit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> Result<Json<Contact>> {
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    meta.writable()?;
+    let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let mut input: ContactInput = patched(&current.fields, &patch)?;
+    input.normalize();
+    input.validate(today()).map_err(ApiError::Invalid)?;
+    if input.assigned_to.is_none() {
+        input.assigned_to = current.fields.assigned_to.clone();
+    }
+    let new_owner = input.assigned_to.clone().unwrap_or_default();
+    if input.assigned_to != current.fields.assigned_to {
+        access::check_assignee(&mut tx, &auth, &new_owner).await?;
+        // The previous owner's offline cache must drop it.
+        changes::tombstone(
+            &mut tx,
+            &auth.actor.cabinet_id,
+            &id,
+            meta.assigned_to.as_deref(),
+            meta.team_id.as_deref(),
+        )
+        .await?;
+    }
+    let mut pairs = contact_pairs(&input);
+    pairs.push(("updated_at", now_ms().into()));
+    let mut q = update("contacts", pairs);
+    q.and_where(Expr::col(n("id")).eq(id.as_str())).and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
+    tx.exec(&q).await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(c))
+}
+
+/// Deletes the contact with its projects, contracts and everything hanging from them
+/// (admin and deputy only), in one transaction; stored files are unlinked after commit.
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
+    responses((status = 204), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn remove(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<StatusCode> {
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::Erase, Some(("contact", &meta))).await?;
+    let removed = store::delete_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+    changes::tombstone(&mut tx, &auth.actor.cabinet_id, &id, meta.assigned_to.as_deref(), meta.team_id.as_deref()).await?;
+    audit::append(
+        &mut tx,
+        &auth.actor.cabinet_id,
+        audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action: "contact.delete",
+            target_kind: Some("contact"),
+            target_id: Some(&id),
+            outcome: "ok",
+            detail: serde_json::to_value(&removed).unwrap_or_default(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    store::remove_blobs(&st.cfg.blob_dir(), &removed.blobs);
+    Ok(StatusCode::NO_CONTENT)
+}

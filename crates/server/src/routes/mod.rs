@@ -1,0 +1,84 @@
+//! One module per resource, each with its own `router()`.
+
+use crate::AppState;
+use axum::Router;
+
+pub mod activity;
+pub mod admin;
+pub mod audit;
+pub mod consents;
+pub mod contacts;
+pub mod contracts;
+pub mod export;
+pub mod household;
+pub mod projects;
+pub mod session;
+pub mod stats;
+pub mod sync;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(session::router())
+        .merge(contacts::router())
+        .merge(household::router())
+        .merge(projects::router())
+        .merge(contracts::router())
+        .merge(activity::router())
+        .merge(consents::router())
+        .merge(export::router())
+        .merge(stats::router())
+        .merge(audit::router())
+        .merge(sync::router())
+        .merge(admin::router())
+        .merge(crate::openapi::router())
+        .fallback(|| async { crate::error::ApiError::NotFound })
+}
+
+/// Today in UTC, for birth-date checks.
+pub fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// Applies a JSON merge patch (RFC 7396) onto `target`.
+pub fn merge_patch(target: &mut serde_json::Value, patch: &serde_json::Value) {
+    use serde_json::Value;
+    match patch {
+        Value::Object(p) => {
+            if !target.is_object() {
+                *target = Value::Object(Default::default());
+            }
+            if let Value::Object(t) = target {
+                for (k, v) in p {
+                    if v.is_null() {
+                        t.remove(k);
+                    } else {
+                        merge_patch(t.entry(k.clone()).or_insert(Value::Null), v);
+                    }
+                }
+            }
+        }
+        other => *target = other.clone(),
+    }
+}
+
+/// `current` with `patch` merged in, read back as `T`; wrong types are a 422.
+pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
+    current: &T,
+    patch: &serde_json::Value,
+) -> crate::error::Result<T> {
+    if !patch.is_object() {
+        return Err(crate::error::ApiError::BadRequest("Le corps doit être un objet JSON.".into()));
+    }
+    let mut v = serde_json::to_value(current).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+    merge_patch(&mut v, patch);
+    serde_json::from_value(v).map_err(|e| {
+        let msg = e.to_string();
+        let field = msg
+            .split('`')
+            .nth(1)
+            .filter(|_| msg.contains("unknown field"))
+            .unwrap_or("body")
+            .to_string();
+        crate::error::ApiError::invalid(&field, "Valeur de type incorrect ou champ inconnu.")
+    })
+}

@@ -1,0 +1,225 @@
+//! Loading whole records (projects with beneficiaries and subscriptions, contracts with
+//! insured persons, a contact with everything) and removing a contact or project with
+//! its cascade. Shared by the routes, the export and sync.
+
+use crate::db::rows::*;
+use crate::db::Tx;
+use crate::error::Result;
+use oubli_domain as d;
+use sea_query::{Cond, Expr, Order, Query, SelectStatement};
+use std::collections::HashMap;
+
+/// `projects p JOIN contacts c`, columns of the project plus the contact's anonymization.
+pub fn project_select() -> SelectStatement {
+    let mut q = select("projects", "p", PROJECT_COLS);
+    q.column((n("c"), n("anonymized_at"))).join_as(
+        sea_query::JoinType::InnerJoin,
+        n("contacts"),
+        n("c"),
+        Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
+    );
+    q
+}
+
+/// `contracts k JOIN contacts c`.
+pub fn contract_select() -> SelectStatement {
+    let mut q = select("contracts", "k", CONTRACT_COLS);
+    q.column((n("c"), n("anonymized_at"))).join_as(
+        sea_query::JoinType::InnerJoin,
+        n("contacts"),
+        n("c"),
+        Expr::col((n("c"), n("id"))).equals((n("k"), n("contact_id"))),
+    );
+    q
+}
+
+/// People (beneficiaries, insured) of the given parents, grouped by parent, in order.
+async fn persons(tx: &mut Tx, table: &'static str, parent: &'static str, ids: &[String]) -> Result<HashMap<String, Vec<d::Person>>> {
+    let mut out: HashMap<String, Vec<d::Person>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(out);
+    }
+    let mut q = select(table, "x", PERSON_COLS);
+    q.expr_as(Expr::col((n("x"), n(parent))), n("parent_id"))
+        .and_where(Expr::col((n("x"), n(parent))).is_in(ids.iter().cloned()))
+        .order_by((n("x"), n("position")), Order::Asc);
+    let rows: Vec<PersonRow> = tx.all(&q).await?;
+    for r in rows {
+        out.entry(r.parent_id.clone()).or_default().push(r.into_domain());
+    }
+    Ok(out)
+}
+
+pub async fn load_projects(tx: &mut Tx, q: &SelectStatement) -> Result<Vec<d::Project>> {
+    let rows: Vec<ProjectRow> = tx.all(q).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut bens = persons(tx, "beneficiaries", "project_id", &ids).await?;
+    let mut subs: HashMap<String, Vec<d::Subscription>> = HashMap::new();
+    if !ids.is_empty() {
+        let mut sq = select("subscriptions", "s", &["id", "project_id", "nir", "code_organisme", "iban", "bic"]);
+        sq.and_where(Expr::col((n("s"), n("project_id"))).is_in(ids.iter().cloned()))
+            .order_by((n("s"), n("position")), Order::Asc);
+        let srows: Vec<SubscriptionRow> = tx.all(&sq).await?;
+        for s in srows {
+            subs.entry(s.project_id.clone()).or_default().push(s.into_domain());
+        }
+    }
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let b = bens.remove(&r.id).unwrap_or_default();
+            let s = subs.remove(&r.id).unwrap_or_default();
+            r.into_domain(b, s)
+        })
+        .collect())
+}
+
+pub async fn load_contracts(tx: &mut Tx, q: &SelectStatement) -> Result<Vec<d::Contract>> {
+    let rows: Vec<ContractRow> = tx.all(q).await?;
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut insured = persons(tx, "insured_persons", "contract_id", &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| {
+            let i = insured.remove(&r.id).unwrap_or_default();
+            r.into_domain(i)
+        })
+        .collect())
+}
+
+pub async fn load_contact(tx: &mut Tx, cabinet_id: &str, id: &str) -> Result<Option<d::Contact>> {
+    let mut q = select("contacts", "c", CONTACT_COLS);
+    q.and_where(Expr::col((n("c"), n("id"))).eq(id)).and_where(Expr::col((n("c"), n("cabinet_id"))).eq(cabinet_id));
+    let row: Option<ContactRow> = tx.opt(&q).await?;
+    Ok(row.map(ContactRow::into_domain))
+}
+
+/// The whole record of a contact (GET /contacts/{id}, export, sync).
+pub async fn contact_detail(tx: &mut Tx, contact: d::Contact) -> Result<d::ContactDetail> {
+    let id = contact.id.clone();
+    let mut hq = select("household_members", "h", HOUSEHOLD_COLS);
+    hq.and_where(Expr::col((n("h"), n("contact_id"))).eq(id.as_str()))
+        .order_by((n("h"), n("created_at")), Order::Asc)
+        .order_by((n("h"), n("id")), Order::Asc);
+    let household: Vec<HouseholdRow> = tx.all(&hq).await?;
+    let mut pq = project_select();
+    pq.and_where(Expr::col((n("p"), n("contact_id"))).eq(id.as_str()))
+        .order_by((n("p"), n("created_at")), Order::Desc)
+        .order_by((n("p"), n("id")), Order::Desc);
+    let projects = load_projects(tx, &pq).await?;
+    let mut kq = contract_select();
+    kq.and_where(Expr::col((n("k"), n("contact_id"))).eq(id.as_str()))
+        .order_by((n("k"), n("created_at")), Order::Desc)
+        .order_by((n("k"), n("id")), Order::Desc);
+    let contracts = load_contracts(tx, &kq).await?;
+    let mut aq = Query::select();
+    aq.column(n("kind"))
+        .expr(Expr::col(n("id")).count())
+        .from(n("activities"))
+        .and_where(Expr::col(n("contact_id")).eq(id.as_str()))
+        .group_by_col(n("kind"));
+    let counts: Vec<(String, i64)> = tx.all(&aq).await?;
+    let mut activity_counts: std::collections::BTreeMap<String, i64> =
+        d::ActivityKind::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
+    activity_counts.extend(counts);
+    Ok(d::ContactDetail {
+        contact,
+        household: household.into_iter().map(HouseholdRow::into_domain).collect(),
+        projects,
+        contracts,
+        activity_counts,
+    })
+}
+
+/// What a removal took away, for the audit log (counts only).
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Removed {
+    pub contacts: u64,
+    pub projects: u64,
+    pub contracts: u64,
+    pub documents: u64,
+    pub messages: u64,
+    pub activity: u64,
+    /// Blob files to unlink once the transaction has committed.
+    #[serde(skip)]
+    pub blobs: Vec<String>,
+}
+
+fn sub_ids(table: &'static str, col: &'static str, cond: Cond) -> SelectStatement {
+    let mut q = Query::select();
+    q.column(n("id")).from(n(table)).cond_where(Cond::all().add(cond).add(Expr::col(n(col)).is_not_null()));
+    q
+}
+
+async fn delete_where(tx: &mut Tx, table: &'static str, cond: Cond) -> Result<u64> {
+    Ok(tx.exec(Query::delete().from_table(n(table)).cond_where(cond)).await?)
+}
+
+/// Deletes the projects matching `projects` (a condition on `projects`), their
+/// contracts, and everything hanging from both.
+async fn delete_projects(tx: &mut Tx, projects: Cond, r: &mut Removed) -> Result<()> {
+    let project_ids = sub_ids("projects", "id", projects.clone());
+    let mut contract_ids = Query::select();
+    contract_ids.column(n("id")).from(n("contracts")).and_where(Expr::col(n("project_id")).in_subquery(project_ids.clone()));
+    delete_where(tx, "insured_persons", Cond::all().add(Expr::col(n("contract_id")).in_subquery(contract_ids))).await?;
+    r.contracts += delete_where(tx, "contracts", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone()))).await?;
+    delete_where(tx, "beneficiaries", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone()))).await?;
+    delete_where(tx, "subscriptions", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids))).await?;
+    r.projects += delete_where(tx, "projects", projects).await?;
+    Ok(())
+}
+
+/// Deletes a contact and everything about it, in the caller's transaction.
+pub async fn delete_contact(tx: &mut Tx, cabinet_id: &str, contact_id: &str) -> Result<Removed> {
+    let mut r = Removed::default();
+    let of_contact = || {
+        Cond::all()
+            .add(Expr::col(n("contact_id")).eq(contact_id))
+            .add(Expr::col(n("cabinet_id")).eq(cabinet_id))
+    };
+    let mut bq = Query::select();
+    bq.column(n("blob_key")).from(n("activities")).cond_where(of_contact()).and_where(Expr::col(n("blob_key")).is_not_null());
+    let blobs: Vec<(String,)> = tx.all(&bq).await?;
+    r.blobs = blobs.into_iter().map(|b| b.0).collect();
+    r.documents = r.blobs.len() as u64;
+    let mut mq = Query::select();
+    mq.expr(Expr::col(n("id")).count()).from(n("activities")).cond_where(of_contact()).and_where(Expr::col(n("kind")).eq("messages"));
+    r.messages = tx.int(&mq).await? as u64;
+    delete_projects(tx, of_contact(), &mut r).await?;
+    // Contracts always belong to a project of the same contact; this is a safety net.
+    r.contracts += delete_where(tx, "contracts", of_contact()).await?;
+    delete_where(tx, "household_members", of_contact()).await?;
+    r.activity = delete_where(tx, "activities", of_contact()).await?;
+    delete_where(tx, "consents", of_contact()).await?;
+    r.contacts = delete_where(
+        tx,
+        "contacts",
+        Cond::all().add(Expr::col(n("id")).eq(contact_id)).add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
+    )
+    .await?;
+    Ok(r)
+}
+
+/// Deletes one project with its contracts.
+pub async fn delete_project(tx: &mut Tx, cabinet_id: &str, project_id: &str) -> Result<Removed> {
+    let mut r = Removed::default();
+    delete_projects(
+        tx,
+        Cond::all().add(Expr::col(n("id")).eq(project_id)).add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
+        &mut r,
+    )
+    .await?;
+    Ok(r)
+}
+
+/// Unlinks blob files after their rows are gone. A file that cannot be removed is
+/// logged by key (a random name, no personal data).
+pub fn remove_blobs(dir: &std::path::Path, keys: &[String]) {
+    for k in keys {
+        if let Err(e) = std::fs::remove_file(dir.join(k)) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                tracing::error!(blob = %k, error = %e.kind(), "could not remove blob");
+            }
+        }
+    }
+}
