@@ -84,7 +84,10 @@ fn date(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<NaiveDat
     match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
         Ok(d) => Some(d),
         Err(_) => {
-            e.insert(field.into(), "Date invalide : format attendu AAAA-MM-JJ.".into());
+            e.insert(
+                field.into(),
+                "Date invalide : format attendu AAAA-MM-JJ.".into(),
+            );
             None
         }
     }
@@ -113,7 +116,10 @@ fn list(v: &Option<String>) -> Vec<String> {
 }
 
 fn nonempty(v: &Option<String>) -> Option<String> {
-    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(String::from)
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
 }
 
 impl ListQuery {
@@ -132,7 +138,13 @@ impl ListQuery {
                     Resource::Contacts => ContactStatus::ALL.iter().map(|s| s.as_str()).collect(),
                     Resource::Projects => ProjectStatus::ALL.iter().map(|s| s.as_str()).collect(),
                 };
-                e.insert(field.into(), format!("Statut inconnu. Valeurs possibles : {}.", allowed.join(", ")));
+                e.insert(
+                    field.into(),
+                    format!(
+                        "Statut inconnu. Valeurs possibles : {}.",
+                        allowed.join(", ")
+                    ),
+                );
             }
         }
         let mut types = Vec::new();
@@ -148,20 +160,29 @@ impl ListQuery {
             None => None,
             Some("retention") => Some(Preset::Retention),
             Some(_) => {
-                e.insert("preset".into(), "Filtre prédéfini inconnu (valeur possible : retention).".into());
+                e.insert(
+                    "preset".into(),
+                    "Filtre prédéfini inconnu (valeur possible : retention).".into(),
+                );
                 None
             }
         };
         let q = nonempty(&self.q);
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-            e.insert("q".into(), "La recherche ne peut pas dépasser 100 caractères.".into());
+            e.insert(
+                "q".into(),
+                "La recherche ne peut pas dépasser 100 caractères.".into(),
+            );
         }
         let limit = match nonempty(&self.limit) {
             None => DEFAULT_LIMIT,
             Some(s) => match s.parse::<i64>() {
                 Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
                 _ => {
-                    e.insert("limit".into(), format!("La taille de page doit être comprise entre 1 et {MAX_LIMIT}."));
+                    e.insert(
+                        "limit".into(),
+                        format!("La taille de page doit être comprise entre 1 et {MAX_LIMIT}."),
+                    );
                     DEFAULT_LIMIT
                 }
             },
@@ -174,7 +195,11 @@ impl ListQuery {
             types,
             supplier: nonempty(&self.supplier),
             assigned_to: nonempty(&self.assigned_to),
-            last_interaction_before: date(&mut e, "last_interaction_before", &self.last_interaction_before),
+            last_interaction_before: date(
+                &mut e,
+                "last_interaction_before",
+                &self.last_interaction_before,
+            ),
             anonymized: boolean(&mut e, "anonymized", &self.anonymized),
             opposition: boolean(&mut e, "opposition", &self.opposition),
             q,
@@ -193,20 +218,49 @@ impl Filter {
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut q = Vec::new();
         let d = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
-        if let Some(v) = self.created_before { q.push(("created_before", d(v))); }
-        if let Some(v) = self.created_after { q.push(("created_after", d(v))); }
-        if !self.status.is_empty() { q.push(("status", self.status.join(","))); }
-        if !self.status_not.is_empty() { q.push(("status_not", self.status_not.join(","))); }
-        if !self.types.is_empty() {
-            q.push(("type", self.types.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")));
+        if let Some(v) = self.created_before {
+            q.push(("created_before", d(v)));
         }
-        if let Some(v) = &self.supplier { q.push(("supplier", v.clone())); }
-        if let Some(v) = &self.assigned_to { q.push(("assigned_to", v.clone())); }
-        if let Some(v) = self.last_interaction_before { q.push(("last_interaction_before", d(v))); }
-        if let Some(v) = self.anonymized { q.push(("anonymized", v.to_string())); }
-        if let Some(v) = self.opposition { q.push(("opposition", v.to_string())); }
-        if let Some(v) = &self.q { q.push(("q", v.clone())); }
-        if self.preset == Some(Preset::Retention) { q.push(("preset", "retention".into())); }
+        if let Some(v) = self.created_after {
+            q.push(("created_after", d(v)));
+        }
+        if !self.status.is_empty() {
+            q.push(("status", self.status.join(",")));
+        }
+        if !self.status_not.is_empty() {
+            q.push(("status_not", self.status_not.join(",")));
+        }
+        if !self.types.is_empty() {
+            q.push((
+                "type",
+                self.types
+                    .iter()
+                    .map(|t| t.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ));
+        }
+        if let Some(v) = &self.supplier {
+            q.push(("supplier", v.clone()));
+        }
+        if let Some(v) = &self.assigned_to {
+            q.push(("assigned_to", v.clone()));
+        }
+        if let Some(v) = self.last_interaction_before {
+            q.push(("last_interaction_before", d(v)));
+        }
+        if let Some(v) = self.anonymized {
+            q.push(("anonymized", v.to_string()));
+        }
+        if let Some(v) = self.opposition {
+            q.push(("opposition", v.to_string()));
+        }
+        if let Some(v) = &self.q {
+            q.push(("q", v.clone()));
+        }
+        if self.preset == Some(Preset::Retention) {
+            q.push(("preset", "retention".into()));
+        }
         q
     }
 }
@@ -229,8 +283,14 @@ mod tests {
         assert_eq!(f.anonymized, Some(false));
         assert_eq!(limit, 10);
         // A project status is not a contact status.
-        let bad = ListQuery { status: Some("perdu".into()), ..Default::default() };
-        assert!(bad.parse(Resource::Contacts).unwrap_err().contains_key("status"));
+        let bad = ListQuery {
+            status: Some("perdu".into()),
+            ..Default::default()
+        };
+        assert!(bad
+            .parse(Resource::Contacts)
+            .unwrap_err()
+            .contains_key("status"));
         assert!(bad.parse(Resource::Projects).is_ok());
         let bad = ListQuery {
             created_after: Some("31/01/2023".into()),

@@ -410,8 +410,18 @@ impl Project {
             supplier: self.supplier.clone(),
             assigned_to: self.assigned_to.clone(),
             comment: self.comment.clone(),
-            beneficiaries: Some(self.beneficiaries.iter().map(|b| b.fields.clone()).collect()),
-            subscriptions: Some(self.subscriptions.iter().map(|s| s.fields.clone()).collect()),
+            beneficiaries: Some(
+                self.beneficiaries
+                    .iter()
+                    .map(|b| b.fields.clone())
+                    .collect(),
+            ),
+            subscriptions: Some(
+                self.subscriptions
+                    .iter()
+                    .map(|s| s.fields.clone())
+                    .collect(),
+            ),
         }
     }
 }
@@ -647,8 +657,75 @@ pub struct SyncResponse {
     /// Ids of contacts to purge from the cache (erased, deleted or reassigned).
     pub tombstones: Vec<String>,
     pub cursor: String,
+    /// More changes wait: call again with the new cursor.
+    pub more: bool,
 }
-crate::masked_debug!(SyncResponse, tombstones, cursor);
+crate::masked_debug!(SyncResponse, tombstones, cursor, more);
+
+/// A user as listed for assignment and administration.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct UserSummary {
+    pub id: String,
+    pub name: String,
+    pub email: String,
+    pub role: crate::Role,
+    pub team_id: Option<String>,
+    pub active: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Team {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    pub email: String,
+    pub name: String,
+    pub role: crate::Role,
+    #[serde(default)]
+    pub team_id: Option<String>,
+    pub password: String,
+}
+crate::masked_debug!(NewUser, role);
+
+impl NewUser {
+    pub fn validate(&self) -> Result<(), FieldErrors> {
+        let mut e = FieldErrors::new();
+        if let Err(m) = validate::email(&self.email) {
+            e.insert("email".into(), m.into());
+        }
+        if self.name.trim().is_empty() {
+            e.insert("name".into(), "Indiquez le nom de l'utilisateur.".into());
+        }
+        check_text(&mut e, "name", &Some(self.name.clone()), MAX_SHORT);
+        if self.password.chars().count() < 8 || self.password.len() > 1024 {
+            e.insert(
+                "password".into(),
+                "Le mot de passe doit compter au moins 8 caractères.".into(),
+            );
+        }
+        if e.is_empty() {
+            Ok(())
+        } else {
+            Err(e)
+        }
+    }
+}
+
+/// Cabinet settings an administrator may change.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Months without inbound interaction after which a prospect is due for erasure.
+    pub retention_months: Option<i64>,
+}
 
 // ---------------------------------------------------------------- validation
 
@@ -663,8 +740,14 @@ fn check_text(errors: &mut FieldErrors, field: &str, v: &Option<String>, max: us
                 field.into(),
                 format!("Ce champ ne peut pas dépasser {max} caractères."),
             );
-        } else if s.chars().any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t') {
-            errors.insert(field.into(), "Ce champ contient des caractères invalides.".into());
+        } else if s
+            .chars()
+            .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+        {
+            errors.insert(
+                field.into(),
+                "Ce champ contient des caractères invalides.".into(),
+            );
         }
     }
 }
@@ -685,12 +768,23 @@ fn check_with(
 }
 
 /// A birth date must be in the past and plausible.
-pub fn check_birth_date(errors: &mut FieldErrors, field: &str, d: Option<NaiveDate>, today: NaiveDate) {
+pub fn check_birth_date(
+    errors: &mut FieldErrors,
+    field: &str,
+    d: Option<NaiveDate>,
+    today: NaiveDate,
+) {
     if let Some(d) = d {
         if d > today {
-            errors.insert(field.into(), "La date de naissance ne peut pas être dans le futur.".into());
+            errors.insert(
+                field.into(),
+                "La date de naissance ne peut pas être dans le futur.".into(),
+            );
         } else if d.year() < 1900 {
-            errors.insert(field.into(), "La date de naissance est invraisemblable (avant 1900).".into());
+            errors.insert(
+                field.into(),
+                "La date de naissance est invraisemblable (avant 1900).".into(),
+            );
         }
     }
 }
@@ -698,7 +792,10 @@ pub fn check_birth_date(errors: &mut FieldErrors, field: &str, d: Option<NaiveDa
 fn check_amount(errors: &mut FieldErrors, field: &str, v: Option<i64>) {
     if let Some(v) = v {
         if !(0..=100_000_000_000).contains(&v) {
-            errors.insert(field.into(), "Le montant doit être positif et raisonnable.".into());
+            errors.insert(
+                field.into(),
+                "Le montant doit être positif et raisonnable.".into(),
+            );
         }
     }
 }
@@ -769,9 +866,24 @@ impl ContactInput {
         }
         check_text(&mut e, "comment", &self.comment, MAX_LONG);
         check_with(&mut e, "email", &self.email, validate::email);
-        check_with(&mut e, "mobile_phone", &self.mobile_phone, validate::phone_fr);
-        check_with(&mut e, "landline_phone", &self.landline_phone, validate::phone_fr);
-        check_with(&mut e, "postal_code", &self.postal_code, validate::postal_code);
+        check_with(
+            &mut e,
+            "mobile_phone",
+            &self.mobile_phone,
+            validate::phone_fr,
+        );
+        check_with(
+            &mut e,
+            "landline_phone",
+            &self.landline_phone,
+            validate::phone_fr,
+        );
+        check_with(
+            &mut e,
+            "postal_code",
+            &self.postal_code,
+            validate::postal_code,
+        );
         check_with(&mut e, "siret", &self.siret, validate::siret);
         check_birth_date(&mut e, "birth_date", self.birth_date, today);
         check_amount(&mut e, "lead_cost_cents", self.lead_cost_cents);
@@ -792,10 +904,23 @@ impl PersonInput {
     /// Errors are keyed `prefix.index.field` so the form can place them.
     pub fn validate_into(&self, e: &mut FieldErrors, prefix: &str, today: NaiveDate) {
         if blank(&self.last_name) && blank(&self.first_name) {
-            e.insert(format!("{prefix}.last_name"), "Indiquez au moins un nom ou un prénom.".into());
+            e.insert(
+                format!("{prefix}.last_name"),
+                "Indiquez au moins un nom ou un prénom.".into(),
+            );
         }
-        check_text(e, &format!("{prefix}.first_name"), &self.first_name, MAX_SHORT);
-        check_text(e, &format!("{prefix}.last_name"), &self.last_name, MAX_SHORT);
+        check_text(
+            e,
+            &format!("{prefix}.first_name"),
+            &self.first_name,
+            MAX_SHORT,
+        );
+        check_text(
+            e,
+            &format!("{prefix}.last_name"),
+            &self.last_name,
+            MAX_SHORT,
+        );
         check_birth_date(e, &format!("{prefix}.birth_date"), self.birth_date, today);
     }
 }
@@ -829,7 +954,12 @@ impl HouseholdMemberInput {
 
 impl SubscriptionInput {
     pub fn normalize(&mut self) {
-        for f in [&mut self.nir, &mut self.code_organisme, &mut self.iban, &mut self.bic] {
+        for f in [
+            &mut self.nir,
+            &mut self.code_organisme,
+            &mut self.iban,
+            &mut self.bic,
+        ] {
             normalize_opt(f);
             if let Some(s) = f {
                 *s = validate::compact(s);
@@ -839,7 +969,12 @@ impl SubscriptionInput {
 
     pub fn validate_into(&self, e: &mut FieldErrors, prefix: &str) {
         check_with(e, &format!("{prefix}.nir"), &self.nir, validate::nir);
-        check_with(e, &format!("{prefix}.code_organisme"), &self.code_organisme, validate::code_organisme);
+        check_with(
+            e,
+            &format!("{prefix}.code_organisme"),
+            &self.code_organisme,
+            validate::code_organisme,
+        );
         check_with(e, &format!("{prefix}.iban"), &self.iban, validate::iban);
         check_with(e, &format!("{prefix}.bic"), &self.bic, validate::bic);
     }
@@ -862,7 +997,10 @@ impl ProjectInput {
     pub fn validate(&self, today: NaiveDate) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         if blank(&self.contact_id) {
-            e.insert("contact_id".into(), "Le projet doit être rattaché à un contact.".into());
+            e.insert(
+                "contact_id".into(),
+                "Le projet doit être rattaché à un contact.".into(),
+            );
         }
         if self.kind.is_none() {
             e.insert("type".into(), "Choisissez le type de projet.".into());
@@ -872,7 +1010,10 @@ impl ProjectInput {
         let bens = self.beneficiaries.as_deref().unwrap_or_default();
         let subs = self.subscriptions.as_deref().unwrap_or_default();
         if bens.len() > 50 || subs.len() > 50 {
-            e.insert("beneficiaries".into(), "Un projet compte au plus 50 bénéficiaires et 50 souscriptions.".into());
+            e.insert(
+                "beneficiaries".into(),
+                "Un projet compte au plus 50 bénéficiaires et 50 souscriptions.".into(),
+            );
         }
         for (i, b) in bens.iter().enumerate() {
             b.validate_into(&mut e, &format!("beneficiaries.{i}"), today);
@@ -885,7 +1026,8 @@ impl ProjectInput {
             if has_nir && !k.may_hold_nir() {
                 e.insert(
                     "subscriptions.0.nir".into(),
-                    "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance.".into(),
+                    "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance."
+                        .into(),
                 );
             }
         }
@@ -921,10 +1063,17 @@ impl ContractInput {
     }
 
     /// `project_type` is the type of the project the contract belongs to, when known.
-    pub fn validate(&self, today: NaiveDate, project_type: Option<ProjectType>) -> Result<(), FieldErrors> {
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        project_type: Option<ProjectType>,
+    ) -> Result<(), FieldErrors> {
         let mut e = FieldErrors::new();
         if blank(&self.project_id) {
-            e.insert("project_id".into(), "Le contrat doit être rattaché à un projet.".into());
+            e.insert(
+                "project_id".into(),
+                "Le contrat doit être rattaché à un projet.".into(),
+            );
         }
         if blank(&self.insurer) {
             e.insert("insurer".into(), "Indiquez l'assureur.".into());
@@ -934,20 +1083,32 @@ impl ContractInput {
         check_amount(&mut e, "monthly_premium_cents", self.monthly_premium_cents);
         if let (Some(s), Some(end)) = (self.start_date, self.end_date) {
             if end < s {
-                e.insert("end_date".into(), "La date de fin précède la date d'effet.".into());
+                e.insert(
+                    "end_date".into(),
+                    "La date de fin précède la date d'effet.".into(),
+                );
             }
         }
         check_with(&mut e, "nir", &self.nir, validate::nir);
-        check_with(&mut e, "code_organisme", &self.code_organisme, validate::code_organisme);
+        check_with(
+            &mut e,
+            "code_organisme",
+            &self.code_organisme,
+            validate::code_organisme,
+        );
         if !blank(&self.nir) && project_type.is_some_and(|k| !k.may_hold_nir()) {
             e.insert(
                 "nir".into(),
-                "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance.".into(),
+                "Le n° de sécurité sociale n'est conservé que pour la santé et la prévoyance."
+                    .into(),
             );
         }
         let insured = self.insured.as_deref().unwrap_or_default();
         if insured.len() > 50 {
-            e.insert("insured".into(), "Un contrat compte au plus 50 assurés.".into());
+            e.insert(
+                "insured".into(),
+                "Un contrat compte au plus 50 assurés.".into(),
+            );
         }
         for (i, p) in insured.iter().enumerate() {
             p.validate_into(&mut e, &format!("insured.{i}"), today);
@@ -962,7 +1123,13 @@ impl ContractInput {
 
 impl ActivityInput {
     pub fn normalize(&mut self) {
-        for f in [&mut self.title, &mut self.body, &mut self.assigned_to, &mut self.location, &mut self.recipient] {
+        for f in [
+            &mut self.title,
+            &mut self.body,
+            &mut self.assigned_to,
+            &mut self.location,
+            &mut self.recipient,
+        ] {
             normalize_opt(f);
         }
     }
@@ -977,14 +1144,20 @@ impl ActivityInput {
             ActivityKind::Notes if blank(&self.body) => {
                 e.insert("body".into(), "La note est vide.".into());
             }
-            ActivityKind::Tasks | ActivityKind::Quotes | ActivityKind::AdviceDocs
-            | ActivityKind::MembershipForms | ActivityKind::Events
+            ActivityKind::Tasks
+            | ActivityKind::Quotes
+            | ActivityKind::AdviceDocs
+            | ActivityKind::MembershipForms
+            | ActivityKind::Events
                 if blank(&self.title) =>
             {
                 e.insert("title".into(), "Donnez un intitulé.".into());
             }
             ActivityKind::Appointments if self.starts_at.is_none() => {
-                e.insert("starts_at".into(), "Indiquez la date et l'heure du rendez-vous.".into());
+                e.insert(
+                    "starts_at".into(),
+                    "Indiquez la date et l'heure du rendez-vous.".into(),
+                );
             }
             ActivityKind::Messages => match (self.channel, &self.recipient) {
                 (None, _) => {
@@ -1026,13 +1199,19 @@ impl ConsentInput {
             e.insert("purpose".into(), "Précisez l'objet du consentement.".into());
         }
         if self.granted.is_none() {
-            e.insert("granted".into(), "Précisez s'il s'agit d'un accord ou d'un retrait.".into());
+            e.insert(
+                "granted".into(),
+                "Précisez s'il s'agit d'un accord ou d'un retrait.".into(),
+            );
         }
         check_text(&mut e, "checkbox_label", &self.checkbox_label, MAX_LONG);
         check_text(&mut e, "origin_page", &self.origin_page, 2000);
         if let Some(h) = &self.cgu_sha256 {
             if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
-                e.insert("cgu_sha256".into(), "L'empreinte SHA-256 doit compter 64 caractères hexadécimaux.".into());
+                e.insert(
+                    "cgu_sha256".into(),
+                    "L'empreinte SHA-256 doit compter 64 caractères hexadécimaux.".into(),
+                );
             }
         }
         if e.is_empty() {
@@ -1069,7 +1248,9 @@ mod tests {
             vec!["birth_date", "email", "mobile_phone"]
         );
         // Messages never echo the value.
-        assert!(e.values().all(|m| !m.contains("pas-un-email") && !m.contains("0612")));
+        assert!(e
+            .values()
+            .all(|m| !m.contains("pas-un-email") && !m.contains("0612")));
     }
 
     #[test]
@@ -1081,7 +1262,10 @@ mod tests {
         };
         let s = format!("{c:?}");
         assert!(!s.contains("Dupont") && !s.contains("example"), "{s}");
-        let l = LoginRequest { email: "a@b.fr".into(), password: "secret".into() };
+        let l = LoginRequest {
+            email: "a@b.fr".into(),
+            password: "secret".into(),
+        };
         assert!(!format!("{l:?}").contains("secret"));
     }
 
@@ -1096,8 +1280,14 @@ mod tests {
             }]),
             ..Default::default()
         };
-        assert!(p.validate(today()).unwrap_err().contains_key("subscriptions.0.nir"));
-        let p = ProjectInput { kind: Some(ProjectType::Sante), ..p };
+        assert!(p
+            .validate(today())
+            .unwrap_err()
+            .contains_key("subscriptions.0.nir"));
+        let p = ProjectInput {
+            kind: Some(ProjectType::Sante),
+            ..p
+        };
         assert!(p.validate(today()).is_ok());
     }
 

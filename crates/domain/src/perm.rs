@@ -211,9 +211,17 @@ mod tests {
             (Role::Sales, ExportList, Forbidden),
         ];
         for (role, action, expected) in cases {
-            let user = if role == Role::Sales { "u-sales" } else { "u-x" };
+            let user = if role == Role::Sales {
+                "u-sales"
+            } else {
+                "u-x"
+            };
             let a = actor(role, user, Some("t1"));
-            assert_eq!(decide(&a, action, Some(&rec)), expected, "{role:?} {action:?}");
+            assert_eq!(
+                decide(&a, action, Some(&rec)),
+                expected,
+                "{role:?} {action:?}"
+            );
         }
     }
 
@@ -224,23 +232,32 @@ mod tests {
         let foreign = owner("c2", "u-a", "t1");
         for role in Role::ALL {
             let a = actor(role, "u-a", Some("t1"));
-            assert_eq!(
-                decide(&a, Action::View, Some(&foreign)),
-                Decision::NotFound
-            );
+            assert_eq!(decide(&a, Action::View, Some(&foreign)), Decision::NotFound);
         }
         // A colleague's contact is invisible to a salesperson.
         assert_eq!(
-            decide(&actor(Role::Sales, "u-b", Some("t1")), Action::View, Some(&rec)),
+            decide(
+                &actor(Role::Sales, "u-b", Some("t1")),
+                Action::View,
+                Some(&rec)
+            ),
             Decision::NotFound
         );
         // A team lead sees their team, not another team.
         assert_eq!(
-            decide(&actor(Role::TeamLead, "u-l", Some("t1")), Action::View, Some(&rec)),
+            decide(
+                &actor(Role::TeamLead, "u-l", Some("t1")),
+                Action::View,
+                Some(&rec)
+            ),
             Decision::Allow
         );
         assert_eq!(
-            decide(&actor(Role::TeamLead, "u-l", Some("t2")), Action::View, Some(&rec)),
+            decide(
+                &actor(Role::TeamLead, "u-l", Some("t2")),
+                Action::View,
+                Some(&rec)
+            ),
             Decision::NotFound
         );
     }
@@ -253,6 +270,10 @@ mod tests {
         let l = actor(Role::TeamLead, "u-l", Some("t1"));
         assert!(may_assign(&l, "u-o", Some("t1")));
         assert!(!may_assign(&l, "u-o", Some("t2")));
-        assert!(may_assign(&actor(Role::Deputy, "u-d", None), "u-o", Some("t2")));
+        assert!(may_assign(
+            &actor(Role::Deputy, "u-d", None),
+            "u-o",
+            Some("t2")
+        ));
     }
 }

@@ -77,13 +77,24 @@ pub async fn require(
         Decision::Allow => Ok(()),
         Decision::NotFound => Err(ApiError::NotFound),
         Decision::Forbidden => {
-            refuse(state, auth, action, target.map(|(kind, m)| (kind, m.id.as_str()))).await
+            refuse(
+                state,
+                auth,
+                action,
+                target.map(|(kind, m)| (kind, m.id.as_str())),
+            )
+            .await
         }
     }
 }
 
 /// Records and answers a refusal.
-pub async fn refuse<T>(state: &AppState, auth: &Auth, action: Action, target: Option<(&str, &str)>) -> Result<T> {
+pub async fn refuse<T>(
+    state: &AppState,
+    auth: &Auth,
+    action: Action,
+    target: Option<(&str, &str)>,
+) -> Result<T> {
     audit::record(
         &state.db,
         &auth.actor.cabinet_id,
@@ -112,7 +123,8 @@ pub async fn check_assignee(tx: &mut Tx, auth: &Auth, assignee: &str) -> Result<
         .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()))
         .and_where(Expr::col(n("active")).eq(1));
     let row: Option<(String, Option<String>)> = tx.opt(&q).await?;
-    let (_, team) = row.ok_or_else(|| ApiError::invalid("assigned_to", "Utilisateur inconnu dans ce cabinet."))?;
+    let (_, team) = row
+        .ok_or_else(|| ApiError::invalid("assigned_to", "Utilisateur inconnu dans ce cabinet."))?;
     if !oubli_domain::perm::may_assign(&auth.actor, assignee, team.as_deref()) {
         return Err(ApiError::invalid(
             "assigned_to",

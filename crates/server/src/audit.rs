@@ -78,7 +78,9 @@ pub async fn append(tx: &mut Tx, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
     ))
     .await?;
     let mut q = Query::update();
-    q.table(n("cabinets")).value(n("audit_head"), entry.hash).and_where(Expr::col(n("id")).eq(cabinet_id));
+    q.table(n("cabinets"))
+        .value(n("audit_head"), entry.hash)
+        .and_where(Expr::col(n("id")).eq(cabinet_id));
     tx.exec(&q).await?;
     Ok(())
 }
@@ -117,7 +119,8 @@ impl AuditRow {
             outcome: self.outcome,
             // A tampered detail that is no longer JSON is kept as a string so that
             // verification can still report the entry.
-            detail: serde_json::from_str(&self.detail).unwrap_or(serde_json::Value::String(self.detail)),
+            detail: serde_json::from_str(&self.detail)
+                .unwrap_or(serde_json::Value::String(self.detail)),
             prev_hash: self.prev_hash,
             hash: self.hash,
         }
@@ -125,35 +128,55 @@ impl AuditRow {
 }
 
 const COLS: &[&str] = &[
-    "seq", "at", "actor_user_id", "action", "target_kind", "target_id", "outcome", "detail", "prev_hash", "hash",
+    "seq",
+    "at",
+    "actor_user_id",
+    "action",
+    "target_kind",
+    "target_id",
+    "outcome",
+    "detail",
+    "prev_hash",
+    "hash",
 ];
 
 /// Entries of a cabinet with `seq < before` (newest first), at most `limit`.
-pub async fn list(tx: &mut Tx, cabinet_id: &str, before: Option<i64>, limit: i64) -> Result<Vec<AuditEntry>> {
+pub async fn list(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    before: Option<i64>,
+    limit: i64,
+) -> Result<Vec<AuditEntry>> {
     let mut q = select("audit_log", "a", COLS);
     q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cabinet_id));
     if let Some(b) = before {
         q.and_where(Expr::col((n("a"), n("seq"))).lt(b));
     }
-    q.order_by((n("a"), n("seq")), Order::Desc).limit(limit as u64);
+    q.order_by((n("a"), n("seq")), Order::Desc)
+        .limit(limit as u64);
     let rows: Vec<AuditRow> = tx.all(&q).await?;
     Ok(rows.into_iter().map(AuditRow::into_domain).collect())
 }
 
 pub async fn count(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
     let mut q = Query::select();
-    q.expr(Expr::col(n("seq")).count()).from(n("audit_log")).and_where(Expr::col(n("cabinet_id")).eq(cabinet_id));
+    q.expr(Expr::col(n("seq")).count())
+        .from(n("audit_log"))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id));
     Ok(tx.int(&q).await?)
 }
 
 /// Checks every chain; returns the first broken entry as (cabinet id, seq).
 pub async fn verify(db: &Db) -> Result<Result<u64, (String, i64)>> {
     let mut tx = db.read().await?;
-    let cabinets: Vec<(String,)> = tx.all(Query::select().column(n("id")).from(n("cabinets"))).await?;
+    let cabinets: Vec<(String,)> = tx
+        .all(Query::select().column(n("id")).from(n("cabinets")))
+        .await?;
     let mut checked = 0u64;
     for (cab,) in cabinets {
         let mut q = select("audit_log", "a", COLS);
-        q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cab.as_str())).order_by((n("a"), n("seq")), Order::Asc);
+        q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cab.as_str()))
+            .order_by((n("a"), n("seq")), Order::Asc);
         let rows: Vec<AuditRow> = tx.all(&q).await?;
         let mut prev = String::new();
         let mut expected_seq = 1;

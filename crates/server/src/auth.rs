@@ -35,7 +35,11 @@ pub fn hash_password(password: &str) -> String {
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|h| Argon2::default().verify_password(password.as_bytes(), &h).is_ok())
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -78,7 +82,10 @@ pub fn session_cookie(token: &str, secure: bool) -> String {
 }
 
 pub fn clear_cookie(secure: bool) -> String {
-    format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}", if secure { "; Secure" } else { "" })
+    format!(
+        "{COOKIE}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{}",
+        if secure { "; Secure" } else { "" }
+    )
 }
 
 #[derive(sqlx::FromRow)]
@@ -121,13 +128,24 @@ pub fn user_select() -> sea_query::SelectStatement {
     let mut q = select(
         "users",
         "u",
-        &["id", "cabinet_id", "team_id", "email", "name", "role", "password_hash", "active"],
+        &[
+            "id",
+            "cabinet_id",
+            "team_id",
+            "email",
+            "name",
+            "role",
+            "password_hash",
+            "active",
+        ],
     );
-    q.expr_as(Expr::col((n("k"), n("name"))), n("cabinet_name")).join_as(sea_query::JoinType::InnerJoin, 
-        n("cabinets"),
-        n("k"),
-        Expr::col((n("k"), n("id"))).equals((n("u"), n("cabinet_id"))),
-    );
+    q.expr_as(Expr::col((n("k"), n("name"))), n("cabinet_name"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            n("cabinets"),
+            n("k"),
+            Expr::col((n("k"), n("id"))).equals((n("u"), n("cabinet_id"))),
+        );
     q
 }
 
@@ -154,8 +172,12 @@ pub async fn create_session(tx: &mut Tx, user: &UserRow) -> Result<String> {
     ))
     .await?;
     // Expired sessions of anyone are swept at each login.
-    tx.exec(Query::delete().from_table(n("sessions")).and_where(Expr::col(n("expires_at")).lt(now)))
-        .await?;
+    tx.exec(
+        Query::delete()
+            .from_table(n("sessions"))
+            .and_where(Expr::col(n("expires_at")).lt(now)),
+    )
+    .await?;
     Ok(token)
 }
 
@@ -180,14 +202,18 @@ pub struct Auth {
 impl FromRequestParts<AppState> for Auth {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         if let Some(a) = parts.extensions.get::<Auth>() {
             return Ok(a.clone());
         }
         let token = cookie_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         let mut tx = state.db.read().await?;
         let mut q = user_select();
-        q.join_as(sea_query::JoinType::InnerJoin, 
+        q.join_as(
+            sea_query::JoinType::InnerJoin,
             n("sessions"),
             n("s"),
             Expr::col((n("s"), n("user_id"))).equals((n("u"), n("id"))),
@@ -198,7 +224,10 @@ impl FromRequestParts<AppState> for Auth {
         let row: Option<UserRow> = tx.opt(&q).await?;
         tx.commit().await?;
         let row = row.ok_or(ApiError::Unauthorized)?;
-        let auth = Auth { actor: row.actor(), user: row.user() };
+        let auth = Auth {
+            actor: row.actor(),
+            user: row.user(),
+        };
         parts.extensions.insert(auth.clone());
         Ok(auth)
     }
@@ -225,7 +254,9 @@ pub async fn csrf(req: Request, next: Next) -> Result<Response> {
             (Some(o), Some(host)) => {
                 let o = o.to_str().unwrap_or("");
                 let host = host.to_str().unwrap_or("-");
-                o.strip_prefix("http://").or_else(|| o.strip_prefix("https://")) == Some(host)
+                o.strip_prefix("http://")
+                    .or_else(|| o.strip_prefix("https://"))
+                    == Some(host)
             }
             (Some(_), None) => false,
         };
@@ -249,7 +280,11 @@ pub struct LoginLimiter {
 
 impl LoginLimiter {
     pub fn new(max_failures: usize, window: Duration) -> Self {
-        LoginLimiter { inner: Mutex::new(HashMap::new()), max_failures, window }
+        LoginLimiter {
+            inner: Mutex::new(HashMap::new()),
+            max_failures,
+            window,
+        }
     }
 
     /// `Err(seconds to wait)` when the key is over the limit.
@@ -260,7 +295,11 @@ impl LoginLimiter {
         v.retain(|t| now.duration_since(*t) < self.window);
         if v.len() >= self.max_failures {
             let oldest = v.first().copied().unwrap_or(now);
-            Err(self.window.saturating_sub(now.duration_since(oldest)).as_secs().max(1))
+            Err(self
+                .window
+                .saturating_sub(now.duration_since(oldest))
+                .as_secs()
+                .max(1))
         } else {
             Ok(())
         }
@@ -275,6 +314,9 @@ impl LoginLimiter {
     }
 
     pub fn succeed(&self, key: &str) {
-        self.inner.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
+        self.inner
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .remove(key);
     }
 }

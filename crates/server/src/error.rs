@@ -59,14 +59,25 @@ impl From<std::io::Error> for ApiError {
 }
 
 fn body(status: StatusCode, code: &str, message: &str, fields: FieldErrors) -> Response {
-    let b = ErrorBody { error: ErrorDetail { code: code.into(), message: message.into(), fields } };
+    let b = ErrorBody {
+        error: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+            fields,
+        },
+    };
     (status, axum::Json(b)).into_response()
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         match self {
-            ApiError::BadRequest(m) => body(StatusCode::BAD_REQUEST, "bad_request", &m, FieldErrors::new()),
+            ApiError::BadRequest(m) => body(
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                &m,
+                FieldErrors::new(),
+            ),
             ApiError::Unauthorized => body(
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
@@ -79,21 +90,30 @@ impl IntoResponse for ApiError {
                 "Email ou mot de passe incorrect.",
                 FieldErrors::new(),
             ),
-            ApiError::Forbidden(m) => body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new()),
+            ApiError::Forbidden(m) => {
+                body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new())
+            }
             ApiError::NotFound => body(
                 StatusCode::NOT_FOUND,
                 "not_found",
                 "Élément introuvable.",
                 FieldErrors::new(),
             ),
-            ApiError::Conflict { code, message } => body(StatusCode::CONFLICT, code, &message, FieldErrors::new()),
+            ApiError::Conflict { code, message } => {
+                body(StatusCode::CONFLICT, code, &message, FieldErrors::new())
+            }
             ApiError::Invalid(fields) => body(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
                 "Certains champs sont invalides.",
                 fields,
             ),
-            ApiError::TooLarge(m) => body(StatusCode::PAYLOAD_TOO_LARGE, "too_large", &m, FieldErrors::new()),
+            ApiError::TooLarge(m) => body(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                &m,
+                FieldErrors::new(),
+            ),
             ApiError::RateLimited { retry_after_secs } => {
                 let mut r = body(
                     StatusCode::TOO_MANY_REQUESTS,
@@ -152,7 +172,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::BytesRejection(_)) => Err(ApiError::TooLarge(
                 "Le corps de la requête est trop volumineux.".into(),
             )),
-            Err(_) => Err(ApiError::BadRequest("Le corps de la requête n'est pas un JSON valide.".into())),
+            Err(_) => Err(ApiError::BadRequest(
+                "Le corps de la requête n'est pas un JSON valide.".into(),
+            )),
         }
     }
 }
@@ -171,7 +193,9 @@ fn field_of(detail: &str) -> String {
         }
     }
     match rest.split_once(": ") {
-        Some((path, _)) if !path.is_empty() && path != "." && !path.contains(' ') => path.to_string(),
+        Some((path, _)) if !path.is_empty() && path != "." && !path.contains(' ') => {
+            path.to_string()
+        }
         _ => "body".into(),
     }
 }
@@ -185,9 +209,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match axum::extract::Query::<T>::from_request_parts(parts, state).await {
             Ok(axum::extract::Query(v)) => Ok(ApiQuery(v)),
-            Err(QueryRejection::FailedToDeserializeQueryString(_)) | Err(_) => {
-                Err(ApiError::BadRequest("Paramètres de requête invalides.".into()))
-            }
+            Err(QueryRejection::FailedToDeserializeQueryString(_)) | Err(_) => Err(
+                ApiError::BadRequest("Paramètres de requête invalides.".into()),
+            ),
         }
     }
 }

@@ -8,10 +8,10 @@ pub mod changes;
 pub mod db;
 pub mod error;
 pub mod listing;
-pub mod store;
 pub mod openapi;
 pub mod routes;
 pub mod seed;
+pub mod store;
 
 use axum::Router;
 use std::path::PathBuf;
@@ -63,8 +63,15 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(db: db::Db, cfg: Config) -> Self {
-        let limiter = Arc::new(auth::LoginLimiter::new(cfg.login_max_failures, cfg.login_window));
-        AppState { db, cfg: Arc::new(cfg), limiter }
+        let limiter = Arc::new(auth::LoginLimiter::new(
+            cfg.login_max_failures,
+            cfg.login_window,
+        ));
+        AppState {
+            db,
+            cfg: Arc::new(cfg),
+            limiter,
+        }
     }
 }
 
@@ -72,27 +79,36 @@ impl AppState {
 pub fn app(state: AppState) -> Router {
     let api = routes::router()
         .layer(axum::middleware::from_fn(auth::csrf))
-        .layer(axum::extract::DefaultBodyLimit::max(state.cfg.max_upload_bytes + 64 * 1024));
+        .layer(axum::extract::DefaultBodyLimit::max(
+            state.cfg.max_upload_bytes + 64 * 1024,
+        ));
     let mut router = Router::new().nest("/api/v1", api);
     if let Some(dir) = &state.cfg.static_dir {
         // Client-side routes (/contacts/…) fall back to index.html.
         let index = dir.join("index.html");
         router = router.fallback_service(
-            tower_http::services::ServeDir::new(dir).fallback(tower_http::services::ServeFile::new(index)),
+            tower_http::services::ServeDir::new(dir)
+                .fallback(tower_http::services::ServeFile::new(index)),
         );
     }
     router
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_CONTENT_TYPE_OPTIONS,
-            axum::http::HeaderValue::from_static("nosniff"),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            axum::http::header::REFERRER_POLICY,
-            axum::http::HeaderValue::from_static("same-origin"),
-        ))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-            axum::http::header::X_FRAME_OPTIONS,
-            axum::http::HeaderValue::from_static("DENY"),
-        ))
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::X_CONTENT_TYPE_OPTIONS,
+                axum::http::HeaderValue::from_static("nosniff"),
+            ),
+        )
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::REFERRER_POLICY,
+                axum::http::HeaderValue::from_static("same-origin"),
+            ),
+        )
+        .layer(
+            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
+                axum::http::header::X_FRAME_OPTIONS,
+                axum::http::HeaderValue::from_static("DENY"),
+            ),
+        )
         .with_state(state)
 }

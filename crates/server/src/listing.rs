@@ -30,7 +30,9 @@ pub fn scope_cond(actor: &Actor) -> Cond {
 /// The cabinet's retention period, as a cut-off instant.
 pub async fn retention_cutoff(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
     let mut q = Query::select();
-    q.column(n("retention_months")).from(n("cabinets")).and_where(Expr::col(n("id")).eq(cabinet_id));
+    q.column(n("retention_months"))
+        .from(n("cabinets"))
+        .and_where(Expr::col(n("id")).eq(cabinet_id));
     let months = tx.int(&q).await?.clamp(1, 1200) as u32;
     let cutoff = chrono::Utc::now()
         .checked_sub_months(chrono::Months::new(months))
@@ -119,7 +121,9 @@ fn created(f: &Filter, alias: &'static str) -> Cond {
 
 /// WHERE for `contacts c`.
 pub fn contacts_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
-    let mut c = scope_cond(actor).add(created(f, "c")).add(contact_side(f, cutoff));
+    let mut c = scope_cond(actor)
+        .add(created(f, "c"))
+        .add(contact_side(f, cutoff));
     if !f.status.is_empty() {
         c = c.add(Expr::col((n("c"), n("status"))).is_in(f.status.iter().cloned()));
     }
@@ -184,14 +188,22 @@ impl Cursor {
     }
 
     pub fn parse(s: Option<&str>) -> Result<Option<Cursor>> {
-        let Some(s) = s.filter(|s| !s.is_empty()) else { return Ok(None) };
+        let Some(s) = s.filter(|s| !s.is_empty()) else {
+            return Ok(None);
+        };
         let bad = || ApiError::BadRequest("Curseur de pagination invalide.".into());
         let (t, id) = s.split_once('~').ok_or_else(bad)?;
         let created_at = t.parse().map_err(|_| bad())?;
-        if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        if id.is_empty()
+            || id.len() > 64
+            || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        {
             return Err(bad());
         }
-        Ok(Some(Cursor { created_at, id: id.into() }))
+        Ok(Some(Cursor {
+            created_at,
+            id: id.into(),
+        }))
     }
 
     /// Rows after this cursor in `created_at DESC, id DESC` order.

@@ -1,1 +1,135 @@
-fn main() {}
+//! Starts Oubli: `oubli-server [--demo] [--data-dir DIR] [--bind ADDR] [--static-dir DIR]`,
+//! `oubli-server audit verify`, `oubli-server openapi`.
+
+use clap::{Parser, Subcommand};
+use oubli_server::{app, audit, db::Db, seed, AppState, Config};
+use std::path::PathBuf;
+
+#[derive(Parser)]
+#[command(
+    name = "oubli-server",
+    about = "Oubli — CRM RGPD pour cabinets de courtage"
+)]
+struct Cli {
+    /// SQLite file and uploaded documents live here (unless DATABASE_URL is set).
+    #[arg(long, env = "OUBLI_DATA_DIR", default_value = "./data", global = true)]
+    data_dir: PathBuf,
+    /// PostgreSQL URL (postgres://…); SQLite in --data-dir when absent.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    #[arg(long, env = "OUBLI_BIND", default_value = "127.0.0.1:8080")]
+    bind: String,
+    /// The built browser app (Trunk's dist/).
+    #[arg(long, env = "OUBLI_STATIC_DIR", default_value = "dist")]
+    static_dir: PathBuf,
+    /// Create the demo cabinets and data (idempotent).
+    #[arg(long)]
+    demo: bool,
+    /// Mark the session cookie Secure (serve over HTTPS behind a proxy).
+    #[arg(long, env = "OUBLI_SECURE_COOKIES")]
+    secure_cookies: bool,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        what: AuditCmd,
+    },
+    /// Print the OpenAPI document.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AuditCmd {
+    /// Check every cabinet's hash chain; exit 1 naming the first broken entry.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn".into()),
+        )
+        .init();
+    let cli = Cli::parse();
+    if let Some(Command::Openapi) = cli.command {
+        use utoipa::OpenApi;
+        println!(
+            "{}",
+            oubli_server::openapi::ApiDoc::openapi()
+                .to_pretty_json()
+                .unwrap_or_default()
+        );
+        return;
+    }
+    let db = match Db::connect(cli.database_url.as_deref(), &cli.data_dir).await {
+        Ok(db) => db,
+        Err(e) => {
+            eprintln!("Impossible d'ouvrir la base de données : {e}");
+            std::process::exit(2);
+        }
+    };
+    if let Some(Command::Audit {
+        what: AuditCmd::Verify,
+    }) = cli.command
+    {
+        match audit::verify(&db).await {
+            Ok(Ok(n)) => println!("Journal d'audit intègre : {n} entrées vérifiées."),
+            Ok(Err((cabinet, seq))) => {
+                eprintln!("Journal d'audit altéré : première entrée invalide n° {seq} (cabinet {cabinet}).");
+                std::process::exit(1);
+            }
+            Err(e) => {
+                eprintln!("Vérification impossible : {e:?}");
+                std::process::exit(2);
+            }
+        }
+        return;
+    }
+    if cli.demo {
+        let t = std::time::Instant::now();
+        match seed::demo(&db).await {
+            Ok(created) => tracing::info!(
+                created,
+                elapsed_ms = t.elapsed().as_millis() as u64,
+                "demo data ready"
+            ),
+            Err(e) => {
+                eprintln!("Échec de la création des données de démonstration : {e:?}");
+                std::process::exit(2);
+            }
+        }
+    }
+    let mut cfg = Config::new(cli.data_dir.clone());
+    cfg.secure_cookies = cli.secure_cookies;
+    if cli.static_dir.join("index.html").exists() {
+        cfg.static_dir = Some(cli.static_dir.clone());
+    } else {
+        tracing::warn!(dir = %cli.static_dir.display(), "no built app found; serving the API only");
+    }
+    let state = AppState::new(db, cfg);
+    let listener = match tokio::net::TcpListener::bind(&cli.bind).await {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("Impossible d'écouter sur {} : {e}", cli.bind);
+            std::process::exit(2);
+        }
+    };
+    tracing::info!(addr = %cli.bind, backend = state.db.backend.name(), "Oubli listening on http://{}", cli.bind);
+    let shutdown = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    if let Err(e) = axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+    {
+        eprintln!("Serveur arrêté : {e}");
+        std::process::exit(1);
+    }
+}

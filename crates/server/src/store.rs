@@ -34,7 +34,12 @@ pub fn contract_select() -> SelectStatement {
 }
 
 /// People (beneficiaries, insured) of the given parents, grouped by parent, in order.
-async fn persons(tx: &mut Tx, table: &'static str, parent: &'static str, ids: &[String]) -> Result<HashMap<String, Vec<d::Person>>> {
+async fn persons(
+    tx: &mut Tx,
+    table: &'static str,
+    parent: &'static str,
+    ids: &[String],
+) -> Result<HashMap<String, Vec<d::Person>>> {
     let mut out: HashMap<String, Vec<d::Person>> = HashMap::new();
     if ids.is_empty() {
         return Ok(out);
@@ -45,7 +50,9 @@ async fn persons(tx: &mut Tx, table: &'static str, parent: &'static str, ids: &[
         .order_by((n("x"), n("position")), Order::Asc);
     let rows: Vec<PersonRow> = tx.all(&q).await?;
     for r in rows {
-        out.entry(r.parent_id.clone()).or_default().push(r.into_domain());
+        out.entry(r.parent_id.clone())
+            .or_default()
+            .push(r.into_domain());
     }
     Ok(out)
 }
@@ -56,12 +63,18 @@ pub async fn load_projects(tx: &mut Tx, q: &SelectStatement) -> Result<Vec<d::Pr
     let mut bens = persons(tx, "beneficiaries", "project_id", &ids).await?;
     let mut subs: HashMap<String, Vec<d::Subscription>> = HashMap::new();
     if !ids.is_empty() {
-        let mut sq = select("subscriptions", "s", &["id", "project_id", "nir", "code_organisme", "iban", "bic"]);
+        let mut sq = select(
+            "subscriptions",
+            "s",
+            &["id", "project_id", "nir", "code_organisme", "iban", "bic"],
+        );
         sq.and_where(Expr::col((n("s"), n("project_id"))).is_in(ids.iter().cloned()))
             .order_by((n("s"), n("position")), Order::Asc);
         let srows: Vec<SubscriptionRow> = tx.all(&sq).await?;
         for s in srows {
-            subs.entry(s.project_id.clone()).or_default().push(s.into_domain());
+            subs.entry(s.project_id.clone())
+                .or_default()
+                .push(s.into_domain());
         }
     }
     Ok(rows
@@ -89,7 +102,8 @@ pub async fn load_contracts(tx: &mut Tx, q: &SelectStatement) -> Result<Vec<d::C
 
 pub async fn load_contact(tx: &mut Tx, cabinet_id: &str, id: &str) -> Result<Option<d::Contact>> {
     let mut q = select("contacts", "c", CONTACT_COLS);
-    q.and_where(Expr::col((n("c"), n("id"))).eq(id)).and_where(Expr::col((n("c"), n("cabinet_id"))).eq(cabinet_id));
+    q.and_where(Expr::col((n("c"), n("id"))).eq(id))
+        .and_where(Expr::col((n("c"), n("cabinet_id"))).eq(cabinet_id));
     let row: Option<ContactRow> = tx.opt(&q).await?;
     Ok(row.map(ContactRow::into_domain))
 }
@@ -119,12 +133,17 @@ pub async fn contact_detail(tx: &mut Tx, contact: d::Contact) -> Result<d::Conta
         .and_where(Expr::col(n("contact_id")).eq(id.as_str()))
         .group_by_col(n("kind"));
     let counts: Vec<(String, i64)> = tx.all(&aq).await?;
-    let mut activity_counts: std::collections::BTreeMap<String, i64> =
-        d::ActivityKind::ALL.iter().map(|k| (k.as_str().to_string(), 0)).collect();
+    let mut activity_counts: std::collections::BTreeMap<String, i64> = d::ActivityKind::ALL
+        .iter()
+        .map(|k| (k.as_str().to_string(), 0))
+        .collect();
     activity_counts.extend(counts);
     Ok(d::ContactDetail {
         contact,
-        household: household.into_iter().map(HouseholdRow::into_domain).collect(),
+        household: household
+            .into_iter()
+            .map(HouseholdRow::into_domain)
+            .collect(),
         projects,
         contracts,
         activity_counts,
@@ -147,12 +166,16 @@ pub struct Removed {
 
 fn sub_ids(table: &'static str, col: &'static str, cond: Cond) -> SelectStatement {
     let mut q = Query::select();
-    q.column(n("id")).from(n(table)).cond_where(Cond::all().add(cond).add(Expr::col(n(col)).is_not_null()));
+    q.column(n("id"))
+        .from(n(table))
+        .cond_where(Cond::all().add(cond).add(Expr::col(n(col)).is_not_null()));
     q
 }
 
 async fn delete_where(tx: &mut Tx, table: &'static str, cond: Cond) -> Result<u64> {
-    Ok(tx.exec(Query::delete().from_table(n(table)).cond_where(cond)).await?)
+    Ok(tx
+        .exec(Query::delete().from_table(n(table)).cond_where(cond))
+        .await?)
 }
 
 /// Deletes the projects matching `projects` (a condition on `projects`), their
@@ -160,11 +183,34 @@ async fn delete_where(tx: &mut Tx, table: &'static str, cond: Cond) -> Result<u6
 async fn delete_projects(tx: &mut Tx, projects: Cond, r: &mut Removed) -> Result<()> {
     let project_ids = sub_ids("projects", "id", projects.clone());
     let mut contract_ids = Query::select();
-    contract_ids.column(n("id")).from(n("contracts")).and_where(Expr::col(n("project_id")).in_subquery(project_ids.clone()));
-    delete_where(tx, "insured_persons", Cond::all().add(Expr::col(n("contract_id")).in_subquery(contract_ids))).await?;
-    r.contracts += delete_where(tx, "contracts", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone()))).await?;
-    delete_where(tx, "beneficiaries", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone()))).await?;
-    delete_where(tx, "subscriptions", Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids))).await?;
+    contract_ids
+        .column(n("id"))
+        .from(n("contracts"))
+        .and_where(Expr::col(n("project_id")).in_subquery(project_ids.clone()));
+    delete_where(
+        tx,
+        "insured_persons",
+        Cond::all().add(Expr::col(n("contract_id")).in_subquery(contract_ids)),
+    )
+    .await?;
+    r.contracts += delete_where(
+        tx,
+        "contracts",
+        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone())),
+    )
+    .await?;
+    delete_where(
+        tx,
+        "beneficiaries",
+        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone())),
+    )
+    .await?;
+    delete_where(
+        tx,
+        "subscriptions",
+        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids)),
+    )
+    .await?;
     r.projects += delete_where(tx, "projects", projects).await?;
     Ok(())
 }
@@ -178,12 +224,18 @@ pub async fn delete_contact(tx: &mut Tx, cabinet_id: &str, contact_id: &str) -> 
             .add(Expr::col(n("cabinet_id")).eq(cabinet_id))
     };
     let mut bq = Query::select();
-    bq.column(n("blob_key")).from(n("activities")).cond_where(of_contact()).and_where(Expr::col(n("blob_key")).is_not_null());
+    bq.column(n("blob_key"))
+        .from(n("activities"))
+        .cond_where(of_contact())
+        .and_where(Expr::col(n("blob_key")).is_not_null());
     let blobs: Vec<(String,)> = tx.all(&bq).await?;
     r.blobs = blobs.into_iter().map(|b| b.0).collect();
     r.documents = r.blobs.len() as u64;
     let mut mq = Query::select();
-    mq.expr(Expr::col(n("id")).count()).from(n("activities")).cond_where(of_contact()).and_where(Expr::col(n("kind")).eq("messages"));
+    mq.expr(Expr::col(n("id")).count())
+        .from(n("activities"))
+        .cond_where(of_contact())
+        .and_where(Expr::col(n("kind")).eq("messages"));
     r.messages = tx.int(&mq).await? as u64;
     delete_projects(tx, of_contact(), &mut r).await?;
     // Contracts always belong to a project of the same contact; this is a safety net.
@@ -194,7 +246,9 @@ pub async fn delete_contact(tx: &mut Tx, cabinet_id: &str, contact_id: &str) -> 
     r.contacts = delete_where(
         tx,
         "contacts",
-        Cond::all().add(Expr::col(n("id")).eq(contact_id)).add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
+        Cond::all()
+            .add(Expr::col(n("id")).eq(contact_id))
+            .add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
     )
     .await?;
     Ok(r)
@@ -205,7 +259,9 @@ pub async fn delete_project(tx: &mut Tx, cabinet_id: &str, project_id: &str) -> 
     let mut r = Removed::default();
     delete_projects(
         tx,
-        Cond::all().add(Expr::col(n("id")).eq(project_id)).add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
+        Cond::all()
+            .add(Expr::col(n("id")).eq(project_id))
+            .add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
         &mut r,
     )
     .await?;
@@ -222,4 +278,75 @@ pub fn remove_blobs(dir: &std::path::Path, keys: &[String]) {
             }
         }
     }
+}
+
+/// Replaces the people (beneficiaries or insured) of one parent, keeping their order.
+pub async fn replace_persons(
+    tx: &mut Tx,
+    table: &'static str,
+    parent_col: &'static str,
+    parent_id: &str,
+    cabinet_id: &str,
+    people: &[d::PersonInput],
+) -> Result<()> {
+    tx.exec(
+        Query::delete()
+            .from_table(n(table))
+            .and_where(Expr::col(n(parent_col)).eq(parent_id)),
+    )
+    .await?;
+    let now = crate::db::now_ms();
+    for (i, p) in people.iter().enumerate() {
+        tx.exec(&insert(
+            table,
+            vec![
+                ("id", crate::db::new_id().into()),
+                ("cabinet_id", cabinet_id.to_string().into()),
+                (parent_col, parent_id.to_string().into()),
+                ("position", (i as i64).into()),
+                ("first_name", p.first_name.clone().into()),
+                ("last_name", p.last_name.clone().into()),
+                ("birth_date", crate::db::date_str(p.birth_date).into()),
+                ("created_at", now.into()),
+                ("updated_at", now.into()),
+            ],
+        ))
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces the subscriptions of a project.
+pub async fn replace_subscriptions(
+    tx: &mut Tx,
+    project_id: &str,
+    cabinet_id: &str,
+    subs: &[d::SubscriptionInput],
+) -> Result<()> {
+    tx.exec(
+        Query::delete()
+            .from_table(n("subscriptions"))
+            .and_where(Expr::col(n("project_id")).eq(project_id)),
+    )
+    .await?;
+    let now = crate::db::now_ms();
+    for (i, s) in subs.iter().enumerate() {
+        tx.exec(&insert(
+            "subscriptions",
+            vec![
+                ("id", crate::db::new_id().into()),
+                ("cabinet_id", cabinet_id.to_string().into()),
+                ("project_id", project_id.to_string().into()),
+                ("position", (i as i64).into()),
+                ("nir", s.nir.clone().into()),
+                ("code_organisme", s.code_organisme.clone().into()),
+                ("iban", s.iban.clone().into()),
+                ("bic", s.bic.clone().into()),
+                ("created_at", now.into()),
+                ("updated_at", now.into()),
+            ],
+        ))
+        .await?;
+    }
+    Ok(())
 }

@@ -62,11 +62,20 @@ impl Db {
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(u)
                     .await?;
-                Db { read: pool.clone(), write: pool, backend: Backend::Postgres, sqlite_path: None }
+                Db {
+                    read: pool.clone(),
+                    write: pool,
+                    backend: Backend::Postgres,
+                    sqlite_path: None,
+                }
             }
             Some(u) => {
                 return Err(sqlx::Error::Configuration(
-                    format!("unsupported DATABASE_URL scheme: {}", u.split(':').next().unwrap_or("")).into(),
+                    format!(
+                        "unsupported DATABASE_URL scheme: {}",
+                        u.split(':').next().unwrap_or("")
+                    )
+                    .into(),
                 ))
             }
             None => {
@@ -77,7 +86,9 @@ impl Db {
                 {
                     use sqlx::Connection;
                     let mut c = sqlx::AnyConnection::connect(&url).await?;
-                    sqlx::query("PRAGMA journal_mode = WAL").execute(&mut c).await?;
+                    sqlx::query("PRAGMA journal_mode = WAL")
+                        .execute(&mut c)
+                        .await?;
                     c.close().await?;
                 }
                 let opts = || {
@@ -92,7 +103,12 @@ impl Db {
                 };
                 let write = opts().max_connections(1).connect(&url).await?;
                 let read = opts().max_connections(8).connect(&url).await?;
-                Db { read, write, backend: Backend::Sqlite, sqlite_path: Some(path) }
+                Db {
+                    read,
+                    write,
+                    backend: Backend::Sqlite,
+                    sqlite_path: Some(path),
+                }
             }
         };
         db.migrate().await?;
@@ -104,17 +120,25 @@ impl Db {
             Backend::Sqlite => sqlx::migrate!("./migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("./migrations/postgres"),
         };
-        m.run(&self.write).await.map_err(|e| sqlx::Error::Migrate(Box::new(e)))
+        m.run(&self.write)
+            .await
+            .map_err(|e| sqlx::Error::Migrate(Box::new(e)))
     }
 
     /// A transaction for writes (and for reads that must see one snapshot).
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx { tx: self.write.begin().await?, backend: self.backend })
+        Ok(Tx {
+            tx: self.write.begin().await?,
+            backend: self.backend,
+        })
     }
 
     /// A read-only transaction: one consistent snapshot for a page and its count.
     pub async fn read(&self) -> Result<Tx, sqlx::Error> {
-        Ok(Tx { tx: self.read.begin().await?, backend: self.backend })
+        Ok(Tx {
+            tx: self.read.begin().await?,
+            backend: self.backend,
+        })
     }
 
     /// Runs raw maintenance SQL (pragmas, VACUUM): never with user input.
@@ -149,7 +173,10 @@ impl Tx {
     /// Runs a statement and returns the number of rows it touched.
     pub async fn exec(&mut self, stmt: &impl SqlxBinder) -> Result<u64, sqlx::Error> {
         let (sql, values) = self.build(stmt);
-        Ok(sqlx::query_with(&sql, values).execute(&mut *self.tx).await?.rows_affected())
+        Ok(sqlx::query_with(&sql, values)
+            .execute(&mut *self.tx)
+            .await?
+            .rows_affected())
     }
 
     pub async fn all<T>(&mut self, stmt: &impl SqlxBinder) -> Result<Vec<T>, sqlx::Error>
@@ -157,7 +184,9 @@ impl Tx {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
         let (sql, values) = self.build(stmt);
-        sqlx::query_as_with::<Any, T, _>(&sql, values).fetch_all(&mut *self.tx).await
+        sqlx::query_as_with::<Any, T, _>(&sql, values)
+            .fetch_all(&mut *self.tx)
+            .await
     }
 
     pub async fn opt<T>(&mut self, stmt: &impl SqlxBinder) -> Result<Option<T>, sqlx::Error>
@@ -165,13 +194,17 @@ impl Tx {
         T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
     {
         let (sql, values) = self.build(stmt);
-        sqlx::query_as_with::<Any, T, _>(&sql, values).fetch_optional(&mut *self.tx).await
+        sqlx::query_as_with::<Any, T, _>(&sql, values)
+            .fetch_optional(&mut *self.tx)
+            .await
     }
 
     /// The first column of the first row as an integer (COUNT, SUM, RETURNING seq).
     pub async fn int(&mut self, stmt: &impl SqlxBinder) -> Result<i64, sqlx::Error> {
         let (sql, values) = self.build(stmt);
-        let row = sqlx::query_with(&sql, values).fetch_one(&mut *self.tx).await?;
+        let row = sqlx::query_with(&sql, values)
+            .fetch_one(&mut *self.tx)
+            .await?;
         // SUM over no rows is NULL.
         Ok(row.try_get::<Option<i64>, _>(0)?.unwrap_or(0))
     }
@@ -195,7 +228,9 @@ pub fn from_ms(ms: i64) -> chrono::DateTime<chrono::Utc> {
 }
 
 pub fn date_to_ms(d: chrono::NaiveDate) -> i64 {
-    d.and_hms_opt(0, 0, 0).map(|t| t.and_utc().timestamp_millis()).unwrap_or(0)
+    d.and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp_millis())
+        .unwrap_or(0)
 }
 
 pub fn date_str(d: Option<chrono::NaiveDate>) -> Option<String> {

@@ -24,12 +24,20 @@ pub fn insert(table: &'static str, pairs: Pairs) -> sea_query::InsertStatement {
 
 pub fn update(table: &'static str, pairs: Pairs) -> sea_query::UpdateStatement {
     let mut q = sea_query::Query::update();
-    q.table(n(table)).values(pairs.into_iter().map(|(c, v)| (n(c), sea_query::SimpleExpr::Value(v))));
+    q.table(n(table)).values(
+        pairs
+            .into_iter()
+            .map(|(c, v)| (n(c), sea_query::SimpleExpr::Value(v))),
+    );
     q
 }
 
 /// `SELECT t.c1, t.c2, … FROM table AS t`.
-pub fn select(table: &'static str, alias: &'static str, cols: &[&'static str]) -> sea_query::SelectStatement {
+pub fn select(
+    table: &'static str,
+    alias: &'static str,
+    cols: &[&'static str],
+) -> sea_query::SelectStatement {
     let mut q = sea_query::Query::select();
     q.from_as(n(table), n(alias));
     for c in cols {
@@ -47,11 +55,35 @@ fn parse_enum<T>(s: Option<String>, f: fn(&str) -> Option<T>) -> Option<T> {
 }
 
 pub const CONTACT_COLS: &[&str] = &[
-    "id", "cabinet_id", "civility", "first_name", "last_name", "company_name", "siret", "email",
-    "mobile_phone", "landline_phone", "street", "postal_code", "city", "birth_date", "status",
-    "supplier", "lead_cost_cents", "lead_purchased_on", "assigned_to", "lawful_basis",
-    "lawful_basis_source", "comment", "last_inbound_at", "opposition_at", "opposition_channel",
-    "anonymized_at", "change_seq", "created_at", "updated_at",
+    "id",
+    "cabinet_id",
+    "civility",
+    "first_name",
+    "last_name",
+    "company_name",
+    "siret",
+    "email",
+    "mobile_phone",
+    "landline_phone",
+    "street",
+    "postal_code",
+    "city",
+    "birth_date",
+    "status",
+    "supplier",
+    "lead_cost_cents",
+    "lead_purchased_on",
+    "assigned_to",
+    "lawful_basis",
+    "lawful_basis_source",
+    "comment",
+    "last_inbound_at",
+    "opposition_at",
+    "opposition_channel",
+    "anonymized_at",
+    "change_seq",
+    "created_at",
+    "updated_at",
 ];
 
 #[derive(FromRow)]
@@ -126,7 +158,10 @@ impl ContactRow {
 /// The columns a contact input writes.
 pub fn contact_pairs(c: &d::ContactInput) -> Pairs {
     vec![
-        ("civility", c.civility.map(|v| v.as_str().to_string()).into()),
+        (
+            "civility",
+            c.civility.map(|v| v.as_str().to_string()).into(),
+        ),
         ("first_name", c.first_name.clone().into()),
         ("last_name", c.last_name.clone().into()),
         ("company_name", c.company_name.clone().into()),
@@ -138,12 +173,25 @@ pub fn contact_pairs(c: &d::ContactInput) -> Pairs {
         ("postal_code", c.postal_code.clone().into()),
         ("city", c.city.clone().into()),
         ("birth_date", super::date_str(c.birth_date).into()),
-        ("status", c.status.unwrap_or(d::ContactStatus::Prospect).as_str().to_string().into()),
+        (
+            "status",
+            c.status
+                .unwrap_or(d::ContactStatus::Prospect)
+                .as_str()
+                .to_string()
+                .into(),
+        ),
         ("supplier", c.supplier.clone().into()),
         ("lead_cost_cents", c.lead_cost_cents.into()),
-        ("lead_purchased_on", super::date_str(c.lead_purchased_on).into()),
+        (
+            "lead_purchased_on",
+            super::date_str(c.lead_purchased_on).into(),
+        ),
         ("assigned_to", c.assigned_to.clone().into()),
-        ("lawful_basis", c.lawful_basis.map(|v| v.as_str().to_string()).into()),
+        (
+            "lawful_basis",
+            c.lawful_basis.map(|v| v.as_str().to_string()).into(),
+        ),
         ("lawful_basis_source", c.lawful_basis_source.clone().into()),
         ("comment", c.comment.clone().into()),
     ]
@@ -197,8 +245,16 @@ impl SubscriptionRow {
     }
 }
 
-pub const HOUSEHOLD_COLS: &[&str] =
-    &["id", "contact_id", "first_name", "last_name", "relation", "birth_date", "created_at", "updated_at"];
+pub const HOUSEHOLD_COLS: &[&str] = &[
+    "id",
+    "contact_id",
+    "first_name",
+    "last_name",
+    "relation",
+    "birth_date",
+    "created_at",
+    "updated_at",
+];
 
 #[derive(FromRow)]
 pub struct HouseholdRow {
@@ -230,7 +286,14 @@ impl HouseholdRow {
 }
 
 pub const PROJECT_COLS: &[&str] = &[
-    "id", "contact_id", "type", "status", "supplier", "assigned_to", "comment", "created_at",
+    "id",
+    "contact_id",
+    "type",
+    "status",
+    "supplier",
+    "assigned_to",
+    "comment",
+    "created_at",
     "updated_at",
 ];
 
@@ -250,7 +313,11 @@ pub struct ProjectRow {
 }
 
 impl ProjectRow {
-    pub fn into_domain(self, beneficiaries: Vec<d::Person>, subscriptions: Vec<d::Subscription>) -> d::Project {
+    pub fn into_domain(
+        self,
+        beneficiaries: Vec<d::Person>,
+        subscriptions: Vec<d::Subscription>,
+    ) -> d::Project {
         d::Project {
             id: self.id,
             contact_id: self.contact_id,
@@ -269,8 +336,19 @@ impl ProjectRow {
 }
 
 pub const CONTRACT_COLS: &[&str] = &[
-    "id", "project_id", "contact_id", "insurer", "product", "monthly_premium_cents", "start_date",
-    "end_date", "status", "nir", "code_organisme", "created_at", "updated_at",
+    "id",
+    "project_id",
+    "contact_id",
+    "insurer",
+    "product",
+    "monthly_premium_cents",
+    "start_date",
+    "end_date",
+    "status",
+    "nir",
+    "code_organisme",
+    "created_at",
+    "updated_at",
 ];
 
 #[derive(FromRow)]
@@ -314,9 +392,29 @@ impl ContractRow {
 }
 
 pub const ACTIVITY_COLS: &[&str] = &[
-    "id", "contact_id", "kind", "author_id", "assigned_to", "title", "body", "occurred_at",
-    "direction", "due_date", "done", "starts_at", "ends_at", "location", "amount_cents", "signed",
-    "channel", "recipient", "file_name", "content_type", "size_bytes", "blob_key", "created_at",
+    "id",
+    "contact_id",
+    "kind",
+    "author_id",
+    "assigned_to",
+    "title",
+    "body",
+    "occurred_at",
+    "direction",
+    "due_date",
+    "done",
+    "starts_at",
+    "ends_at",
+    "location",
+    "amount_cents",
+    "signed",
+    "channel",
+    "recipient",
+    "file_name",
+    "content_type",
+    "size_bytes",
+    "blob_key",
+    "created_at",
     "updated_at",
 ];
 
@@ -385,7 +483,10 @@ pub fn activity_pairs(a: &d::ActivityInput) -> Pairs {
         ("title", a.title.clone().into()),
         ("body", a.body.clone().into()),
         ("occurred_at", a.occurred_at.map(super::to_ms).into()),
-        ("direction", a.direction.map(|v| v.as_str().to_string()).into()),
+        (
+            "direction",
+            a.direction.map(|v| v.as_str().to_string()).into(),
+        ),
         ("due_date", super::date_str(a.due_date).into()),
         ("done", b2i(a.done).into()),
         ("assigned_to", a.assigned_to.clone().into()),
@@ -400,8 +501,19 @@ pub fn activity_pairs(a: &d::ActivityInput) -> Pairs {
 }
 
 pub const CONSENT_COLS: &[&str] = &[
-    "id", "contact_id", "purpose", "granted", "source", "actor_user_id", "cgu_version_id",
-    "cgu_sha256", "checkbox_label", "origin_page", "ip", "user_agent", "created_at",
+    "id",
+    "contact_id",
+    "purpose",
+    "granted",
+    "source",
+    "actor_user_id",
+    "cgu_version_id",
+    "cgu_sha256",
+    "checkbox_label",
+    "origin_page",
+    "ip",
+    "user_agent",
+    "created_at",
 ];
 
 #[derive(FromRow)]
@@ -426,7 +538,8 @@ impl ConsentRow {
         d::Consent {
             id: self.id,
             contact_id: self.contact_id,
-            purpose: d::ConsentPurpose::parse(&self.purpose).unwrap_or(d::ConsentPurpose::Marketing),
+            purpose: d::ConsentPurpose::parse(&self.purpose)
+                .unwrap_or(d::ConsentPurpose::Marketing),
             granted: self.granted != 0,
             source: d::ConsentSource::parse(&self.source).unwrap_or(d::ConsentSource::User),
             actor_user_id: self.actor_user_id,

@@ -1,6 +1,471 @@
-use crate::AppState;
-use axum::Router;
+//! Activity around a contact: `GET/POST /contacts/{id}/{kind}` for events, notes,
+//! tasks, appointments, quotes, advice_docs, membership_forms, documents (multipart
+//! upload, stored in the blob directory) and messages (emails and SMS);
+//! `PATCH/DELETE /contacts/{id}/{kind}/{item}`; `GET …/documents/{item}/content`.
+
+use crate::access::{self, contact_meta};
+use crate::auth::Auth;
+use crate::db::rows::*;
+use crate::db::{new_id, now_ms, to_ms, Tx};
+use crate::error::{ApiError, ApiJson, ApiQuery, Result};
+use crate::listing::Cursor;
+use crate::routes::patched;
+use crate::{changes, AppState};
+use axum::body::Body;
+use axum::extract::{FromRequest, Multipart, Path, Request, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use oubli_domain::{Action, Activity, ActivityInput, ActivityKind, Direction, Page};
+use sea_query::{Expr, Order, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/contacts/{id}/{kind}", get(list).post(create))
+        .route(
+            "/contacts/{id}/{kind}/{item}",
+            get(read_one).patch(edit).delete(remove),
+        )
+        .route("/contacts/{id}/documents/{item}/content", get(download))
+}
+
+fn kind_of(s: &str) -> Result<ActivityKind> {
+    ActivityKind::parse(s).ok_or(ApiError::NotFound)
+}
+
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    pub limit: Option<String>,
+    pub after: Option<String>,
+}
+
+fn limit_of(q: &PageQuery) -> Result<i64> {
+    match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(oubli_domain::filter::DEFAULT_LIMIT),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|v| (1..=oubli_domain::filter::MAX_LIMIT).contains(v))
+            .ok_or_else(|| {
+                ApiError::invalid(
+                    "limit",
+                    "La taille de page doit être comprise entre 1 et 500.",
+                )
+            }),
+    }
+}
+
+async fn load(
+    tx: &mut Tx,
+    contact_id: &str,
+    kind: ActivityKind,
+    item: &str,
+) -> Result<ActivityRow> {
+    let mut q = select("activities", "a", ACTIVITY_COLS);
+    q.and_where(Expr::col((n("a"), n("contact_id"))).eq(contact_id))
+        .and_where(Expr::col((n("a"), n("kind"))).eq(kind.as_str()))
+        .and_where(Expr::col((n("a"), n("id"))).eq(item));
+    tx.opt(&q).await?.ok_or(ApiError::NotFound)
+}
+
+/// Items of one kind, newest first.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/{kind}", tag = "activity",
+    params(("id" = String, Path), ("kind" = String, Path, description = "events, notes, tasks, appointments, quotes, advice_docs, membership_forms, documents, messages"), PageQuery),
+    responses((status = 200, body = Page<Activity>), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, kind)): Path<(String, String)>,
+    ApiQuery(q): ApiQuery<PageQuery>,
+) -> Result<Json<Page<Activity>>> {
+    let kind = kind_of(&kind)?;
+    let limit = limit_of(&q)?;
+    let cursor = Cursor::parse(q.after.as_deref())?;
+    let mut tx = st.db.read().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    let base = sea_query::Cond::all()
+        .add(Expr::col((n("a"), n("contact_id"))).eq(id.as_str()))
+        .add(Expr::col((n("a"), n("kind"))).eq(kind.as_str()));
+    let mut count = Query::select();
+    count
+        .expr(Expr::col((n("a"), n("id"))).count())
+        .from_as(n("activities"), n("a"))
+        .cond_where(base.clone());
+    let total = tx.int(&count).await?;
+    let mut sel = select("activities", "a", ACTIVITY_COLS);
+    sel.cond_where(base);
+    if let Some(c) = &cursor {
+        sel.cond_where(c.cond("a"));
+    }
+    sel.order_by((n("a"), n("created_at")), Order::Desc)
+        .order_by((n("a"), n("id")), Order::Desc)
+        .limit(limit as u64 + 1);
+    let mut rows: Vec<ActivityRow> = tx.all(&sel).await?;
+    tx.commit().await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| Cursor::encode(r.created_at, &r.id))
+    } else {
+        None
+    };
+    Ok(Json(Page {
+        items: rows.into_iter().map(ActivityRow::into_domain).collect(),
+        next,
+        total,
+    }))
+}
+
+/// One item.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
+    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)),
+    responses((status = 200, body = Activity), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn read_one(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, kind, item)): Path<(String, String, String)>,
+) -> Result<Json<Activity>> {
+    let kind = kind_of(&kind)?;
+    let mut tx = st.db.read().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    let row = load(&mut tx, &id, kind, &item).await?;
+    tx.commit().await?;
+    Ok(Json(row.into_domain()))
+}
+
+/// Email and SMS to a person who objected are refused (right to object).
+fn check_opposition(opposed: bool, kind: ActivityKind, input: &ActivityInput) -> Result<()> {
+    if opposed && kind == ActivityKind::Messages && input.direction != Some(Direction::Inbound) {
+        return Err(ApiError::Conflict {
+            code: "opposition",
+            message: "Ce contact s'est opposé à la prospection : aucun email ni SMS ne peut lui être envoyé.".into(),
+        });
+    }
+    Ok(())
+}
+
+async fn opposed(tx: &mut Tx, contact_id: &str) -> Result<bool> {
+    let mut q = Query::select();
+    q.expr(Expr::col(n("id")).count())
+        .from(n("contacts"))
+        .and_where(Expr::col(n("id")).eq(contact_id))
+        .and_where(Expr::col(n("opposition_at")).is_not_null());
+    Ok(tx.int(&q).await? > 0)
+}
+
+/// An inbound interaction (a reply, a call they made…) resets the retention clock.
+async fn note_inbound(tx: &mut Tx, contact_id: &str, input: &ActivityInput) -> Result<()> {
+    if input.direction == Some(Direction::Inbound) {
+        let at = input.occurred_at.map(to_ms).unwrap_or_else(now_ms);
+        let mut q = Query::update();
+        q.table(n("contacts"))
+            .value(n("last_inbound_at"), at)
+            .and_where(Expr::col(n("id")).eq(contact_id))
+            .cond_where(
+                sea_query::Cond::any()
+                    .add(Expr::col(n("last_inbound_at")).is_null())
+                    .add(Expr::col(n("last_inbound_at")).lt(at)),
+            );
+        tx.exec(&q).await?;
+    }
+    Ok(())
+}
+
+struct Upload {
+    file_name: String,
+    content_type: String,
+    bytes: Vec<u8>,
+    title: Option<String>,
+}
+
+async fn read_upload(req: Request, state: &AppState) -> Result<Upload> {
+    let mut mp = Multipart::from_request(req, state).await.map_err(|_| {
+        ApiError::BadRequest("Envoyez le document en multipart/form-data (champ « file »).".into())
+    })?;
+    let mut up = Upload {
+        file_name: String::new(),
+        content_type: String::new(),
+        bytes: Vec::new(),
+        title: None,
+    };
+    let mut got_file = false;
+    loop {
+        let field = match mp.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(ApiError::TooLarge(
+                    "Le document dépasse la taille maximale autorisée.".into(),
+                ))
+            }
+            Err(_) => return Err(ApiError::BadRequest("Envoi multipart illisible.".into())),
+        };
+        match field.name() {
+            Some("file") => {
+                // Only the last path component, without control characters.
+                let name: String = field
+                    .file_name()
+                    .unwrap_or("document")
+                    .rsplit(['/', '\\'])
+                    .next()
+                    .unwrap_or("document")
+                    .chars()
+                    .filter(|c| !c.is_control())
+                    .take(200)
+                    .collect();
+                up.file_name = if name.trim().is_empty() {
+                    "document".into()
+                } else {
+                    name
+                };
+                up.content_type = field
+                    .content_type()
+                    .unwrap_or("application/octet-stream")
+                    .chars()
+                    .take(100)
+                    .collect();
+                up.bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| {
+                        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                            ApiError::TooLarge(
+                                "Le document dépasse la taille maximale autorisée.".into(),
+                            )
+                        } else {
+                            ApiError::BadRequest("Envoi multipart illisible.".into())
+                        }
+                    })?
+                    .to_vec();
+                got_file = true;
+            }
+            Some("title") => {
+                let t = field
+                    .text()
+                    .await
+                    .map_err(|_| ApiError::BadRequest("Envoi multipart illisible.".into()))?;
+                up.title =
+                    Some(t.trim().chars().take(200).collect()).filter(|t: &String| !t.is_empty());
+            }
+            _ => {}
+        }
+    }
+    if !got_file {
+        return Err(ApiError::invalid("file", "Joignez un fichier."));
+    }
+    if up.bytes.is_empty() {
+        return Err(ApiError::invalid("file", "Le fichier est vide."));
+    }
+    if up.bytes.len() > state.cfg.max_upload_bytes {
+        return Err(ApiError::TooLarge(
+            "Le document dépasse la taille maximale autorisée.".into(),
+        ));
+    }
+    Ok(up)
+}
+
+/// Records an item; for `documents`, a multipart upload with `file` and `title`.
+#[utoipa::path(post, path = "/api/v1/contacts/{id}/{kind}", tag = "activity",
+    params(("id" = String, Path), ("kind" = String, Path)), request_body = ActivityInput,
+    responses((status = 201, body = Activity), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 413, body = oubli_domain::ErrorBody),
+              (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, kind)): Path<(String, String)>,
+    req: Request,
+) -> Result<(StatusCode, Json<Activity>)> {
+    let kind = kind_of(&kind)?;
+    let (mut input, upload) = if kind == ActivityKind::Documents {
+        let up = read_upload(req, &st).await?;
+        (
+            ActivityInput {
+                title: up.title.clone(),
+                ..Default::default()
+            },
+            Some(up),
+        )
+    } else {
+        let ApiJson(input) = ApiJson::<ActivityInput>::from_request(req, &st).await?;
+        (input, None)
+    };
+    input.normalize();
+    if kind == ActivityKind::Documents && input.title.is_none() {
+        input.title = upload.as_ref().map(|u| u.file_name.clone());
+    }
+    input.validate(kind).map_err(ApiError::Invalid)?;
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    meta.writable()?;
+    let is_opposed = opposed(&mut tx, &id).await?;
+    check_opposition(is_opposed, kind, &input)?;
+    if let Some(a) = &input.assigned_to {
+        access::check_assignee(&mut tx, &auth, a).await?;
+    }
+    if matches!(kind, ActivityKind::Events | ActivityKind::Messages) && input.occurred_at.is_none()
+    {
+        input.occurred_at = Some(chrono::Utc::now());
+    }
+    let item = new_id();
+    let now = now_ms();
+    let mut p = activity_pairs(&input);
+    p.extend([
+        ("id", item.clone().into()),
+        ("cabinet_id", auth.actor.cabinet_id.clone().into()),
+        ("contact_id", id.clone().into()),
+        ("kind", kind.as_str().to_string().into()),
+        ("author_id", auth.actor.user_id.clone().into()),
+        ("created_at", now.into()),
+        ("updated_at", now.into()),
+    ]);
+    let mut written: Option<std::path::PathBuf> = None;
+    if let Some(up) = &upload {
+        let key = format!("{}/{}", auth.actor.cabinet_id, uuid::Uuid::new_v4());
+        let path = st.cfg.blob_dir().join(&key);
+        if let Some(dir) = path.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        tokio::fs::write(&path, &up.bytes).await?;
+        written = Some(path);
+        p.extend([
+            ("file_name", up.file_name.clone().into()),
+            ("content_type", up.content_type.clone().into()),
+            ("size_bytes", (up.bytes.len() as i64).into()),
+            ("blob_key", key.into()),
+        ]);
+    }
+    let result = async {
+        tx.exec(&insert("activities", p)).await?;
+        note_inbound(&mut tx, &id, &input).await?;
+        changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+        let row = load(&mut tx, &id, kind, &item).await?;
+        tx.commit().await?;
+        Ok::<_, ApiError>(row)
+    }
+    .await;
+    match result {
+        Ok(row) => Ok((StatusCode::CREATED, Json(row.into_domain()))),
+        Err(e) => {
+            // The row did not commit: the file must not outlive it.
+            if let Some(p) = written {
+                let _ = tokio::fs::remove_file(p).await;
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Merge patch of an item (a task marked done, a corrected note).
+#[utoipa::path(patch, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
+    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)), request_body = ActivityInput,
+    responses((status = 200, body = Activity), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn edit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, kind, item)): Path<(String, String, String)>,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> Result<Json<Activity>> {
+    let kind = kind_of(&kind)?;
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    meta.writable()?;
+    let current = load(&mut tx, &id, kind, &item).await?.into_domain();
+    let mut input: ActivityInput = patched(&current.fields, &patch)?;
+    input.normalize();
+    input.validate(kind).map_err(ApiError::Invalid)?;
+    if input.assigned_to != current.fields.assigned_to {
+        if let Some(a) = &input.assigned_to {
+            access::check_assignee(&mut tx, &auth, a).await?;
+        }
+    }
+    let mut p = activity_pairs(&input);
+    p.push(("updated_at", now_ms().into()));
+    let mut q = update("activities", p);
+    q.and_where(Expr::col(n("id")).eq(item.as_str()));
+    tx.exec(&q).await?;
+    note_inbound(&mut tx, &id, &input).await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+    let row = load(&mut tx, &id, kind, &item).await?;
+    tx.commit().await?;
+    Ok(Json(row.into_domain()))
+}
+
+/// Removes an item (and its stored file).
+#[utoipa::path(delete, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
+    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)),
+    responses((status = 204), (status = 404, body = oubli_domain::ErrorBody), (status = 409, body = oubli_domain::ErrorBody)))]
+pub async fn remove(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, kind, item)): Path<(String, String, String)>,
+) -> Result<StatusCode> {
+    let kind = kind_of(&kind)?;
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    meta.writable()?;
+    let row = load(&mut tx, &id, kind, &item).await?;
+    tx.exec(
+        Query::delete()
+            .from_table(n("activities"))
+            .and_where(Expr::col(n("id")).eq(item.as_str())),
+    )
+    .await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
+    tx.commit().await?;
+    if let Some(k) = row.blob_key {
+        crate::store::remove_blobs(&st.cfg.blob_dir(), &[k]);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The stored file of a document, as an attachment.
+#[utoipa::path(get, path = "/api/v1/contacts/{id}/documents/{item}/content", tag = "activity",
+    params(("id" = String, Path), ("item" = String, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn download(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path((id, item)): Path<(String, String)>,
+) -> Result<Response> {
+    let mut tx = st.db.read().await?;
+    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    let row = load(&mut tx, &id, ActivityKind::Documents, &item).await?;
+    tx.commit().await?;
+    let key = row.blob_key.ok_or(ApiError::NotFound)?;
+    let bytes = tokio::fs::read(st.cfg.blob_dir().join(&key))
+        .await
+        .map_err(|_| ApiError::NotFound)?;
+    let name: String = row
+        .file_name
+        .unwrap_or_else(|| "document".into())
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    Ok((
+        [
+            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_string()),
+        ],
+        Body::from(bytes),
+    )
+        .into_response())
 }

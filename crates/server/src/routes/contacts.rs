@@ -3,7 +3,7 @@
 use crate::access::{self, contact_meta};
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{now_ms, new_id};
+use crate::db::{new_id, now_ms};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
 use crate::listing::{self, Cursor};
 use crate::routes::{patched, today};
@@ -26,14 +26,21 @@ pub fn router() -> Router<AppState> {
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
     responses((status = 200, body = Page<Contact>), (status = 400, body = oubli_domain::ErrorBody),
               (status = 422, body = oubli_domain::ErrorBody)))]
-pub async fn list(State(st): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Page<Contact>>> {
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<Contact>>> {
     let (filter, limit) = q.parse(Resource::Contacts).map_err(ApiError::Invalid)?;
     let cursor = Cursor::parse(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::contacts_cond(&filter, &auth.actor, cutoff);
     let mut count = Query::select();
-    count.expr(Expr::col((n("c"), n("id"))).count()).from_as(n("contacts"), n("c")).cond_where(cond.clone());
+    count
+        .expr(Expr::col((n("c"), n("id"))).count())
+        .from_as(n("contacts"), n("c"))
+        .cond_where(cond.clone());
     let total = tx.int(&count).await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
@@ -51,20 +58,33 @@ pub async fn list(State(st): State<AppState>, auth: Auth, ApiQuery(q): ApiQuery<
     } else {
         None
     };
-    Ok(Json(Page { items: rows.into_iter().map(ContactRow::into_domain).collect(), next, total }))
+    Ok(Json(Page {
+        items: rows.into_iter().map(ContactRow::into_domain).collect(),
+        next,
+        total,
+    }))
 }
 
 /// Creates a contact, assigned to its creator unless said otherwise.
 #[utoipa::path(post, path = "/api/v1/contacts", tag = "contacts", request_body = ContactInput,
     responses((status = 201, body = Contact), (status = 422, body = oubli_domain::ErrorBody)))]
-pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(mut input): ApiJson<ContactInput>) -> Result<(StatusCode, Json<Contact>)> {
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(mut input): ApiJson<ContactInput>,
+) -> Result<(StatusCode, Json<Contact>)> {
     input.normalize();
     input.validate(today()).map_err(ApiError::Invalid)?;
     if input.assigned_to.is_none() {
         input.assigned_to = Some(auth.actor.user_id.clone());
     }
     let mut tx = st.db.begin().await?;
-    access::check_assignee(&mut tx, &auth, input.assigned_to.as_deref().unwrap_or_default()).await?;
+    access::check_assignee(
+        &mut tx,
+        &auth,
+        input.assigned_to.as_deref().unwrap_or_default(),
+    )
+    .await?;
     let id = new_id();
     let now = now_ms();
     let mut pairs = contact_pairs(&input);
@@ -76,7 +96,9 @@ pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(mut input): 
     ]);
     tx.exec(&insert("contacts", pairs)).await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
-    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(c)))
 }
@@ -84,11 +106,17 @@ pub async fn create(State(st): State<AppState>, auth: Auth, ApiJson(mut input): 
 /// The whole record: household, projects, contracts, activity counts.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
     responses((status = 200, body = ContactDetail), (status = 404, body = oubli_domain::ErrorBody)))]
-pub async fn read(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<Json<ContactDetail>> {
+pub async fn read(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ContactDetail>> {
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
     access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
-    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let detail = store::contact_detail(&mut tx, c).await?;
     tx.commit().await?;
     Ok(Json(detail))
@@ -109,7 +137,9 @@ pub async fn edit(
     let meta = contact_meta(&mut tx, &auth, &id).await?;
     access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
     meta.writable()?;
-    let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let mut input: ContactInput = patched(&current.fields, &patch)?;
     input.normalize();
     input.validate(today()).map_err(ApiError::Invalid)?;
@@ -132,10 +162,13 @@ pub async fn edit(
     let mut pairs = contact_pairs(&input);
     pairs.push(("updated_at", now_ms().into()));
     let mut q = update("contacts", pairs);
-    q.and_where(Expr::col(n("id")).eq(id.as_str())).and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
+    q.and_where(Expr::col(n("id")).eq(id.as_str()))
+        .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
     tx.exec(&q).await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
-    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id).await?.ok_or(ApiError::NotFound)?;
+    let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     tx.commit().await?;
     Ok(Json(c))
 }
@@ -144,12 +177,23 @@ pub async fn edit(
 /// (admin and deputy only), in one transaction; stored files are unlinked after commit.
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody)))]
-pub async fn remove(State(st): State<AppState>, auth: Auth, Path(id): Path<String>) -> Result<StatusCode> {
+pub async fn remove(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<StatusCode> {
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
     access::require(&st, &auth, Action::Erase, Some(("contact", &meta))).await?;
     let removed = store::delete_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
-    changes::tombstone(&mut tx, &auth.actor.cabinet_id, &id, meta.assigned_to.as_deref(), meta.team_id.as_deref()).await?;
+    changes::tombstone(
+        &mut tx,
+        &auth.actor.cabinet_id,
+        &id,
+        meta.assigned_to.as_deref(),
+        meta.team_id.as_deref(),
+    )
+    .await?;
     audit::append(
         &mut tx,
         &auth.actor.cabinet_id,

@@ -67,9 +67,12 @@ pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     patch: &serde_json::Value,
 ) -> crate::error::Result<T> {
     if !patch.is_object() {
-        return Err(crate::error::ApiError::BadRequest("Le corps doit être un objet JSON.".into()));
+        return Err(crate::error::ApiError::BadRequest(
+            "Le corps doit être un objet JSON.".into(),
+        ));
     }
-    let mut v = serde_json::to_value(current).map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+    let mut v = serde_json::to_value(current)
+        .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
     merge_patch(&mut v, patch);
     serde_json::from_value(v).map_err(|e| {
         let msg = e.to_string();

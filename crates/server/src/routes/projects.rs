@@ -1,6 +1,222 @@
-use crate::AppState;
-use axum::Router;
+//! `GET/POST /projects`, `GET/PATCH /projects/{id}`, with beneficiaries and subscriptions.
+
+use crate::access::{self, contact_meta};
+use crate::auth::Auth;
+use crate::db::rows::*;
+use crate::db::{new_id, now_ms, Tx};
+use crate::error::{ApiError, ApiJson, ApiQuery, Result};
+use crate::listing::{self, Cursor};
+use crate::routes::{patched, today};
+use crate::{changes, store, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::get;
+use axum::{Json, Router};
+use oubli_domain::filter::{ListQuery, Resource};
+use oubli_domain::{Action, Page, Project, ProjectInput, ProjectStatus};
+use sea_query::{Expr, Order, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/projects", get(list).post(create))
+        .route("/projects/{id}", get(read).patch(edit))
+}
+
+/// Projects of the contacts the user may see, filtered, newest first.
+#[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListQuery),
+    responses((status = 200, body = Page<Project>), (status = 400, body = oubli_domain::ErrorBody),
+              (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn list(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Page<Project>>> {
+    let (filter, limit) = q.parse(Resource::Projects).map_err(ApiError::Invalid)?;
+    let cursor = Cursor::parse(q.after.as_deref())?;
+    let mut tx = st.db.read().await?;
+    let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
+    let cond = listing::projects_cond(&filter, &auth.actor, cutoff);
+    let mut count = Query::select();
+    count
+        .expr(Expr::col((n("p"), n("id"))).count())
+        .from_as(n("projects"), n("p"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            n("contacts"),
+            n("c"),
+            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
+        )
+        .cond_where(cond.clone());
+    let total = tx.int(&count).await?;
+    let mut sel = store::project_select();
+    sel.cond_where(cond);
+    if let Some(c) = &cursor {
+        sel.cond_where(c.cond("p"));
+    }
+    sel.order_by((n("p"), n("created_at")), Order::Desc)
+        .order_by((n("p"), n("id")), Order::Desc)
+        .limit(limit as u64 + 1);
+    let mut items = store::load_projects(&mut tx, &sel).await?;
+    tx.commit().await?;
+    let next = if items.len() as i64 > limit {
+        items.truncate(limit as usize);
+        items
+            .last()
+            .map(|p| Cursor::encode(p.created_at.timestamp_millis(), &p.id))
+    } else {
+        None
+    };
+    Ok(Json(Page { items, next, total }))
+}
+
+pub(crate) async fn load_one(tx: &mut Tx, auth: &Auth, id: &str) -> Result<Project> {
+    let mut q = store::project_select();
+    q.and_where(Expr::col((n("p"), n("id"))).eq(id))
+        .and_where(Expr::col((n("p"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
+    store::load_projects(tx, &q)
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)
+}
+
+fn pairs(p: &ProjectInput) -> Pairs {
+    vec![
+        ("type", p.kind.map(|k| k.as_str().to_string()).into()),
+        (
+            "status",
+            p.status
+                .unwrap_or(ProjectStatus::Nouveau)
+                .as_str()
+                .to_string()
+                .into(),
+        ),
+        ("supplier", p.supplier.clone().into()),
+        ("assigned_to", p.assigned_to.clone().into()),
+        ("comment", p.comment.clone().into()),
+    ]
+}
+
+async fn write_children(tx: &mut Tx, auth: &Auth, id: &str, p: &ProjectInput) -> Result<()> {
+    if let Some(b) = &p.beneficiaries {
+        store::replace_persons(
+            tx,
+            "beneficiaries",
+            "project_id",
+            id,
+            &auth.actor.cabinet_id,
+            b,
+        )
+        .await?;
+    }
+    if let Some(s) = &p.subscriptions {
+        store::replace_subscriptions(tx, id, &auth.actor.cabinet_id, s).await?;
+    }
+    Ok(())
+}
+
+/// Creates a project for a contact the user may edit.
+#[utoipa::path(post, path = "/api/v1/projects", tag = "projects", request_body = ProjectInput,
+    responses((status = 201, body = Project), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(mut input): ApiJson<ProjectInput>,
+) -> Result<(StatusCode, Json<Project>)> {
+    input.normalize();
+    input.validate(today()).map_err(ApiError::Invalid)?;
+    let contact_id = input.contact_id.clone().unwrap_or_default();
+    let mut tx = st.db.begin().await?;
+    let meta = contact_meta(&mut tx, &auth, &contact_id)
+        .await
+        .map_err(|_| ApiError::invalid("contact_id", "Contact introuvable."))?;
+    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    meta.writable()?;
+    match &input.assigned_to {
+        Some(a) => {
+            access::check_assignee(&mut tx, &auth, a).await?;
+        }
+        None => input.assigned_to = meta.assigned_to.clone(),
+    }
+    let id = new_id();
+    let now = now_ms();
+    let mut p = pairs(&input);
+    p.extend([
+        ("id", id.clone().into()),
+        ("cabinet_id", auth.actor.cabinet_id.clone().into()),
+        ("contact_id", contact_id.clone().into()),
+        ("created_at", now.into()),
+        ("updated_at", now.into()),
+    ]);
+    tx.exec(&insert("projects", p)).await?;
+    write_children(&mut tx, &auth, &id, &input).await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &contact_id).await?;
+    let project = load_one(&mut tx, &auth, &id).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(project)))
+}
+
+/// The project with its beneficiaries and subscriptions.
+#[utoipa::path(get, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = String, Path)),
+    responses((status = 200, body = Project), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn read(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<Project>> {
+    let mut tx = st.db.read().await?;
+    let project = load_one(&mut tx, &auth, &id).await?;
+    let meta = contact_meta(&mut tx, &auth, &project.contact_id).await?;
+    access::require(&st, &auth, Action::View, Some(("project", &meta))).await?;
+    tx.commit().await?;
+    Ok(Json(project))
+}
+
+/// Merge patch; `beneficiaries` and `subscriptions`, when present, replace the lists.
+#[utoipa::path(patch, path = "/api/v1/projects/{id}", tag = "projects", params(("id" = String, Path)),
+    request_body = ProjectInput,
+    responses((status = 200, body = Project), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn edit(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<serde_json::Value>,
+) -> Result<Json<Project>> {
+    let mut tx = st.db.begin().await?;
+    let current = load_one(&mut tx, &auth, &id).await?;
+    let meta = contact_meta(&mut tx, &auth, &current.contact_id).await?;
+    access::require(&st, &auth, Action::Edit, Some(("project", &meta))).await?;
+    meta.writable()?;
+    let mut input: ProjectInput = patched(&current.to_input(), &patch)?;
+    input.normalize();
+    input.validate(today()).map_err(ApiError::Invalid)?;
+    if input.contact_id.as_deref() != Some(current.contact_id.as_str()) {
+        return Err(ApiError::invalid(
+            "contact_id",
+            "Un projet ne change pas de contact.",
+        ));
+    }
+    if input.assigned_to != current.assigned_to {
+        if let Some(a) = &input.assigned_to {
+            access::check_assignee(&mut tx, &auth, a).await?;
+        }
+    }
+    // Only the lists the patch names are rewritten.
+    if patch.get("beneficiaries").is_none() {
+        input.beneficiaries = None;
+    }
+    if patch.get("subscriptions").is_none() {
+        input.subscriptions = None;
+    }
+    let mut p = pairs(&input);
+    p.push(("updated_at", now_ms().into()));
+    let mut q = update("projects", p);
+    q.and_where(Expr::col(n("id")).eq(id.as_str()));
+    tx.exec(&q).await?;
+    write_children(&mut tx, &auth, &id, &input).await?;
+    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
+    let project = load_one(&mut tx, &auth, &id).await?;
+    tx.commit().await?;
+    Ok(Json(project))
 }

@@ -29,28 +29,42 @@ pub struct Health {
     responses((status = 200, body = Health)))]
 pub async fn health(State(st): State<AppState>) -> Result<Json<Health>> {
     let mut tx = st.db.read().await?;
-    tx.int(sea_query::Query::select().expr(sea_query::Expr::val(1))).await?;
+    tx.int(sea_query::Query::select().expr(sea_query::Expr::val(1)))
+        .await?;
     tx.commit().await?;
-    Ok(Json(Health { status: "ok", database: st.db.backend.name() }))
+    Ok(Json(Health {
+        status: "ok",
+        database: st.db.backend.name(),
+    }))
 }
 
 /// Logs in: a new session id at every login (the old one, if sent, is ended).
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = User), (status = 401, body = oubli_domain::ErrorBody),
               (status = 429, body = oubli_domain::ErrorBody)))]
-pub async fn login(State(st): State<AppState>, headers: HeaderMap, ApiJson(req): ApiJson<LoginRequest>) -> Result<Response> {
+pub async fn login(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    ApiJson(req): ApiJson<LoginRequest>,
+) -> Result<Response> {
     if req.email.len() > 254 || req.password.len() > 1024 {
         return Err(ApiError::Unauthorized);
     }
     // Keyed by a hash of the email, so the limiter's memory holds no address.
-    let key = format!("email:{}", auth::sha256_hex(req.email.trim().to_lowercase().as_bytes()));
+    let key = format!(
+        "email:{}",
+        auth::sha256_hex(req.email.trim().to_lowercase().as_bytes())
+    );
     if let Err(retry_after_secs) = st.limiter.check(&key) {
         return Err(ApiError::RateLimited { retry_after_secs });
     }
     let mut tx = st.db.begin().await?;
     let user = auth::find_user_by_email(&mut tx, &req.email).await?;
     let password = req.password.clone();
-    let hash = user.as_ref().map(|u| u.password_hash.clone()).unwrap_or_else(|| auth::dummy_hash().to_string());
+    let hash = user
+        .as_ref()
+        .map(|u| u.password_hash.clone())
+        .unwrap_or_else(|| auth::dummy_hash().to_string());
     let ok = tokio::task::spawn_blocking(move || auth::verify_password(&password, &hash))
         .await
         .unwrap_or(false);
@@ -90,7 +104,11 @@ pub async fn login(State(st): State<AppState>, headers: HeaderMap, ApiJson(req):
 /// Ends the session.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
     responses((status = 204), (status = 401, body = oubli_domain::ErrorBody)))]
-pub async fn logout(State(st): State<AppState>, auth: Auth, headers: HeaderMap) -> Result<Response> {
+pub async fn logout(
+    State(st): State<AppState>,
+    auth: Auth,
+    headers: HeaderMap,
+) -> Result<Response> {
     let mut tx = st.db.begin().await?;
     if let Some(t) = auth::cookie_token(&headers) {
         auth::delete_session(&mut tx, &t).await?;

@@ -1,0 +1,176 @@
+//! Test harness: a real database per test (a fresh SQLite file, or a fresh PostgreSQL
+//! database when DATABASE_URL points at a server), the demo accounts, and helpers to
+//! call the router directly.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use oubli_server::db::Db;
+use oubli_server::seed::{self, Accounts};
+use oubli_server::{app, AppState, Config};
+use serde_json::Value;
+use tower::ServiceExt;
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: AppState,
+    pub acc: Accounts,
+    pub dir: tempfile::TempDir,
+}
+
+/// A Postgres database of the test's own, created on the server of DATABASE_URL.
+async fn pg_database(base: &str) -> String {
+    use sqlx::Connection;
+    sqlx::any::install_default_drivers();
+    let name = format!("oubli_t_{}", uuid::Uuid::new_v4().simple());
+    let mut c = sqlx::AnyConnection::connect(base)
+        .await
+        .expect("connect to DATABASE_URL");
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&mut c)
+        .await
+        .expect("create test database");
+    c.close().await.ok();
+    let (prefix, _) = base
+        .rsplit_once('/')
+        .expect("DATABASE_URL has a database name");
+    format!("{prefix}/{name}")
+}
+
+pub fn backend_url() -> Option<String> {
+    std::env::var("DATABASE_URL")
+        .ok()
+        .filter(|u| u.starts_with("postgres"))
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with_config(|_| {}).await
+    }
+
+    pub async fn with_config(f: impl FnOnce(&mut Config)) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = match backend_url() {
+            Some(base) => Some(pg_database(&base).await),
+            None => None,
+        };
+        let db = Db::connect(url.as_deref(), dir.path())
+            .await
+            .expect("open database");
+        let acc = seed::accounts(&db).await.expect("seed accounts");
+        let mut cfg = Config::new(dir.path().to_path_buf());
+        f(&mut cfg);
+        let state = AppState::new(db, cfg);
+        TestApp {
+            router: app(state.clone()),
+            state,
+            acc,
+            dir,
+        }
+    }
+
+    /// Sends a request; `cookie` is a session token from [`TestApp::login`].
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        cookie: Option<&str>,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut b = Request::builder()
+            .method(method.clone())
+            .uri(path)
+            .header("x-oubli-request", "1");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("oubli_session={c}"));
+        }
+        let req = match body {
+            Some(v) => b
+                .header(header::CONTENT_TYPE, "application/json")
+                .body(Body::from(v.to_string())),
+            None => b.body(Body::empty()),
+        }
+        .expect("request");
+        self.send(req).await
+    }
+
+    /// Sends a prepared request, returns status and JSON body (Null when empty or not JSON).
+    pub async fn send(&self, req: Request<Body>) -> (StatusCode, Value) {
+        let (status, _, bytes) = self.send_raw(req).await;
+        let v = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        (status, v)
+    }
+
+    pub async fn send_raw(
+        &self,
+        req: Request<Body>,
+    ) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let resp = self
+            .router
+            .clone()
+            .oneshot(req)
+            .await
+            .expect("router answers");
+        let status = resp.status();
+        let headers = resp.headers().clone();
+        let bytes = resp
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec();
+        (status, headers, bytes)
+    }
+
+    pub async fn get(&self, path: &str, cookie: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, Some(cookie), None).await
+    }
+    pub async fn post(&self, path: &str, cookie: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, Some(cookie), Some(body))
+            .await
+    }
+    pub async fn patch(&self, path: &str, cookie: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, Some(cookie), Some(body))
+            .await
+    }
+    pub async fn delete(&self, path: &str, cookie: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, Some(cookie), None).await
+    }
+
+    /// Logs in with the demo password; returns the session token.
+    pub async fn login(&self, email: &str) -> String {
+        let req = Request::builder()
+            .method(Method::POST)
+            .uri("/api/v1/session")
+            .header("x-oubli-request", "1")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(
+                serde_json::json!({"email": email, "password": seed::DEMO_PASSWORD}).to_string(),
+            ))
+            .expect("request");
+        let (status, headers, _) = self.send_raw(req).await;
+        assert_eq!(status, StatusCode::OK, "login {email}");
+        let cookie = headers
+            .get(header::SET_COOKIE)
+            .expect("set-cookie")
+            .to_str()
+            .expect("ascii")
+            .to_string();
+        cookie
+            .split(';')
+            .next()
+            .and_then(|kv| kv.split_once('='))
+            .map(|(_, v)| v.to_string())
+            .expect("token")
+    }
+
+    /// Creates a contact as `cookie`'s user; returns its id.
+    pub async fn contact(&self, cookie: &str, body: Value) -> String {
+        let (s, v) = self.post("/api/v1/contacts", cookie, body).await;
+        assert_eq!(s, StatusCode::CREATED, "{v}");
+        v["id"].as_str().expect("id").to_string()
+    }
+}
