@@ -169,25 +169,29 @@ pub async fn count(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
 /// Checks every chain; returns the first broken entry as (cabinet id, seq).
 pub async fn verify(db: &Db) -> Result<Result<u64, (String, i64)>> {
     let mut tx = db.read().await?;
-    let cabinets: Vec<(String,)> = tx
-        .all(Query::select().column(n("id")).from(n("cabinets")))
-        .await?;
+    let mut cq = Query::select();
+    cq.columns([n("id"), n("audit_seq"), n("audit_head")]).from(n("cabinets"));
+    let cabinets: Vec<(String, i64, String)> = tx.all(&cq).await?;
     let mut checked = 0u64;
-    for (cab,) in cabinets {
+    for (cab, head_seq, head) in cabinets {
         let mut q = select("audit_log", "a", COLS);
         q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cab.as_str()))
             .order_by((n("a"), n("seq")), Order::Asc);
         let rows: Vec<AuditRow> = tx.all(&q).await?;
         let mut prev = String::new();
-        let mut expected_seq = 1;
-        for r in rows {
+        let mut last = 0;
+        for (expected_seq, r) in (1i64..).zip(rows) {
             let e = r.into_domain();
             if e.seq != expected_seq || e.prev_hash != prev || entry_hash(&prev, &e) != e.hash {
-                return Ok(Err((cab, e.seq)));
+                return Ok(Err((cab, expected_seq)));
             }
             prev = e.hash;
-            expected_seq += 1;
+            last = e.seq;
             checked += 1;
+        }
+        // Entries cut off the end of the chain: the cabinet row remembers its head.
+        if last != head_seq || prev != head {
+            return Ok(Err((cab, last + 1)));
         }
     }
     tx.commit().await?;

@@ -281,7 +281,7 @@ const INSURERS: &[&str] = &[
     "Groupama",
 ];
 const DEPARTMENTS: &[u32] = &[
-    75, 92, 93, 94, 69, 13, 31, 33, 59, 44, 67, 06, 34, 35, 38, 76, 21, 29, 49, 57,
+    75, 92, 93, 94, 69, 13, 31, 33, 59, 44, 67, 6, 34, 35, 38, 76, 21, 29, 49, 57,
 ];
 
 fn phone(rng: &mut StdRng, mobile: bool) -> String {

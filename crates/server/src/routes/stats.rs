@@ -14,6 +14,9 @@ use oubli_domain::{StatsSummary, UserStats};
 use sea_query::{Expr, Query};
 use std::collections::HashMap;
 
+/// (status, supplier, assigned_to, created_at, lead_cost_cents) of one contact.
+type LeadRow = (String, Option<String>, Option<String>, i64, Option<i64>);
+
 pub fn router() -> Router<AppState> {
     Router::new().route("/stats/summary", get(summary))
 }
@@ -33,7 +36,7 @@ pub async fn summary(State(st): State<AppState>, auth: Auth) -> Result<Json<Stat
     ])
     .from_as(n("contacts"), n("c"))
     .cond_where(scope.clone());
-    let rows: Vec<(String, Option<String>, Option<String>, i64, Option<i64>)> = tx.all(&q).await?;
+    let rows: Vec<LeadRow> = tx.all(&q).await?;
     let mut uq = Query::select();
     uq.columns([n("id"), n("name")])
         .from(n("users"))

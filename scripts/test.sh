@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Second README command: every test. Installs what is missing, then: formatting,
+# clippy (-D warnings), the domain crate built for wasm32, all Rust tests on SQLite,
+# the server suite again on a throwaway PostgreSQL, the app built with Trunk, its
+# wasm-bindgen tests in headless Chromium, and the Playwright journeys.
+set -euo pipefail
+source "$(dirname "$0")/setup.sh"
+cd "$ROOT"
+start=$(date +%s)
+step() { log "[$(( $(date +%s) - start ))s] $*"; }
+summary=()
+
+step "setup"
+setup_test
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy (native crates, all targets)"
+cargo clippy -p oubli-domain -p oubli-server --all-targets -- -D warnings
+step "clippy (browser app, wasm32)"
+cargo clippy -p oubli --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "domain crate for wasm32"
+cargo build -p oubli-domain --target wasm32-unknown-unknown
+
+count() { grep -Eo 'test result: ok\. [0-9]+ passed' "$1" | awk '{s+=$4} END {print s+0}'; }
+
+step "Rust tests on SQLite (domain + server)"
+cargo test -p oubli-domain -p oubli-server 2>&1 | tee /tmp/oubli-test-sqlite.log
+summary+=("Rust tests on SQLite: $(count /tmp/oubli-test-sqlite.log) passed")
+
+step "server tests on PostgreSQL"
+pg_start
+trap pg_stop EXIT
+cargo test -p oubli-server 2>&1 | tee /tmp/oubli-test-pg.log
+summary+=("server tests on PostgreSQL: $(count /tmp/oubli-test-pg.log) passed")
+pg_stop
+unset DATABASE_URL
+
+step "browser app (trunk build --release)"
+scripts/build-app.sh
+wasm=$(ls dist/*.wasm | head -1); js=$(ls dist/*.js | head -1)
+br() { if command -v brotli >/dev/null; then brotli -c "$1" | wc -c; else gzip -9c "$1" | wc -c; fi; }
+summary+=("app: wasm $(wc -c <"$wasm") B ($(br "$wasm") B compressed), js $(wc -c <"$js") B ($(br "$js") B compressed)")
+
+step "wasm-bindgen tests in headless Chromium"
+cargo test -p oubli --target wasm32-unknown-unknown 2>&1 | tee /tmp/oubli-test-wasm.log
+summary+=("wasm-bindgen tests: $(count /tmp/oubli-test-wasm.log) passed")
+
+step "Playwright journeys"
+cargo build -p oubli-server
+npx playwright test --config end2end/playwright.config.ts 2>&1 | tee /tmp/oubli-test-e2e.log
+summary+=("Playwright: $(grep -Eo '[0-9]+ passed' /tmp/oubli-test-e2e.log | tail -1)")
+
+step "done"
+printf '%s\n' "${summary[@]}"
+echo "total: $(( $(date +%s) - start ))s"
