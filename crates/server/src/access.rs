@@ -64,10 +64,9 @@ pub async fn contact_meta(tx: &mut Tx, auth: &Auth, id: &str) -> Result<ContactM
     tx.opt(&q).await?.ok_or(ApiError::NotFound)
 }
 
-/// Asks the permission matrix. A refusal is written to the audit log (in its own
-/// transaction, since the refused request changes nothing) and answered 403.
-pub async fn require(
-    state: &AppState,
+/// Asks the permission matrix: 404 for what the actor cannot see, 403 (audited by
+/// [`audit_refusals`]) for what they see but may not do.
+pub fn require(
     auth: &Auth,
     action: Action,
     target: Option<(&str, &ContactMeta)>,
@@ -77,41 +76,59 @@ pub async fn require(
         Decision::Allow => Ok(()),
         Decision::NotFound => Err(ApiError::NotFound),
         Decision::Forbidden => {
-            refuse(
-                state,
-                auth,
-                action,
-                target.map(|(kind, m)| (kind, m.id.as_str())),
-            )
-            .await
+            refuse(auth, action, target.map(|(kind, m)| (kind, m.id.as_str())))
         }
     }
 }
 
-/// Records and answers a refusal.
-pub async fn refuse<T>(
-    state: &AppState,
-    auth: &Auth,
-    action: Action,
-    target: Option<(&str, &str)>,
-) -> Result<T> {
-    audit::record(
-        &state.db,
-        &auth.actor.cabinet_id,
-        audit::Entry {
-            actor_user_id: Some(&auth.actor.user_id),
-            action: &format!("{action:?}").to_lowercase(),
-            target_kind: target.map(|t| t.0),
-            target_id: target.map(|t| t.1),
+/// Answers a refusal. The audit entry is written by [`audit_refusals`] once the
+/// handler has returned, so that the handler's own transaction (on SQLite, the single
+/// writer connection) is released first.
+pub fn refuse<T>(auth: &Auth, action: Action, target: Option<(&str, &str)>) -> Result<T> {
+    Err(ApiError::Refused(Refusal {
+        cabinet_id: auth.actor.cabinet_id.clone(),
+        actor_user_id: auth.actor.user_id.clone(),
+        role: auth.actor.role,
+        action: format!("{action:?}").to_lowercase(),
+        target_kind: target.map(|t| t.0.to_string()),
+        target_id: target.map(|t| t.1.to_string()),
+    }))
+}
+
+/// A refused action, carried from the handler to [`audit_refusals`] in the response.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub cabinet_id: String,
+    pub actor_user_id: String,
+    pub role: oubli_domain::Role,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+}
+
+/// Middleware: writes each refusal to the audit log ("a forbidden call gets 403,
+/// changes nothing, and is written to the audit log").
+pub async fn audit_refusals(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let resp = next.run(req).await;
+    if let Some(r) = resp.extensions().get::<Refusal>().cloned() {
+        let entry = audit::Entry {
+            actor_user_id: Some(&r.actor_user_id),
+            action: &r.action,
+            target_kind: r.target_kind.as_deref(),
+            target_id: r.target_id.as_deref(),
             outcome: "forbidden",
-            detail: serde_json::json!({ "role": auth.actor.role.as_str() }),
-        },
-    )
-    .await?;
-    Err(ApiError::Forbidden(format!(
-        "Action réservée : votre rôle ({}) ne le permet pas.",
-        auth.actor.role.label_fr()
-    )))
+            detail: serde_json::json!({ "role": r.role.as_str() }),
+        };
+        if let Err(e) = audit::record(&state.db, &r.cabinet_id, entry).await {
+            tracing::error!(error = ?e, "could not audit a refusal");
+            return e.into_response_internal();
+        }
+    }
+    resp
 }
 
 /// A user of the actor's cabinet that a record may be assigned to: (id, team).

@@ -287,13 +287,13 @@ impl LoginLimiter {
         }
     }
 
-    /// `Err(seconds to wait)` when the key is over the limit.
-    pub fn check(&self, key: &str) -> std::result::Result<(), u64> {
+    /// `Err(seconds to wait)` when the key has `max` failures in the window.
+    pub fn check(&self, key: &str, max: usize) -> std::result::Result<(), u64> {
         let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
         let now = Instant::now();
         let v = m.entry(key.to_string()).or_default();
         v.retain(|t| now.duration_since(*t) < self.window);
-        if v.len() >= self.max_failures {
+        if v.len() >= max {
             let oldest = v.first().copied().unwrap_or(now);
             Err(self
                 .window

@@ -21,6 +21,9 @@ pub enum ApiError {
     BadCredentials,
     #[error("forbidden")]
     Forbidden(String),
+    /// A permission refusal, audited by `access::audit_refusals`.
+    #[error("refused")]
+    Refused(crate::access::Refusal),
     #[error("not found")]
     NotFound,
     #[error("conflict")]
@@ -93,6 +96,15 @@ impl IntoResponse for ApiError {
             ApiError::Forbidden(m) => {
                 body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new())
             }
+            ApiError::Refused(r) => {
+                let m = format!(
+                    "Action réservée : votre rôle ({}) ne le permet pas.",
+                    r.role.label_fr()
+                );
+                let mut resp = body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new());
+                resp.extensions_mut().insert(r);
+                resp
+            }
             ApiError::NotFound => body(
                 StatusCode::NOT_FOUND,
                 "not_found",
@@ -136,6 +148,14 @@ impl IntoResponse for ApiError {
                 internal()
             }
         }
+    }
+}
+
+impl ApiError {
+    /// For middleware that must fail closed: the generic 500 body.
+    pub fn into_response_internal(self) -> Response {
+        tracing::error!(error = %self, "internal error");
+        internal()
     }
 }
 

@@ -85,7 +85,7 @@ pub async fn list(
     let cursor = Cursor::parse(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let base = sea_query::Cond::all()
         .add(Expr::col((n("a"), n("contact_id"))).eq(id.as_str()))
         .add(Expr::col((n("a"), n("kind"))).eq(kind.as_str()));
@@ -130,7 +130,7 @@ pub async fn read_one(
     let kind = kind_of(&kind)?;
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.commit().await?;
     Ok(Json(row.into_domain()))
@@ -300,7 +300,7 @@ pub async fn create(
     input.validate(kind).map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let is_opposed = opposed(&mut tx, &id).await?;
     check_opposition(is_opposed, kind, &input)?;
@@ -374,7 +374,7 @@ pub async fn edit(
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let current = load(&mut tx, &id, kind, &item).await?.into_domain();
     let mut input: ActivityInput = patched(&current.fields, &patch)?;
@@ -409,7 +409,7 @@ pub async fn remove(
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.exec(
@@ -437,7 +437,7 @@ pub async fn download(
 ) -> Result<Response> {
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let row = load(&mut tx, &id, ActivityKind::Documents, &item).await?;
     tx.commit().await?;
     let key = row.blob_key.ok_or(ApiError::NotFound)?;

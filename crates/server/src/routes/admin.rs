@@ -67,7 +67,7 @@ pub async fn create_user(
     auth: Auth,
     ApiJson(input): ApiJson<NewUser>,
 ) -> Result<(StatusCode, Json<UserSummary>)> {
-    access::require(&st, &auth, Action::ManageCabinet, None).await?;
+    access::require(&auth, Action::ManageCabinet, None)?;
     input.validate().map_err(ApiError::Invalid)?;
     let email = input.email.trim().to_lowercase();
     let mut tx = st.db.begin().await?;
@@ -178,7 +178,7 @@ pub async fn update_settings(
     auth: Auth,
     ApiJson(input): ApiJson<Settings>,
 ) -> Result<Json<Settings>> {
-    access::require(&st, &auth, Action::ManageCabinet, None).await?;
+    access::require(&auth, Action::ManageCabinet, None)?;
     let mut tx = st.db.begin().await?;
     if let Some(m) = input.retention_months {
         if !(1..=120).contains(&m) {

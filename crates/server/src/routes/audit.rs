@@ -28,7 +28,7 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>> {
-    access::require(&st, &auth, Action::ReadAudit, None).await?;
+    access::require(&auth, Action::ReadAudit, None)?;
     let limit = match q.limit.as_deref().filter(|s| !s.is_empty()) {
         None => 50,
         Some(s) => s

@@ -42,7 +42,7 @@ pub async fn list(
 ) -> Result<Json<Vec<Consent>>> {
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let v = load(&mut tx, &id).await?;
     tx.commit().await?;
     Ok(Json(v))
@@ -110,7 +110,7 @@ pub async fn create(
     input.validate().map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let cid = insert_consent(
         &mut tx,
@@ -164,7 +164,7 @@ pub async fn oppose(
     })?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let contact = crate::store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?

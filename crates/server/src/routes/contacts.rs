@@ -113,7 +113,7 @@ pub async fn read(
 ) -> Result<Json<ContactDetail>> {
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -135,7 +135,7 @@ pub async fn edit(
 ) -> Result<Json<Contact>> {
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
@@ -184,7 +184,7 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Erase, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Erase, Some(("contact", &meta)))?;
     let removed = store::delete_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     changes::tombstone(
         &mut tx,

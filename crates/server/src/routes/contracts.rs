@@ -177,7 +177,7 @@ pub async fn create(
     {
         return Err(ApiError::invalid("project_id", "Projet introuvable."));
     }
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let id = new_id();
     let now = now_ms();
@@ -219,7 +219,7 @@ pub async fn read(
     let mut tx = st.db.read().await?;
     let k = load_one(&mut tx, &auth, &id).await?;
     let meta = contact_meta(&mut tx, &auth, &k.contact_id).await?;
-    access::require(&st, &auth, Action::View, Some(("contract", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contract", &meta)))?;
     tx.commit().await?;
     Ok(Json(k))
 }
@@ -238,7 +238,7 @@ pub async fn edit(
     let mut tx = st.db.begin().await?;
     let current = load_one(&mut tx, &auth, &id).await?;
     let meta = contact_meta(&mut tx, &auth, &current.contact_id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contract", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contract", &meta)))?;
     meta.writable()?;
     let project = crate::routes::projects::load_one(&mut tx, &auth, &current.project_id).await?;
     let mut input: ContractInput = patched(&current.to_input(), &patch)?;

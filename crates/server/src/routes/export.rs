@@ -55,7 +55,7 @@ pub async fn export(
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
     drop(tx);
-    access::require(&st, &auth, Action::ExportPerson, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::ExportPerson, Some(("contact", &meta)))?;
     let mut tx = st.db.begin().await?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?

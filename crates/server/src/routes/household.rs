@@ -61,7 +61,7 @@ pub async fn list(
 ) -> Result<Json<Vec<HouseholdMember>>> {
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::View, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::View, Some(("contact", &meta)))?;
     let v = load(&mut tx, &id, None).await?;
     tx.commit().await?;
     Ok(Json(v))
@@ -82,7 +82,7 @@ pub async fn create(
     input.validate(today()).map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let mid = new_id();
     let now = now_ms();
@@ -117,7 +117,7 @@ pub async fn edit(
 ) -> Result<Json<HouseholdMember>> {
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let current = load(&mut tx, &id, Some(&member))
         .await?
@@ -152,7 +152,7 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     let mut tx = st.db.begin().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     let n_rows = tx
         .exec(

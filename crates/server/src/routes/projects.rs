@@ -130,7 +130,7 @@ pub async fn create(
     let meta = contact_meta(&mut tx, &auth, &contact_id)
         .await
         .map_err(|_| ApiError::invalid("contact_id", "Contact introuvable."))?;
-    access::require(&st, &auth, Action::Edit, Some(("contact", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
     meta.writable()?;
     match &input.assigned_to {
         Some(a) => {
@@ -167,7 +167,7 @@ pub async fn read(
     let mut tx = st.db.read().await?;
     let project = load_one(&mut tx, &auth, &id).await?;
     let meta = contact_meta(&mut tx, &auth, &project.contact_id).await?;
-    access::require(&st, &auth, Action::View, Some(("project", &meta))).await?;
+    access::require(&auth, Action::View, Some(("project", &meta)))?;
     tx.commit().await?;
     Ok(Json(project))
 }
@@ -186,7 +186,7 @@ pub async fn edit(
     let mut tx = st.db.begin().await?;
     let current = load_one(&mut tx, &auth, &id).await?;
     let meta = contact_meta(&mut tx, &auth, &current.contact_id).await?;
-    access::require(&st, &auth, Action::Edit, Some(("project", &meta))).await?;
+    access::require(&auth, Action::Edit, Some(("project", &meta)))?;
     meta.writable()?;
     let mut input: ProjectInput = patched(&current.to_input(), &patch)?;
     input.normalize();

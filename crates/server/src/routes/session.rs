@@ -44,6 +44,7 @@ pub async fn health(State(st): State<AppState>) -> Result<Json<Health>> {
               (status = 429, body = oubli_domain::ErrorBody)))]
 pub async fn login(
     State(st): State<AppState>,
+    peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
     headers: HeaderMap,
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response> {
@@ -55,11 +56,22 @@ pub async fn login(
         "email:{}",
         auth::sha256_hex(req.email.trim().to_lowercase().as_bytes())
     );
-    if let Err(retry_after_secs) = st.limiter.check(&key) {
-        return Err(ApiError::RateLimited { retry_after_secs });
+    // And by client address, with a higher bound: one office shares an address, but
+    // spraying passwords over many accounts from one place is stopped too.
+    let ip_key = peer.map(|p| format!("ip:{}", p.0 .0.ip()));
+    let keys: Vec<(&str, usize)> = std::iter::once((key.as_str(), st.limiter.max_failures))
+        .chain(ip_key.as_deref().map(|k| (k, st.limiter.max_failures * 10)))
+        .collect();
+    for (k, max) in &keys {
+        if let Err(retry_after_secs) = st.limiter.check(k, *max) {
+            return Err(ApiError::RateLimited { retry_after_secs });
+        }
     }
-    let mut tx = st.db.begin().await?;
-    let user = auth::find_user_by_email(&mut tx, &req.email).await?;
+    // Password check outside the write transaction: argon2 takes tens of milliseconds
+    // and, on SQLite, the writer connection must not wait on it.
+    let mut rtx = st.db.read().await?;
+    let user = auth::find_user_by_email(&mut rtx, &req.email).await?;
+    rtx.commit().await?;
     let password = req.password.clone();
     let hash = user
         .as_ref()
@@ -71,11 +83,14 @@ pub async fn login(
     let user = match user {
         Some(u) if ok && u.active == 1 => u,
         _ => {
-            st.limiter.fail(&key);
+            for (k, _) in &keys {
+                st.limiter.fail(k);
+            }
             return Err(ApiError::BadCredentials);
         }
     };
     st.limiter.succeed(&key);
+    let mut tx = st.db.begin().await?;
     if let Some(old) = auth::cookie_token(&headers) {
         auth::delete_session(&mut tx, &old).await?;
     }
