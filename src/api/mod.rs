@@ -1,0 +1,239 @@
+//! Typed REST client for `/api/v1` (API.md), over gloo-net. One module per resource.
+//!
+//! Every call goes through [`send`], which is where the rules of the contract live:
+//! same-origin credentials (the session is an HttpOnly cookie), the CSRF header on
+//! every method that changes state, one [`ApiError`] for any non-2xx answer, and an
+//! `AbortController` per request so a fetch dies with the task that started it.
+
+pub mod session;
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use oubli_domain::{ErrorBody, FieldErrors};
+use serde::{de::DeserializeOwned, Serialize};
+use std::future::Future;
+use web_sys::{AbortController, RequestCredentials};
+
+/// Root of the REST API, on the origin that served the app.
+pub const API_BASE: &str = "/api/v1";
+
+/// Header the server demands on POST/PATCH/DELETE. A cross-site form cannot set a
+/// custom header, and a cross-site `fetch` that sets one needs a CORS preflight the
+/// server never grants, so its presence proves the request came from our own pages.
+pub const CSRF_HEADER: &str = "X-Oubli-Request";
+
+/// Whether `method` changes state and must therefore carry [`CSRF_HEADER`].
+pub fn needs_csrf_header(method: &Method) -> bool {
+    !method.is_safe()
+}
+
+/// Any failed call, in the shape of the API's error body, ready to be shown in French
+/// next to a field (`fields`) or as a message.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiError {
+    /// HTTP status, or 0 when no answer came back (network down, request aborted).
+    pub status: u16,
+    /// The server's `snake_case` code, or one of ours for failures without a body.
+    pub code: String,
+    /// French, human-readable.
+    pub message: String,
+    /// French message per JSON field name (422).
+    pub fields: FieldErrors,
+}
+
+impl ApiError {
+    /// Decodes the body of a non-2xx answer. A body that is not our error shape (a
+    /// proxy's HTML page, an empty 502) still yields a French message for the status.
+    pub fn from_response(status: u16, body: &str) -> Self {
+        match serde_json::from_str::<ErrorBody>(body) {
+            Ok(ErrorBody { error }) if !error.message.trim().is_empty() => ApiError {
+                status,
+                code: error.code,
+                message: error.message,
+                fields: error.fields,
+            },
+            Ok(ErrorBody { error }) => ApiError {
+                status,
+                code: error.code,
+                message: status_message(status).to_owned(),
+                fields: error.fields,
+            },
+            Err(_) => ApiError {
+                status,
+                code: status_code(status).to_owned(),
+                message: status_message(status).to_owned(),
+                fields: FieldErrors::new(),
+            },
+        }
+    }
+
+    /// The request never got an answer.
+    pub fn network() -> Self {
+        ApiError {
+            status: 0,
+            code: "network".to_owned(),
+            message: "Impossible de joindre le serveur. Vérifiez votre connexion puis réessayez."
+                .to_owned(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    /// A 2xx answer whose body is not what the contract promises.
+    pub fn unexpected_body(status: u16) -> Self {
+        ApiError {
+            status,
+            code: "unexpected_response".to_owned(),
+            message: "Réponse inattendue du serveur. Réessayez dans un instant.".to_owned(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    /// Not logged in, or the session expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status == 401
+    }
+
+    /// The French message for one field of a 422, if the server gave one.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.get(name).map(String::as_str)
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Code used when the body gave none, named like the server's codes.
+fn status_code(status: u16) -> &'static str {
+    match status {
+        400 => "bad_request",
+        401 => "unauthorized",
+        403 => "forbidden",
+        404 => "not_found",
+        409 => "conflict",
+        422 => "invalid_fields",
+        429 => "rate_limited",
+        500..=599 => "server_error",
+        _ => "http_error",
+    }
+}
+
+/// French message used when the body gave none.
+fn status_message(status: u16) -> &'static str {
+    match status {
+        400 => "La requête est invalide.",
+        401 => "Vous n'êtes pas connecté, ou votre session a expiré.",
+        403 => "Vous n'avez pas les droits nécessaires pour cette action.",
+        404 => "Élément introuvable.",
+        409 => "Cette action est impossible dans l'état actuel de l'élément.",
+        422 => "Certaines valeurs sont invalides.",
+        429 => "Trop de tentatives. Patientez un instant puis réessayez.",
+        500..=599 => "Le serveur a rencontré un problème. Réessayez dans un instant.",
+        _ => "Erreur inattendue. Réessayez dans un instant.",
+    }
+}
+
+/// Aborts the fetch when dropped. It lives inside the request future, so when the task
+/// that awaits it is cancelled (its component went away; see
+/// `spawn_local_scoped_with_cancellation`), the browser drops the request too.
+/// Aborting a fetch that already finished does nothing.
+struct AbortOnDrop(Option<AbortController>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = &self.0 {
+            controller.abort();
+        }
+    }
+}
+
+/// Sends one request and hands a 2xx response to `read`, or decodes the [`ApiError`].
+/// The abort guard lives until the body has been read: aborting earlier would cut
+/// the body stream.
+async fn call<B, T, F, Fut>(
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    read: F,
+) -> Result<T, ApiError>
+where
+    B: Serialize + ?Sized,
+    F: FnOnce(Response) -> Fut,
+    Fut: Future<Output = Result<T, ApiError>>,
+{
+    let guard = AbortOnDrop(AbortController::new().ok());
+    let signal = guard.0.as_ref().map(AbortController::signal);
+
+    let mut builder = RequestBuilder::new(&format!("{API_BASE}{path}"))
+        .method(method.clone())
+        .credentials(RequestCredentials::SameOrigin)
+        .header("Accept", "application/json")
+        .abort_signal(signal.as_ref());
+    if needs_csrf_header(&method) {
+        builder = builder.header(CSRF_HEADER, "1");
+    }
+    let request = match body {
+        Some(body) => builder.json(body),
+        None => builder.build(),
+    }
+    .map_err(|e| {
+        log::error!("building {method} {path}: {e}");
+        ApiError::network()
+    })?;
+
+    let response = request.send().await.map_err(|e| {
+        log::warn!("{method} {path}: {e}");
+        ApiError::network()
+    })?;
+
+    let result = if response.ok() {
+        read(response).await
+    } else {
+        let status = response.status();
+        let body = response.text().await.unwrap_or_default();
+        Err(ApiError::from_response(status, &body))
+    };
+    drop(guard);
+    result
+}
+
+async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    let status = response.status();
+    response.json::<T>().await.map_err(|e| {
+        log::error!("decoding a {status} answer: {e}");
+        ApiError::unexpected_body(status)
+    })
+}
+
+async fn ignore_body(_: Response) -> Result<(), ApiError> {
+    Ok(())
+}
+
+/// `GET` a JSON resource.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
+    call::<(), _, _, _>(Method::GET, path, None, read_json).await
+}
+
+/// `POST` a JSON body and decode the JSON answer.
+pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    call(Method::POST, path, Some(body), read_json).await
+}
+
+/// `PATCH` with a JSON merge patch and decode the JSON answer.
+pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
+    path: &str,
+    body: &B,
+) -> Result<T, ApiError> {
+    call(Method::PATCH, path, Some(body), read_json).await
+}
+
+/// `DELETE`, ignoring any body of the answer.
+pub async fn delete(path: &str) -> Result<(), ApiError> {
+    call::<(), _, _, _>(Method::DELETE, path, None, ignore_body).await
+}

@@ -1,0 +1,5 @@
+//! Reusable pieces of the interface.
+
+pub mod guides;
+pub mod shell;
+pub mod top_bar;

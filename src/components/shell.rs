@@ -1,0 +1,40 @@
+//! The frame of every page behind the login: top bar, then the routed page.
+
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect};
+
+use super::top_bar::TopBar;
+use crate::{use_session, Auth};
+
+/// Layout route for the logged-in pages. Sends visitors without a session to the
+/// login page; the server refuses their API calls anyway, this only spares them a
+/// screen of errors.
+#[component]
+pub fn Shell() -> impl IntoView {
+    let session = use_session();
+    // Re-render only when someone logs in or out, not on every write to the session.
+    let state = Memo::new(move |_| {
+        session.0.with(|auth| match auth {
+            Auth::Checking => None,
+            Auth::LoggedOut => Some(false),
+            Auth::LoggedIn(_) => Some(true),
+        })
+    });
+
+    move || match state.get() {
+        None => view! {
+            <p class="loading" data-testid="session-loading">"Chargement…"</p>
+        }
+        .into_any(),
+        Some(false) => view! { <Redirect path="/login" /> }.into_any(),
+        Some(true) => view! {
+            <div class="app">
+                <TopBar />
+                <main class="page" id="contenu">
+                    <Outlet />
+                </main>
+            </div>
+        }
+        .into_any(),
+    }
+}

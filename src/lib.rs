@@ -1,0 +1,81 @@
+//! Oubli's browser app: client-side rendered Leptos, served by `oubli-server` from
+//! `dist/` and talking to it over the REST API of API.md. French interface.
+
+pub mod api;
+pub mod components;
+pub mod pages;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use oubli_domain::User;
+
+use components::shell::Shell;
+use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+
+/// What the app knows about the session.
+#[derive(Clone, PartialEq)]
+pub enum Auth {
+    /// `GET /me` has not answered yet.
+    Checking,
+    LoggedOut,
+    LoggedIn(User),
+}
+
+/// The session state shared by every page, provided by [`App`].
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Auth>);
+
+impl Session {
+    /// The logged-in user, if any (tracked).
+    pub fn user(&self) -> Option<User> {
+        self.0.with(|auth| match auth {
+            Auth::LoggedIn(user) => Some(user.clone()),
+            _ => None,
+        })
+    }
+}
+
+/// The [`Session`] provided by [`App`].
+pub fn use_session() -> Session {
+    expect_context()
+}
+
+/// Sets the tab title, so several open tabs stay tellable apart.
+pub fn set_title(page: &str) {
+    document().set_title(&format!("{page} · Oubli"));
+}
+
+/// The whole app: the session check, then the router.
+#[component]
+pub fn App() -> impl IntoView {
+    let auth = RwSignal::new(Auth::Checking);
+    provide_context(Session(auth));
+
+    spawn_local_scoped_with_cancellation(async move {
+        let known = match api::session::me().await {
+            Ok(Some(user)) => Auth::LoggedIn(user),
+            Ok(None) => Auth::LoggedOut,
+            Err(e) => {
+                log::warn!("GET /me failed: {} ({})", e.code, e.status);
+                Auth::LoggedOut
+            }
+        };
+        // A login submitted while `/me` was still on its way has the last word.
+        if auth.with_untracked(|a| *a == Auth::Checking) {
+            auth.set(known);
+        }
+    });
+
+    view! {
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("") view=HomePage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
