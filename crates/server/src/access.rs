@@ -66,18 +66,12 @@ pub async fn contact_meta(tx: &mut Tx, auth: &Auth, id: &str) -> Result<ContactM
 
 /// Asks the permission matrix: 404 for what the actor cannot see, 403 (audited by
 /// [`audit_refusals`]) for what they see but may not do.
-pub fn require(
-    auth: &Auth,
-    action: Action,
-    target: Option<(&str, &ContactMeta)>,
-) -> Result<()> {
+pub fn require(auth: &Auth, action: Action, target: Option<(&str, &ContactMeta)>) -> Result<()> {
     let owner = target.map(|(_, m)| m.owner());
     match decide(&auth.actor, action, owner.as_ref()) {
         Decision::Allow => Ok(()),
         Decision::NotFound => Err(ApiError::NotFound),
-        Decision::Forbidden => {
-            refuse(auth, action, target.map(|(kind, m)| (kind, m.id.as_str())))
-        }
+        Decision::Forbidden => refuse(auth, action, target.map(|(kind, m)| (kind, m.id.as_str()))),
     }
 }
 

@@ -170,7 +170,8 @@ pub async fn count(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
 pub async fn verify(db: &Db) -> Result<Result<u64, (String, i64)>> {
     let mut tx = db.read().await?;
     let mut cq = Query::select();
-    cq.columns([n("id"), n("audit_seq"), n("audit_head")]).from(n("cabinets"));
+    cq.columns([n("id"), n("audit_seq"), n("audit_head")])
+        .from(n("cabinets"));
     let cabinets: Vec<(String, i64, String)> = tx.all(&cq).await?;
     let mut checked = 0u64;
     for (cab, head_seq, head) in cabinets {

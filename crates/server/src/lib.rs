@@ -78,7 +78,10 @@ impl AppState {
 /// The whole HTTP application: API under `/api/v1`, the browser app elsewhere.
 pub fn app(state: AppState) -> Router {
     let api = routes::router()
-        .layer(axum::middleware::from_fn_with_state(state.clone(), access::audit_refusals))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            access::audit_refusals,
+        ))
         .layer(axum::middleware::from_fn(auth::csrf))
         .layer(axum::extract::DefaultBodyLimit::max(
             state.cfg.max_upload_bytes + 64 * 1024,

@@ -591,7 +591,7 @@ async fn tenant_isolation_for_every_resource() {
         assert_eq!(v["total"], 0, "{q}: {v}");
     }
     let (s, v) = t.get(&api("/stats/summary"), &other).await;
-    assert_eq!(s, StatusCode::OK);
+    assert_eq!(s, StatusCode::OK, "GET /stats/summary: {v}");
     assert_eq!(v["leads_total"], 1, "{v}");
     assert_eq!(v["lead_cost_total"], 0, "{v}");
     assert_eq!(v["contracts_active"], 0, "{v}");
@@ -744,7 +744,7 @@ async fn roles_see_and_assign_within_their_scope() {
             .collect();
         assert_eq!(&upserts, contacts, "GET /sync as {who}");
         let (s, v) = t.get(&api("/stats/summary"), token).await;
-        assert_eq!(s, StatusCode::OK);
+        assert_eq!(s, StatusCode::OK, "GET /stats/summary as {who}: {v}");
         assert_eq!(v["leads_total"], json!(contacts.len()), "stats as {who}");
     }
 
@@ -1578,6 +1578,216 @@ async fn sessions_table_stores_only_a_sha256_of_the_token() {
     }
 }
 
+#[tokio::test]
+async fn expired_sessions_and_inactive_users_are_refused() {
+    use sha2::Digest;
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let s1 = t.login("commercial1@demo.fr").await;
+    let s2 = t.login("commercial2@demo.fr").await;
+    // A session past its expiry.
+    let digest = hex::encode(sha2::Sha256::digest(s1.as_bytes()));
+    t.state
+        .db
+        .raw(&format!(
+            "UPDATE sessions SET expires_at = 1 WHERE id = '{digest}'"
+        ))
+        .await
+        .expect("expire");
+    let (s, v) = t.get(&api("/me"), &s1).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "expired session: {v}");
+    // A deactivated account: its live session and its password stop working.
+    t.state
+        .db
+        .raw(&format!(
+            "UPDATE users SET active = 0 WHERE id = '{}'",
+            t.acc.sales2
+        ))
+        .await
+        .expect("deactivate");
+    let (s, v) = t.get(&api("/contacts"), &s2).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "inactive user's session: {v}");
+    let (s, h, v) = login_raw(&t, "commercial2@demo.fr", "demo1234", None).await;
+    assert_eq!(s, StatusCode::UNAUTHORIZED, "{v}");
+    assert_eq!(v["error"]["code"], "bad_credentials");
+    assert!(h.get(header::SET_COOKIE).is_none());
+    // Others are unaffected.
+    let (s, _) = t.get(&api("/me"), &admin).await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+/// A login request as coming from `ip` (what the server sees through ConnectInfo).
+async fn login_from(t: &TestApp, ip: [u8; 4], email: &str, password: &str) -> StatusCode {
+    let mut req = Request::builder()
+        .method(Method::POST)
+        .uri(api("/session"))
+        .header("x-oubli-request", "1")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"email": email, "password": password}).to_string(),
+        ))
+        .expect("request");
+    req.extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            ip, 40000,
+        ))));
+    t.send(req).await.0
+}
+
+#[tokio::test]
+async fn login_rate_limit_per_client_address() {
+    let t = TestApp::with_config(|cfg| {
+        cfg.login_max_failures = 2;
+        cfg.login_window = std::time::Duration::from_secs(600);
+    })
+    .await;
+    let sprayer = [203, 0, 113, 7];
+    // Password spraying: one attempt per account, never twice the same email.
+    let mut refused_at = None;
+    for i in 0..40 {
+        let s = login_from(&t, sprayer, &format!("cible{i}@demo.fr"), "azerty").await;
+        if s == StatusCode::TOO_MANY_REQUESTS {
+            refused_at = Some(i);
+            break;
+        }
+        assert_eq!(s, StatusCode::UNAUTHORIZED, "attempt {i}");
+    }
+    let n = refused_at.expect("spraying from one address is never limited");
+    // The per-address bound is ten times the per-email one (an office shares an address).
+    assert_eq!(n, 20, "refused after {n} failures from one address");
+    // That address is now refused even with a right password; another one is not.
+    let s = login_from(&t, sprayer, "commercial1@demo.fr", "demo1234").await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    let s = login_from(&t, [198, 51, 100, 9], "commercial1@demo.fr", "demo1234").await;
+    assert_eq!(s, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn downloads_and_exports_are_inert() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let c = t
+        .contact(
+            &admin,
+            json!({"last_name": "<script>alert(1)</script>", "first_name": "=HYPERLINK(\"http://evil.example\")"}),
+        )
+        .await;
+    // Security headers on every answer.
+    let (_, h, _) = raw(&t, Method::GET, &api("/health"), &[], None).await;
+    assert_eq!(
+        h.get("x-content-type-options").map(|v| v.as_bytes()),
+        Some(&b"nosniff"[..])
+    );
+    assert_eq!(
+        h.get("x-frame-options").map(|v| v.as_bytes()),
+        Some(&b"DENY"[..])
+    );
+    assert!(h.get("referrer-policy").is_some());
+    // An upload named to escape the blob directory, with an HTML type.
+    let (s, v) = t
+        .send(multipart_request(
+            &api(&format!("/contacts/{c}/documents")),
+            Some(&admin),
+            "../../evil<b>.html",
+            b"<html><script>alert(1)</script></html>",
+        ))
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    assert_eq!(v["file_name"], "evil<b>.html", "{v}");
+    let doc = id_of(&v);
+    let escaped: Vec<_> = walk(t.dir.path())
+        .into_iter()
+        .filter(|p| p.to_string_lossy().contains("evil"))
+        .collect();
+    assert!(escaped.is_empty(), "{escaped:?}");
+    let cookie = ("cookie", format!("oubli_session={admin}"));
+    let (s, h, _) = raw(
+        &t,
+        Method::GET,
+        &api(&format!("/contacts/{c}/documents/{doc}/content")),
+        std::slice::from_ref(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    let hv = |k: &str| {
+        h.get(k)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(hv("content-type"), "application/octet-stream");
+    assert_eq!(
+        hv("content-disposition"),
+        "attachment; filename=\"evil_b_.html\""
+    );
+    assert_eq!(hv("cache-control"), "no-store");
+    assert_eq!(hv("x-content-type-options"), "nosniff");
+    // The HTML report escapes what it shows; the CSV neutralises formulas.
+    let (s, h, _) = raw(
+        &t,
+        Method::GET,
+        &api(&format!("/contacts/{c}/export?format=html")),
+        std::slice::from_ref(&cookie),
+        None,
+    )
+    .await;
+    assert_eq!(s, StatusCode::OK);
+    assert!(h
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment")));
+    let (_, _, html) = t
+        .send_raw(
+            Request::builder()
+                .uri(api(&format!("/contacts/{c}/export?format=html")))
+                .header(header::COOKIE, format!("oubli_session={admin}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let html = String::from_utf8(html).expect("utf-8");
+    assert!(!html.contains("<script>"), "{html}");
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "{html}"
+    );
+    let (_, _, csv) = t
+        .send_raw(
+            Request::builder()
+                .uri(api(&format!("/contacts/{c}/export?format=csv")))
+                .header(header::COOKIE, format!("oubli_session={admin}"))
+                .body(Body::empty())
+                .expect("request"),
+        )
+        .await;
+    let csv = String::from_utf8(csv).expect("utf-8");
+    let first_name = csv
+        .lines()
+        .find(|l| l.starts_with("contact.first_name,"))
+        .unwrap_or_else(|| panic!("no first_name line in {csv}"));
+    assert!(
+        first_name.starts_with("contact.first_name,\"'=HYPERLINK"),
+        "{first_name}"
+    );
+}
+
+/// Every file under `dir`.
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
+
 // ------------------------------------------------------------------ 5. CSRF
 
 #[tokio::test]
@@ -1886,70 +2096,53 @@ async fn foreign_keys_are_enforced_on_the_app_connection() {
     assert!(r.is_err(), "a dangling foreign key was accepted");
 }
 
-#[tokio::test]
-async fn sqlite_schema_invariants() {
-    if !on_sqlite() {
-        eprintln!("sqlite_schema_invariants: skipped on PostgreSQL");
-        return;
-    }
-    use sqlx::{Connection, Row};
-    let t = TestApp::new().await;
-    let path = t.dir.path().join("oubli.db");
-    let mut c = sqlx::sqlite::SqliteConnection::connect_with(
-        &sqlx::sqlite::SqliteConnectOptions::new().filename(&path),
-    )
-    .await
-    .expect("open the SQLite file");
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
-        .fetch_one(&mut c)
-        .await
-        .expect("journal_mode");
-    assert_eq!(mode.to_lowercase(), "wal");
-
+/// What breaks the schema rules in the SQLite database behind `c`: a table without
+/// `cabinet_id` (but `cabinets`), without `created_at`/`updated_at`, or a foreign key
+/// that is not the leftmost column(s) of an index (the primary key included).
+async fn schema_problems(
+    c: &mut sqlx::sqlite::SqliteConnection,
+) -> (Vec<String>, BTreeSet<String>) {
+    use sqlx::Row;
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' \
          AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\' AND name NOT LIKE '\\_sqlx%' ESCAPE '\\' ORDER BY name",
     )
-    .fetch_all(&mut c)
+    .fetch_all(&mut *c)
     .await
     .expect("tables");
-    assert!(tables.len() >= 15, "{tables:?}");
-    let mut problems = Vec::new();
+    let mut problems = BTreeSet::new();
     for table in &tables {
         let cols = sqlx::query(&format!("PRAGMA table_info(\"{table}\")"))
-            .fetch_all(&mut c)
+            .fetch_all(&mut *c)
             .await
             .expect("table_info");
         let names: Vec<String> = cols.iter().map(|r| r.get::<String, _>("name")).collect();
         if table != "cabinets" && !names.iter().any(|n| n == "cabinet_id") {
-            problems.push(format!("{table}: no cabinet_id"));
+            problems.insert(format!("{table}: no cabinet_id"));
         }
         for needed in ["created_at", "updated_at"] {
             if !names.iter().any(|n| n == needed) {
-                problems.push(format!("{table}: no {needed}"));
+                problems.insert(format!("{table}: no {needed}"));
             }
         }
-        // Column lists of every usable index, the rowid alias included.
+        // Column lists of every index, the rowid alias (INTEGER PRIMARY KEY) included.
         let mut indexes: Vec<Vec<String>> = Vec::new();
-        let pk: Vec<(i64, String, String)> = cols
+        let pk: Vec<(String, String)> = cols
             .iter()
             .filter(|r| r.get::<i64, _>("pk") > 0)
-            .map(|r| (r.get("pk"), r.get("name"), r.get::<String, _>("type")))
+            .map(|r| (r.get("name"), r.get::<String, _>("type")))
             .collect();
-        if pk.len() == 1 && pk[0].2.eq_ignore_ascii_case("integer") {
-            indexes.push(vec![pk[0].1.clone()]);
+        if pk.len() == 1 && pk[0].1.eq_ignore_ascii_case("integer") {
+            indexes.push(vec![pk[0].0.clone()]);
         }
         let list = sqlx::query(&format!("PRAGMA index_list(\"{table}\")"))
-            .fetch_all(&mut c)
+            .fetch_all(&mut *c)
             .await
             .expect("index_list");
         for idx in list {
-            if idx.get::<i64, _>("partial") != 0 {
-                continue;
-            }
             let name: String = idx.get("name");
             let info = sqlx::query(&format!("PRAGMA index_info(\"{name}\")"))
-                .fetch_all(&mut c)
+                .fetch_all(&mut *c)
                 .await
                 .expect("index_info");
             let mut cols: Vec<(i64, Option<String>)> = info
@@ -1964,7 +2157,7 @@ async fn sqlite_schema_invariants() {
             );
         }
         let fks = sqlx::query(&format!("PRAGMA foreign_key_list(\"{table}\")"))
-            .fetch_all(&mut c)
+            .fetch_all(&mut *c)
             .await
             .expect("foreign_key_list");
         let mut by_id: std::collections::BTreeMap<i64, Vec<(i64, String, String)>> =
@@ -1983,16 +2176,100 @@ async fn sqlite_schema_invariants() {
                 .iter()
                 .any(|ix| ix.len() >= from.len() && ix[..from.len()] == from[..]);
             if !indexed {
-                problems.push(format!(
-                    "{table}({}) -> {}: no index starts with it",
+                problems.insert(format!(
+                    "{table}({}) -> {}: unindexed",
                     from.join(", "),
                     parts[0].2
                 ));
             }
         }
     }
+    (tables, problems)
+}
+
+#[tokio::test]
+async fn sqlite_schema_invariants() {
+    if !on_sqlite() {
+        eprintln!("sqlite_schema_invariants: skipped on PostgreSQL");
+        return;
+    }
+    use sqlx::Connection;
+    let t = TestApp::new().await;
+    let path = t.dir.path().join("oubli.db");
+    let mut c = sqlx::sqlite::SqliteConnection::connect_with(
+        &sqlx::sqlite::SqliteConnectOptions::new().filename(&path),
+    )
+    .await
+    .expect("open the SQLite file");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(&mut c)
+        .await
+        .expect("journal_mode");
+    assert_eq!(mode.to_lowercase(), "wal");
+    let (tables, problems) = schema_problems(&mut c).await;
     c.close().await.ok();
+    for needed in [
+        "cabinets",
+        "users",
+        "sessions",
+        "contacts",
+        "household_members",
+        "projects",
+        "beneficiaries",
+        "subscriptions",
+        "contracts",
+        "insured_persons",
+        "activities",
+        "consents",
+        "audit_log",
+    ] {
+        assert!(
+            tables.iter().any(|t| t == needed),
+            "{needed} not in {tables:?}"
+        );
+    }
     assert!(problems.is_empty(), "schema problems: {problems:#?}");
+}
+
+/// The checker above does find what it looks for.
+#[tokio::test]
+async fn schema_checker_finds_unindexed_foreign_keys() {
+    use sqlx::Connection;
+    let mut c = sqlx::sqlite::SqliteConnection::connect("sqlite::memory:")
+        .await
+        .expect("in-memory SQLite");
+    for ddl in [
+        "CREATE TABLE cabinets (id TEXT PRIMARY KEY, created_at BIGINT, updated_at BIGINT)",
+        "CREATE TABLE parents (id INTEGER PRIMARY KEY, cabinet_id TEXT REFERENCES cabinets (id), \
+         created_at BIGINT, updated_at BIGINT)",
+        "CREATE INDEX parents_cabinet ON parents (cabinet_id, created_at)",
+        "CREATE TABLE kids (id TEXT PRIMARY KEY, cabinet_id TEXT REFERENCES cabinets (id), \
+         parent_id INTEGER REFERENCES parents (id), other_id INTEGER REFERENCES parents (id), \
+         created_at BIGINT)",
+        "CREATE INDEX kids_cabinet_parent ON kids (cabinet_id, parent_id)",
+        "CREATE TABLE loose (id TEXT PRIMARY KEY REFERENCES cabinets (id), created_at BIGINT, updated_at BIGINT)",
+    ] {
+        sqlx::query(ddl).execute(&mut c).await.expect(ddl);
+    }
+    let (_, problems) = schema_problems(&mut c).await;
+    let expected: BTreeSet<String> = [
+        "kids: no updated_at",
+        "kids(parent_id) -> parents: unindexed",
+        "kids(other_id) -> parents: unindexed",
+        "loose: no cabinet_id",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(problems, expected);
+    sqlx::query("CREATE INDEX kids_parent ON kids (parent_id, other_id)")
+        .execute(&mut c)
+        .await
+        .expect("index");
+    let (_, problems) = schema_problems(&mut c).await;
+    assert!(problems.contains("kids(other_id) -> parents: unindexed"));
+    assert!(!problems.contains("kids(parent_id) -> parents: unindexed"));
+    c.close().await.ok();
 }
 
 /// PRODUCT.md §3: once erased, no copy of the values anywhere, "database pages and

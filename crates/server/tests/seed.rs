@@ -13,7 +13,9 @@ async fn all_pages(t: &TestApp, cookie: &str, path: &str) -> Vec<Value> {
     let mut after = String::new();
     loop {
         let sep = if path.contains('?') { '&' } else { '?' };
-        let (s, page) = t.get(&format!("{path}{sep}limit=500&after={after}"), cookie).await;
+        let (s, page) = t
+            .get(&format!("{path}{sep}limit=500&after={after}"), cookie)
+            .await;
         assert_eq!(s, StatusCode::OK, "{page}");
         out.extend(page["items"].as_array().expect("items").iter().cloned());
         match page["next"].as_str() {
@@ -27,7 +29,10 @@ async fn all_pages(t: &TestApp, cookie: &str, path: &str) -> Vec<Value> {
 #[tokio::test]
 async fn demo_is_idempotent_realistic_and_valid() {
     let t = TestApp::new().await;
-    assert_eq!(seed::demo(&t.state.db).await.expect("seed"), seed::DEMO_CONTACTS as u64);
+    assert_eq!(
+        seed::demo(&t.state.db).await.expect("seed"),
+        seed::DEMO_CONTACTS as u64
+    );
     // A second run adds nothing.
     assert_eq!(seed::demo(&t.state.db).await.expect("reseed"), 0);
 
@@ -39,7 +44,10 @@ async fn demo_is_idempotent_realistic_and_valid() {
     let mut suppliers = BTreeSet::new();
     for c in &contacts {
         for (field, check) in [
-            ("email", validate::email as fn(&str) -> Result<(), &'static str>),
+            (
+                "email",
+                validate::email as fn(&str) -> Result<(), &'static str>,
+            ),
             ("mobile_phone", validate::phone_fr),
             ("postal_code", validate::postal_code),
             ("siret", validate::siret),
@@ -48,23 +56,40 @@ async fn demo_is_idempotent_realistic_and_valid() {
                 assert!(check(v).is_ok(), "seeded {field} must be valid");
             }
         }
-        let created: chrono::DateTime<chrono::Utc> = c["created_at"].as_str().expect("created_at").parse().expect("rfc3339");
+        let created: chrono::DateTime<chrono::Utc> = c["created_at"]
+            .as_str()
+            .expect("created_at")
+            .parse()
+            .expect("rfc3339");
         assert!(created <= now && created > now - chrono::Duration::days(5 * 366));
         if c["status"] == "prospect" && created < now - chrono::Duration::days(3 * 366) {
             old_prospects += 1;
         }
         suppliers.insert(c["supplier"].as_str().unwrap_or_default().to_string());
     }
-    assert!(old_prospects > 500, "some prospects are older than 3 years: {old_prospects}");
+    assert!(
+        old_prospects > 500,
+        "some prospects are older than 3 years: {old_prospects}"
+    );
     assert!(suppliers.len() >= 4, "{suppliers:?}");
     let (_, stats) = t.get("/api/v1/stats/summary", &admin).await;
     assert!(stats["lead_cost_total"].as_i64().expect("cost") > 0);
 
     let projects = all_pages(&t, &admin, "/api/v1/projects").await;
-    let types: BTreeSet<_> = projects.iter().map(|p| p["type"].as_str().unwrap_or_default().to_string()).collect();
-    let statuses: BTreeSet<_> = projects.iter().map(|p| p["status"].as_str().unwrap_or_default().to_string()).collect();
+    let types: BTreeSet<_> = projects
+        .iter()
+        .map(|p| p["type"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let statuses: BTreeSet<_> = projects
+        .iter()
+        .map(|p| p["status"].as_str().unwrap_or_default().to_string())
+        .collect();
     assert_eq!(types.len(), ProjectType::ALL.len(), "every project type");
-    assert_eq!(statuses.len(), ProjectStatus::ALL.len(), "every project status");
+    assert_eq!(
+        statuses.len(),
+        ProjectStatus::ALL.len(),
+        "every project status"
+    );
     let mut subs = 0;
     for p in &projects {
         for s in p["subscriptions"].as_array().expect("subscriptions") {
@@ -73,7 +98,10 @@ async fn demo_is_idempotent_realistic_and_valid() {
             assert!(validate::bic(s["bic"].as_str().expect("bic")).is_ok());
             if let Some(nir) = s["nir"].as_str() {
                 assert!(validate::nir(nir).is_ok());
-                assert!(matches!(p["type"].as_str(), Some("sante" | "prevoyance")), "NIR only for health");
+                assert!(
+                    matches!(p["type"].as_str(), Some("sante" | "prevoyance")),
+                    "NIR only for health"
+                );
             }
             if let Some(code) = s["code_organisme"].as_str() {
                 assert!(validate::code_organisme(code).is_ok());
@@ -81,7 +109,9 @@ async fn demo_is_idempotent_realistic_and_valid() {
         }
     }
     assert!(subs > 100);
-    let (s, k) = t.get("/api/v1/contracts?status=actif&limit=1", &admin).await;
+    let (s, k) = t
+        .get("/api/v1/contracts?status=actif&limit=1", &admin)
+        .await;
     assert_eq!(s, StatusCode::OK);
     assert!(k["total"].as_i64().expect("total") > 100);
 
@@ -93,5 +123,7 @@ async fn demo_is_idempotent_realistic_and_valid() {
     let sales = t.login("commercial1@demo.fr").await;
     let mine = all_pages(&t, &sales, "/api/v1/contacts").await;
     assert!(!mine.is_empty() && mine.len() < contacts.len());
-    assert!(mine.iter().all(|c| c["assigned_to"] == t.acc.sales1.as_str()));
+    assert!(mine
+        .iter()
+        .all(|c| c["assigned_to"] == t.acc.sales1.as_str()));
 }
