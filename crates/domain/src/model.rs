@@ -178,7 +178,8 @@ pub struct ErrorBody {
 pub struct ErrorDetail {
     pub code: String,
     pub message: String,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    /// Per-field messages; empty when the error is not about a field.
+    #[serde(default)]
     pub fields: FieldErrors,
 }
 
@@ -1206,6 +1207,7 @@ impl ConsentInput {
         }
         check_text(&mut e, "checkbox_label", &self.checkbox_label, MAX_LONG);
         check_text(&mut e, "origin_page", &self.origin_page, 2000);
+        check_text(&mut e, "cgu_version_id", &self.cgu_version_id, MAX_SHORT);
         if let Some(h) = &self.cgu_sha256 {
             if h.len() != 64 || !h.chars().all(|c| c.is_ascii_hexdigit()) {
                 e.insert(

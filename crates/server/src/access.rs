@@ -79,14 +79,14 @@ pub fn require(auth: &Auth, action: Action, target: Option<(&str, &ContactMeta)>
 /// handler has returned, so that the handler's own transaction (on SQLite, the single
 /// writer connection) is released first.
 pub fn refuse<T>(auth: &Auth, action: Action, target: Option<(&str, &str)>) -> Result<T> {
-    Err(ApiError::Refused(Refusal {
+    Err(ApiError::Refused(Box::new(Refusal {
         cabinet_id: auth.actor.cabinet_id.clone(),
         actor_user_id: auth.actor.user_id.clone(),
         role: auth.actor.role,
         action: format!("{action:?}").to_lowercase(),
         target_kind: target.map(|t| t.0.to_string()),
         target_id: target.map(|t| t.1.to_string()),
-    }))
+    })))
 }
 
 /// A refused action, carried from the handler to [`audit_refusals`] in the response.

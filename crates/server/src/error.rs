@@ -23,7 +23,7 @@ pub enum ApiError {
     Forbidden(String),
     /// A permission refusal, audited by `access::audit_refusals`.
     #[error("refused")]
-    Refused(crate::access::Refusal),
+    Refused(Box<crate::access::Refusal>),
     #[error("not found")]
     NotFound,
     #[error("conflict")]
@@ -102,7 +102,7 @@ impl IntoResponse for ApiError {
                     r.role.label_fr()
                 );
                 let mut resp = body(StatusCode::FORBIDDEN, "forbidden", &m, FieldErrors::new());
-                resp.extensions_mut().insert(r);
+                resp.extensions_mut().insert(*r);
                 resp
             }
             ApiError::NotFound => body(
@@ -137,6 +137,17 @@ impl IntoResponse for ApiError {
                     r.headers_mut().insert(header::RETRY_AFTER, v);
                 }
                 r
+            }
+            // PostgreSQL refuses NUL bytes in text (SQLSTATE 22021): bad input, not a fault.
+            ApiError::Storage(e)
+                if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("22021") =>
+            {
+                body(
+                    StatusCode::BAD_REQUEST,
+                    "bad_request",
+                    "La requête contient un caractère invalide.",
+                    FieldErrors::new(),
+                )
             }
             ApiError::Storage(e) => {
                 // sqlx errors name tables and constraints, never bound values.

@@ -41,9 +41,10 @@ pub async fn retention_cutoff(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
     Ok(cutoff)
 }
 
+/// `%q%` with LIKE's wildcards escaped, so `%` and `_` in a search are literal.
 fn like_pattern(q: &str) -> String {
     let mut s = String::from("%");
-    for ch in q.to_lowercase().chars() {
+    for ch in q.chars() {
         if matches!(ch, '%' | '_' | '\\') {
             s.push('\\');
         }
@@ -81,13 +82,22 @@ fn contact_side(f: &Filter, cutoff: i64) -> Cond {
         c = c.add(if o { e.is_not_null() } else { e.is_null() });
     }
     if let Some(q) = &f.q {
-        let pat = like_pattern(q);
+        // SQLite's lower() and upper() fold ASCII only: matching lower(col) against the
+        // lower-cased query and upper(col) against the upper-cased one finds "LEFÈVRE"
+        // for "lefèvre" and "Lefèvre" for "LEFÈVRE" on both databases.
+        let lower = like_pattern(&q.to_lowercase());
+        let upper = like_pattern(&q.to_uppercase());
         let mut any = Cond::any();
         for col in ["last_name", "first_name", "company_name", "email", "city"] {
-            any = any.add(
-                Expr::expr(Func::lower(Expr::col((n("c"), n(col)))))
-                    .like(LikeExpr::new(pat.clone()).escape('\\')),
-            );
+            any = any
+                .add(
+                    Expr::expr(Func::lower(Expr::col((n("c"), n(col)))))
+                        .like(LikeExpr::new(lower.clone()).escape('\\')),
+                )
+                .add(
+                    Expr::expr(Func::upper(Expr::col((n("c"), n(col)))))
+                        .like(LikeExpr::new(upper.clone()).escape('\\')),
+                );
         }
         c = c.add(any);
     }

@@ -133,8 +133,11 @@ fn request(
 
 const BOUNDARY: &str = "----oubli-test-boundary-7MA4YWxkTrZu0gW";
 
-/// A multipart/form-data body: (field name, Some((file name, content type)) for files, bytes).
-fn multipart(parts: &[(&str, Option<(&str, &str)>, &[u8])]) -> Vec<u8> {
+/// One multipart field: name, `Some((file name, content type))` for a file, bytes.
+type Part<'a> = (&'a str, Option<(&'a str, &'a str)>, &'a [u8]);
+
+/// A multipart/form-data body with [`BOUNDARY`].
+fn multipart(parts: &[Part<'_>]) -> Vec<u8> {
     let mut out = Vec::new();
     for (name, file, bytes) in parts {
         out.extend_from_slice(format!("--{BOUNDARY}\r\n").as_bytes());

@@ -146,6 +146,16 @@ impl Db {
         sqlx::query(sql).execute(&self.write).await.map(|_| ())
     }
 
+    /// After an erasure: on SQLite, copy the WAL into the database file and truncate it,
+    /// so the erased values (zeroed in the file by `secure_delete`) do not survive in
+    /// old WAL frames. A no-op on PostgreSQL (see the README on VACUUM).
+    pub async fn checkpoint(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            self.raw("PRAGMA wal_checkpoint(TRUNCATE)").await?;
+        }
+        Ok(())
+    }
+
     pub async fn close(&self) {
         self.read.close().await;
         self.write.close().await;

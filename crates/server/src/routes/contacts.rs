@@ -209,5 +209,6 @@ pub async fn remove(
     .await?;
     tx.commit().await?;
     store::remove_blobs(&st.cfg.blob_dir(), &removed.blobs);
+    st.db.checkpoint().await?;
     Ok(StatusCode::NO_CONTENT)
 }

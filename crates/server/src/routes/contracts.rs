@@ -257,18 +257,18 @@ pub async fn edit(
     let mut q = update("contracts", p);
     q.and_where(Expr::col(n("id")).eq(id.as_str()));
     tx.exec(&q).await?;
+    // Absent: keep the list; null: empty it (RFC 7396); an array: replace it.
     if patch.get("insured").is_some() {
-        if let Some(i) = &input.insured {
-            store::replace_persons(
-                &mut tx,
-                "insured_persons",
-                "contract_id",
-                &id,
-                &auth.actor.cabinet_id,
-                i,
-            )
-            .await?;
-        }
+        let insured = input.insured.clone().unwrap_or_default();
+        store::replace_persons(
+            &mut tx,
+            "insured_persons",
+            "contract_id",
+            &id,
+            &auth.actor.cabinet_id,
+            &insured,
+        )
+        .await?;
     }
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
     let k = load_one(&mut tx, &auth, &id).await?;

@@ -74,14 +74,15 @@ pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
     let mut v = serde_json::to_value(current)
         .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
     merge_patch(&mut v, patch);
-    serde_json::from_value(v).map_err(|e| {
-        let msg = e.to_string();
-        let field = msg
-            .split('`')
-            .nth(1)
-            .filter(|_| msg.contains("unknown field"))
-            .unwrap_or("body")
-            .to_string();
+    // The path of the failing field ("beneficiaries[0].birth_date"), never its value.
+    serde_path_to_error::deserialize(v).map_err(|e| {
+        let msg = e.inner().to_string();
+        let path = e.path().to_string();
+        let field = match msg.split('`').nth(1) {
+            Some(name) if msg.contains("unknown field") => name.to_string(),
+            _ if path.is_empty() || path == "." => "body".to_string(),
+            _ => path,
+        };
         crate::error::ApiError::invalid(&field, "Valeur de type incorrect ou champ inconnu.")
     })
 }

@@ -203,11 +203,16 @@ pub async fn edit(
         }
     }
     // Only the lists the patch names are rewritten.
-    if patch.get("beneficiaries").is_none() {
-        input.beneficiaries = None;
+    // Absent: keep the list; null: empty it (RFC 7396); an array: replace it.
+    match patch.get("beneficiaries") {
+        None => input.beneficiaries = None,
+        Some(serde_json::Value::Null) => input.beneficiaries = Some(Vec::new()),
+        Some(_) => {}
     }
-    if patch.get("subscriptions").is_none() {
-        input.subscriptions = None;
+    match patch.get("subscriptions") {
+        None => input.subscriptions = None,
+        Some(serde_json::Value::Null) => input.subscriptions = Some(Vec::new()),
+        Some(_) => {}
     }
     let mut p = pairs(&input);
     p.push(("updated_at", now_ms().into()));

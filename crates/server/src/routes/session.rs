@@ -49,7 +49,7 @@ pub async fn login(
     ApiJson(req): ApiJson<LoginRequest>,
 ) -> Result<Response> {
     if req.email.len() > 254 || req.password.len() > 1024 {
-        return Err(ApiError::Unauthorized);
+        return Err(ApiError::BadCredentials);
     }
     // Keyed by a hash of the email, so the limiter's memory holds no address.
     let key = format!(

@@ -85,7 +85,11 @@ pub async fn summary(State(st): State<AppState>, auth: Auth) -> Result<Json<Stat
     }
     let mut kq = Query::select();
     kq.expr(Expr::col((n("k"), n("id"))).count())
-        .expr(Expr::col((n("k"), n("monthly_premium_cents"))).sum())
+        // SUM(bigint) is NUMERIC on PostgreSQL, which the Any driver cannot read.
+        .expr(sea_query::Func::cast_as(
+            Expr::col((n("k"), n("monthly_premium_cents"))).sum(),
+            n("BIGINT"),
+        ))
         .from_as(n("contracts"), n("k"))
         .join_as(
             sea_query::JoinType::InnerJoin,
