@@ -3,16 +3,21 @@
 
 pub mod api;
 pub mod components;
+pub mod i18n;
 pub mod pages;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
 use oubli_domain::User;
 
 use components::shell::Shell;
-use pages::{home::HomePage, login::LoginPage, not_found::NotFound};
+use pages::{
+    admin::AdminPage, contact::ContactPage, contacts::ContactsPage, contract::ContractPage,
+    guide::GuidePage, login::LoginPage, not_found::NotFound, project::ProjectPage,
+    projects::ProjectsPage, rgpd::RgpdPage, tasks::TasksPage,
+};
 
 /// What the app knows about the session.
 #[derive(Clone, PartialEq)]
@@ -52,6 +57,7 @@ pub fn set_title(page: &str) {
 pub fn App() -> impl IntoView {
     let auth = RwSignal::new(Auth::Checking);
     provide_context(Session(auth));
+    i18n::provide_i18n();
 
     spawn_local_scoped_with_cancellation(async move {
         let known = match api::session::me().await {
@@ -73,7 +79,16 @@ pub fn App() -> impl IntoView {
             <Routes fallback=NotFound>
                 <Route path=path!("/login") view=LoginPage />
                 <ParentRoute path=path!("") view=Shell>
-                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("") view=|| view! { <Redirect path="/contacts" /> } />
+                    <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/:id") view=ContactPage />
+                    <Route path=path!("/projects") view=ProjectsPage />
+                    <Route path=path!("/projects/:id") view=ProjectPage />
+                    <Route path=path!("/contracts/:id") view=ContractPage />
+                    <Route path=path!("/tasks") view=TasksPage />
+                    <Route path=path!("/rgpd") view=RgpdPage />
+                    <Route path=path!("/admin") view=AdminPage />
+                    <Route path=path!("/guides/:slug") view=GuidePage />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,5 +1,14 @@
 //! One page per file.
 
+pub mod admin;
+pub mod contact;
+pub mod contacts;
+pub mod contract;
+pub mod guide;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod project;
+pub mod projects;
+pub mod rgpd;
+pub mod tasks;
