@@ -19,7 +19,7 @@ use utoipa::OpenApi;
         contracts::list, contracts::create, contracts::read, contracts::edit,
         activity::list, activity::create, activity::read_one, activity::edit, activity::remove, activity::download,
         consents::list, consents::create, consents::oppose,
-        export::export, stats::summary, audit::list, sync::sync,
+        export::export, stats::summary, audit::list, sync::sync, tasks::list,
         admin::users, admin::create_user, admin::teams, admin::settings, admin::update_settings,
         spec,
     ),

@@ -246,6 +246,7 @@ const SERVED: &[(&str, &[&str])] = &[
     ("/api/v1/stats/summary", &["get"]),
     ("/api/v1/audit", &["get"]),
     ("/api/v1/sync", &["get"]),
+    ("/api/v1/tasks", &["get"]),
     ("/api/v1/users", &["get", "post"]),
     ("/api/v1/teams", &["get"]),
     ("/api/v1/settings", &["get", "patch"]),

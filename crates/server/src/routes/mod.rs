@@ -15,6 +15,7 @@ pub mod projects;
 pub mod session;
 pub mod stats;
 pub mod sync;
+pub mod tasks;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -29,6 +30,7 @@ pub fn router() -> Router<AppState> {
         .merge(stats::router())
         .merge(audit::router())
         .merge(sync::router())
+        .merge(tasks::router())
         .merge(admin::router())
         .merge(crate::openapi::router())
         .fallback(|| async { crate::error::ApiError::NotFound })
