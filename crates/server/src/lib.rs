@@ -6,6 +6,7 @@ pub mod audit;
 pub mod auth;
 pub mod changes;
 pub mod db;
+pub mod erasure;
 pub mod error;
 pub mod listing;
 pub mod openapi;

@@ -113,6 +113,11 @@ async fn main() {
     } else {
         tracing::warn!(dir = %cli.static_dir.display(), "no built app found; serving the API only");
     }
+    match oubli_server::erasure::resume_pending(&db, cfg.blob_dir()).await {
+        Ok(0) => {}
+        Ok(n) => tracing::info!(count = n, "resuming interrupted erasures"),
+        Err(e) => tracing::error!(error = ?e, "could not resume interrupted erasures"),
+    }
     let state = AppState::new(db, cfg);
     let listener = match tokio::net::TcpListener::bind(&cli.bind).await {
         Ok(l) => l,

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod consents;
 pub mod contacts;
 pub mod contracts;
+pub mod erasures;
 pub mod export;
 pub mod household;
 pub mod projects;
@@ -24,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .merge(household::router())
         .merge(projects::router())
         .merge(contracts::router())
+        .merge(erasures::router())
         .merge(activity::router())
         .merge(consents::router())
         .merge(export::router())

@@ -1,0 +1,301 @@
+//! Erasure in two steps (API.md "Erasure"): `POST /erasures` (preview + token),
+//! `POST /erasures/{id}/confirm`, `GET /erasures/{id}`; and requests by sales and team
+//! leads: `GET/POST /erasure-requests`, `POST /erasure-requests/{id}/approve|reject`.
+
+use crate::auth::Auth;
+use crate::db::rows::*;
+use crate::db::{from_ms, now_ms};
+use crate::error::{ApiError, ApiJson, Result};
+use crate::{access, audit, erasure, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use oubli_domain::{
+    check_reason, Action, ConfirmInput, DecisionInput, EraseAction, ErasureCreated, ErasureInput,
+    ErasureRequest, ErasureRequestInput, ErasureStatus, ErasureTarget, Role, TargetForm,
+};
+use sea_query::{Expr, Order, Query};
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/erasures", post(create))
+        .route("/erasures/{id}", get(read))
+        .route("/erasures/{id}/confirm", post(confirm))
+        .route("/erasure-requests", get(list_requests).post(create_request))
+        .route("/erasure-requests/{id}/approve", post(approve))
+        .route("/erasure-requests/{id}/reject", post(reject))
+}
+
+/// Step one: the preview (counts for the exact selection) and a single-use token.
+#[utoipa::path(post, path = "/api/v1/erasures", tag = "erasure", request_body = ErasureInput,
+    responses((status = 201, body = ErasureCreated), (status = 403, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn create(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<ErasureInput>,
+) -> Result<(StatusCode, Json<ErasureCreated>)> {
+    access::require(&auth, Action::Erase, None)?;
+    let created = erasure::preview(&st, &auth, input.action, &input.target, None).await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Progress of an erasure.
+#[utoipa::path(get, path = "/api/v1/erasures/{id}", tag = "erasure", params(("id" = String, Path)),
+    responses((status = 200, body = ErasureStatus), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody)))]
+pub async fn read(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<Json<ErasureStatus>> {
+    access::require(&auth, Action::Erase, None)?;
+    Ok(Json(erasure::status(&st, &auth, &id).await?))
+}
+
+/// Step two: executes, irreversibly.
+#[utoipa::path(post, path = "/api/v1/erasures/{id}/confirm", tag = "erasure", params(("id" = String, Path)),
+    request_body = ConfirmInput,
+    responses((status = 202, body = ErasureStatus), (status = 403, body = oubli_domain::ErrorBody),
+              (status = 404, body = oubli_domain::ErrorBody), (status = 409, body = oubli_domain::ErrorBody)))]
+pub async fn confirm(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ConfirmInput>,
+) -> Result<(StatusCode, Json<ErasureStatus>)> {
+    access::require(&auth, Action::Erase, None)?;
+    let s = erasure::confirm(&st, &auth, &id, &input.confirm_token).await?;
+    Ok((StatusCode::ACCEPTED, Json(s)))
+}
+
+#[derive(sqlx::FromRow)]
+struct RequestRow {
+    id: String,
+    requester_id: String,
+    action: String,
+    target_kind: String,
+    target_id: String,
+    reason: Option<String>,
+    status: String,
+    decided_by: Option<String>,
+    decided_at: Option<i64>,
+    decision_reason: Option<String>,
+    erasure_id: Option<String>,
+    created_at: i64,
+}
+
+const REQUEST_COLS: &[&str] = &[
+    "id",
+    "requester_id",
+    "action",
+    "target_kind",
+    "target_id",
+    "reason",
+    "status",
+    "decided_by",
+    "decided_at",
+    "decision_reason",
+    "erasure_id",
+    "created_at",
+];
+
+impl RequestRow {
+    fn into_domain(self) -> ErasureRequest {
+        ErasureRequest {
+            id: self.id,
+            requester_id: self.requester_id,
+            action: EraseAction::parse(&self.action).unwrap_or(EraseAction::Anonymize),
+            target_kind: self.target_kind,
+            target_id: self.target_id,
+            reason: self.reason,
+            status: self.status,
+            decided_by: self.decided_by,
+            decided_at: self.decided_at.map(from_ms),
+            decision_reason: self.decision_reason,
+            erasure_id: self.erasure_id,
+            created_at: from_ms(self.created_at),
+        }
+    }
+}
+
+/// Admins and deputies see every request of the cabinet; others see their own
+/// (with the outcome).
+#[utoipa::path(get, path = "/api/v1/erasure-requests", tag = "erasure",
+    responses((status = 200, body = Vec<ErasureRequest>)))]
+pub async fn list_requests(
+    State(st): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<ErasureRequest>>> {
+    let mut tx = st.db.read().await?;
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.and_where(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
+    if !matches!(auth.actor.role, Role::Admin | Role::Deputy) {
+        q.and_where(Expr::col((n("r"), n("requester_id"))).eq(auth.actor.user_id.as_str()));
+    }
+    q.order_by((n("r"), n("created_at")), Order::Desc)
+        .limit(500);
+    let rows: Vec<RequestRow> = tx.all(&q).await?;
+    tx.commit().await?;
+    Ok(Json(
+        rows.into_iter().map(RequestRow::into_domain).collect(),
+    ))
+}
+
+/// "Demander l'anonymisation / la suppression": a task for admins and deputies.
+#[utoipa::path(post, path = "/api/v1/erasure-requests", tag = "erasure", request_body = ErasureRequestInput,
+    responses((status = 201, body = ErasureRequest), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn create_request(
+    State(st): State<AppState>,
+    auth: Auth,
+    ApiJson(input): ApiJson<ErasureRequestInput>,
+) -> Result<(StatusCode, Json<ErasureRequest>)> {
+    check_reason("reason", &input.reason).map_err(ApiError::Invalid)?;
+    let form = input.target.form().map_err(ApiError::Invalid)?;
+    let (kind, id) = match form {
+        TargetForm::Contacts([one]) => ("contacts", one.clone()),
+        TargetForm::Projects([one]) => ("projects", one.clone()),
+        _ => {
+            return Err(ApiError::invalid(
+                "target",
+                "Une demande porte sur un seul contact ou un seul projet.",
+            ))
+        }
+    };
+    let mut tx = st.db.begin().await?;
+    let contact_id = if kind == "projects" {
+        let mut q = Query::select();
+        q.column(n("contact_id"))
+            .from(n("projects"))
+            .and_where(Expr::col(n("id")).eq(id.as_str()))
+            .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
+        tx.opt::<(String,)>(&q).await?.ok_or(ApiError::NotFound)?.0
+    } else {
+        id.clone()
+    };
+    let meta = access::contact_meta(&mut tx, &auth, &contact_id).await?;
+    access::require(&auth, Action::RequestErasure, Some(("contact", &meta)))?;
+    let reason = input.reason.as_deref().map(str::trim).map(String::from);
+    let rid = erasure::insert_request(&mut tx, &auth, input.action, kind, &id, reason).await?;
+    audit::append(
+        &mut tx,
+        &auth.actor.cabinet_id,
+        audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action: &format!("erasure_request.{}", input.action.as_str()),
+            target_kind: Some(if kind == "projects" {
+                "project"
+            } else {
+                "contact"
+            }),
+            target_id: Some(&id),
+            outcome: "ok",
+            detail: serde_json::json!({ "request_id": rid }),
+        },
+    )
+    .await?;
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.and_where(Expr::col((n("r"), n("id"))).eq(rid.as_str()));
+    let row: RequestRow = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(row.into_domain())))
+}
+
+async fn open_request(st: &AppState, auth: &Auth, id: &str) -> Result<RequestRow> {
+    let mut tx = st.db.read().await?;
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.and_where(Expr::col((n("r"), n("id"))).eq(id))
+        .and_where(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
+    let row: RequestRow = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    if row.status != "open" {
+        return Err(ApiError::Conflict {
+            code: "already_decided",
+            message: "Cette demande a déjà été traitée.".into(),
+        });
+    }
+    Ok(row)
+}
+
+/// Approving opens the same two-step flow: the answer is the preview and its token.
+#[utoipa::path(post, path = "/api/v1/erasure-requests/{id}/approve", tag = "erasure", params(("id" = String, Path)),
+    responses((status = 201, body = ErasureCreated), (status = 403, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody)))]
+pub async fn approve(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+) -> Result<(StatusCode, Json<ErasureCreated>)> {
+    access::require(&auth, Action::DecideRequest, None)?;
+    let row = open_request(&st, &auth, &id).await?;
+    let action = EraseAction::parse(&row.action).unwrap_or(EraseAction::Anonymize);
+    let target = if row.target_kind == "projects" {
+        ErasureTarget {
+            projects: Some(vec![row.target_id.clone()]),
+            ..Default::default()
+        }
+    } else {
+        ErasureTarget {
+            contacts: Some(vec![row.target_id.clone()]),
+            ..Default::default()
+        }
+    };
+    let created = erasure::preview(&st, &auth, action, &target, Some(&id)).await?;
+    let mut tx = st.db.begin().await?;
+    let mut q = Query::update();
+    q.table(n("erasure_requests"))
+        .value(n("status"), "approved")
+        .value(n("decided_by"), auth.actor.user_id.as_str())
+        .value(n("decided_at"), now_ms())
+        .value(n("erasure_id"), created.id.as_str())
+        .value(n("updated_at"), now_ms())
+        .and_where(Expr::col(n("id")).eq(id.as_str()));
+    tx.exec(&q).await?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+/// Rejecting records why; the requester sees it.
+#[utoipa::path(post, path = "/api/v1/erasure-requests/{id}/reject", tag = "erasure", params(("id" = String, Path)),
+    request_body = DecisionInput,
+    responses((status = 200, body = ErasureRequest), (status = 403, body = oubli_domain::ErrorBody),
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+pub async fn reject(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<DecisionInput>,
+) -> Result<Json<ErasureRequest>> {
+    access::require(&auth, Action::DecideRequest, None)?;
+    check_reason("reason", &input.reason).map_err(ApiError::Invalid)?;
+    open_request(&st, &auth, &id).await?;
+    let mut tx = st.db.begin().await?;
+    let mut q = Query::update();
+    q.table(n("erasure_requests"))
+        .value(n("status"), "rejected")
+        .value(n("decided_by"), auth.actor.user_id.as_str())
+        .value(n("decided_at"), now_ms())
+        .value(n("decision_reason"), input.reason.as_deref().map(str::trim))
+        .value(n("updated_at"), now_ms())
+        .and_where(Expr::col(n("id")).eq(id.as_str()));
+    tx.exec(&q).await?;
+    audit::append(
+        &mut tx,
+        &auth.actor.cabinet_id,
+        audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action: "erasure_request.reject",
+            target_kind: Some("erasure_request"),
+            target_id: Some(&id),
+            outcome: "ok",
+            detail: serde_json::json!({}),
+        },
+    )
+    .await?;
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.and_where(Expr::col((n("r"), n("id"))).eq(id.as_str()));
+    let row: RequestRow = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok(Json(row.into_domain()))
+}
