@@ -214,8 +214,6 @@ pub async fn preview(
     let mut tx = st.db.begin().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let (kind, ids) = target_ids(auth, action, &form, cutoff)?;
-    // Ids named explicitly must all be visible: a stale or foreign id is an error, not
-    // a silent partial erasure.
     let id = crate::db::new_id();
     let now = now_ms();
     let mut ins = Query::insert();
@@ -285,30 +283,27 @@ pub async fn preview(
         })
         .map_err(|e| ApiError::Internal(e.to_string()))?;
     let total = tx.exec(&members).await? as i64;
+    // Ids named explicitly must all be visible: a stale or foreign id is an error, not
+    // a silent partial erasure.
     if let TargetForm::Contacts(v) | TargetForm::Projects(v) = form {
         let mut distinct = v.to_vec();
         distinct.sort();
         distinct.dedup();
-        let expected = if kind == MemberKind::Contacts && matches!(form, TargetForm::Projects(_)) {
-            None
-        } else {
-            Some(distinct.len() as i64)
-        };
-        let already_anon = kind == MemberKind::Contacts && action == EraseAction::Anonymize;
-        if let Some(exp) = expected {
-            if total != exp && !already_anon {
-                return Err(ApiError::invalid(
-                    "target",
-                    "Certains éléments sont introuvables.",
-                ));
-            }
+        // The delete selection does not leave out anonymized contacts: it counts what
+        // exists and is visible.
+        let (_, visible) = target_ids(auth, EraseAction::Delete, &form, cutoff)?;
+        let mut cq = Query::select();
+        cq.expr(Expr::col(n("x_id")).count())
+            .from_subquery(visible, n("v"));
+        if tx.int(&cq).await? != distinct.len() as i64 {
+            return Err(ApiError::invalid(
+                "target",
+                "Certains éléments sont introuvables.",
+            ));
         }
         if total == 0 {
-            return Err(if already_anon {
-                ApiError::read_only()
-            } else {
-                ApiError::invalid("target", "Certains éléments sont introuvables.")
-            });
+            // All there, all already anonymized.
+            return Err(ApiError::read_only());
         }
     }
     let preview = compute_preview(&mut tx, &id, kind, action).await?;
