@@ -21,11 +21,11 @@ test.describe('connexion', () => {
     expect(typeof user.name).toBe('string');
     expect(user.name.trim()).not.toBe('');
 
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(/\/(contacts)?$/);
     await expect(shell.userName).toHaveText(user.name);
     await expect(shell.cabinetName).toHaveText(user.cabinet_name);
     await expect(shell.userRole).toHaveText('Administrateur');
-    await expect(shell.guidesButton).toBeVisible();
+    await expect(shell.guideButton).toBeVisible();
     await expect(shell.logoutButton).toBeVisible();
 
     // The cookie session is the one the API sees.
@@ -35,16 +35,16 @@ test.describe('connexion', () => {
 
     await page.screenshot({ path: screenshotPath('home.png') });
 
-    await shell.guidesButton.click();
-    await expect(shell.guidesPanel).toBeVisible();
+    await shell.guideButton.click();
+    await expect(shell.guidePanel).toBeVisible();
     await page.screenshot({ path: screenshotPath('home-guides.png') });
     await page.keyboard.press('Escape');
-    await expect(shell.guidesPanel).toBeHidden();
+    await expect(shell.guidePanel).toBeHidden();
 
     // At start the app asks GET /me and skips the login page.
     await page.reload();
     await expect(shell.userName).toHaveText(user.name);
-    await expect(page).toHaveURL(/\/$/);
+    await expect(page).toHaveURL(/\/(contacts)?$/);
   });
 
   test('un mauvais mot de passe affiche une erreur en français', async ({ page, loginPage }) => {

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::path;
+use oubli_domain::perm::{decide, Action, Actor, Decision};
 use oubli_domain::User;
 
 use components::shell::Shell;
@@ -40,6 +41,28 @@ impl Session {
             _ => None,
         })
     }
+
+    /// May the logged-in user do `action` on the cabinet as a whole (tracked)? Asks the
+    /// domain's permission matrix, so the interface shows exactly what the server
+    /// would allow; the server checks again anyway.
+    pub fn can(&self, action: Action) -> bool {
+        self.user().is_some_and(|u| may(&u, action))
+    }
+}
+
+/// The [`Actor`] the server would build for `user`.
+pub fn actor_of(user: &User) -> Actor {
+    Actor {
+        user_id: user.id.clone(),
+        cabinet_id: user.cabinet_id.clone(),
+        team_id: user.team_id.clone(),
+        role: user.role,
+    }
+}
+
+/// May `user` do `action` on the cabinet as a whole (lists, settings, audit)?
+pub fn may(user: &User, action: Action) -> bool {
+    decide(&actor_of(user), action, None) == Decision::Allow
 }
 
 /// The [`Session`] provided by [`App`].

@@ -5,7 +5,17 @@
 //! every method that changes state, one [`ApiError`] for any non-2xx answer, and an
 //! `AbortController` per request so a fetch dies with the task that started it.
 
+pub mod activity;
+pub mod consents;
+pub mod contact_record;
+pub mod contacts;
+pub mod contracts;
+pub mod household;
+pub mod project_record;
+pub mod projects;
 pub mod session;
+pub mod tasks;
+pub mod users;
 
 use gloo_net::http::{Method, RequestBuilder, Response};
 use oubli_domain::{ErrorBody, FieldErrors};

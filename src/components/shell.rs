@@ -1,9 +1,11 @@
-//! The frame of every page behind the login: top bar, then the routed page.
+//! The frame of every page behind the login: top bar and navigation, then the
+//! routed page.
 
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect};
 
 use super::top_bar::TopBar;
+use crate::i18n::t;
 use crate::{use_session, Auth};
 
 /// Layout route for the logged-in pages. Sends visitors without a session to the
@@ -23,7 +25,7 @@ pub fn Shell() -> impl IntoView {
 
     move || match state.get() {
         None => view! {
-            <p class="loading" data-testid="session-loading">"Chargement…"</p>
+            <p class="loading" data-testid="session-loading">{move || t("common.loading")}</p>
         }
         .into_any(),
         Some(false) => view! { <Redirect path="/login" /> }.into_any(),

@@ -1,22 +1,56 @@
 //! The bar at the top of every logged-in page: who is working, for which cabinet,
-//! the way out, and the guides.
+//! whether the network is there, the language, the way out, and the guides; then the
+//! main navigation, filtered by the role through the domain's permission matrix.
 
+use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::A;
+use oubli_domain::{Action, Role};
 
 use super::guides::GuidesButton;
+use crate::i18n::{t, use_i18n, Locale};
 use crate::{api, use_session, Auth};
+
+/// Translation key of a role's label.
+pub fn role_key(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "common.role_admin",
+        Role::Deputy => "common.role_deputy",
+        Role::TeamLead => "common.role_team_lead",
+        Role::Sales => "common.role_sales",
+    }
+}
+
+/// Whether the browser says it is online, kept current by the `online` / `offline`
+/// events of the window.
+fn online_signal() -> ReadSignal<bool> {
+    let online = RwSignal::new(window().navigator().on_line());
+    let on = window_event_listener(ev::online, move |_| online.set(true));
+    let off = window_event_listener(ev::offline, move |_| online.set(false));
+    on_cleanup(move || {
+        on.remove();
+        off.remove();
+    });
+    online.read_only()
+}
 
 #[component]
 pub fn TopBar() -> impl IntoView {
     let session = use_session();
+    let i18n = use_i18n();
     let field = move |f: fn(&oubli_domain::User) -> String| {
         move || session.user().map(|u| f(&u)).unwrap_or_default()
     };
     let cabinet = field(|u| u.cabinet_name.clone());
     let name = field(|u| u.name.clone());
-    let role = field(|u| u.role.label_fr().to_owned());
+    let role = move || {
+        session
+            .user()
+            .map(|u| t(role_key(u.role)))
+            .unwrap_or_default()
+    };
+    let online = online_signal();
 
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -36,17 +70,33 @@ pub fn TopBar() -> impl IntoView {
                     // session is the honest outcome: say so and let them retry.
                     Err(e) => {
                         busy.set(false);
-                        error.set(Some(format!("Déconnexion impossible : {}", e.message)));
+                        error.set(Some(
+                            t("common.logout_failed").replace("{reason}", &e.message),
+                        ));
                     }
                 }
             })
         });
     };
+    let switch_lang = move |_| {
+        i18n.0.update(|l| {
+            *l = match l {
+                Locale::Fr => Locale::En,
+                Locale::En => Locale::Fr,
+            }
+        })
+    };
+
+    let can_rgpd = move || session.can(Action::Erase);
+    let can_admin = move || session.can(Action::ManageCabinet);
 
     view! {
         <header class="topbar">
+            <a class="skip-link" href="#contenu">
+                {move || t("common.skip_to_content")}
+            </a>
             <div class="topbar-start">
-                <A href="/" attr:class="brand" attr:aria-label="Oubli, accueil">
+                <A href="/contacts" attr:class="brand" attr:aria-label=move || t("common.home_label")>
                     "Oubli"
                 </A>
                 <span class="cabinet" data-testid="cabinet-name">
@@ -65,6 +115,19 @@ pub fn TopBar() -> impl IntoView {
                             }
                         })
                 }}
+                <span
+                    class="online"
+                    class:is-offline=move || !online.get()
+                    data-testid="online-indicator"
+                    data-online=move || online.get().to_string()
+                    role="status"
+                    title=move || {
+                        if online.get() { t("common.online_hint") } else { t("common.offline_hint") }
+                    }
+                >
+                    <span class="online-dot" aria-hidden="true"></span>
+                    {move || if online.get() { t("common.online") } else { t("common.offline") }}
+                </span>
                 <div class="who">
                     <span class="user-name" data-testid="user-name">
                         {name}
@@ -75,15 +138,61 @@ pub fn TopBar() -> impl IntoView {
                 </div>
                 <button
                     type="button"
-                    class="btn btn-on-dark"
+                    class="btn btn-on-dark btn-small"
+                    data-testid="lang-switch"
+                    lang=move || match i18n.0.get() {
+                        Locale::Fr => "en",
+                        Locale::En => "fr",
+                    }
+                    aria-label=move || t("common.lang_switch_label")
+                    on:click=switch_lang
+                >
+                    {move || t("common.lang_switch")}
+                </button>
+                <button
+                    type="button"
+                    class="btn btn-on-dark btn-small"
                     data-testid="logout"
                     on:click=logout
                     disabled=move || busy.get()
                 >
-                    {move || if busy.get() { "Déconnexion…" } else { "Se déconnecter" }}
+                    {move || if busy.get() { t("common.logging_out") } else { t("common.logout") }}
                 </button>
                 <GuidesButton />
             </div>
         </header>
+        <nav class="mainnav" aria-label=move || t("common.nav_label")>
+            <ul>
+                <li>
+                    <A href="/contacts" attr:data-testid="nav-contacts">
+                        {move || t("common.nav_contacts")}
+                    </A>
+                </li>
+                <li>
+                    <A href="/projects" attr:data-testid="nav-projects">
+                        {move || t("common.nav_projects")}
+                    </A>
+                </li>
+                <li>
+                    <A href="/tasks" attr:data-testid="nav-tasks">
+                        {move || t("common.nav_tasks")}
+                    </A>
+                </li>
+                <Show when=can_rgpd>
+                    <li>
+                        <A href="/rgpd" attr:data-testid="nav-rgpd">
+                            {move || t("common.nav_rgpd")}
+                        </A>
+                    </li>
+                </Show>
+                <Show when=can_admin>
+                    <li>
+                        <A href="/admin" attr:data-testid="nav-admin">
+                            {move || t("common.nav_admin")}
+                        </A>
+                    </li>
+                </Show>
+            </ul>
+        </nav>
     }
 }

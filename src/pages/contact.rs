@@ -1,9 +1,325 @@
-//! Placeholder until this page is built.
+//! Fiche contact (`/contacts/:id`): identity and address, household, lawful basis,
+//! consents and opposition, projects, contracts, activity; erasure at the bottom.
+//! An anonymized contact is shown read-only, with the reason.
 
-use crate::i18n::t;
+use crate::api::{self, ApiError};
+use crate::components::form::{FormState, Tasks};
+use crate::components::record::{
+    actor_of, erasure_rights, owner_of, user_name, ErasureBar, ErasureRights, Masks, ReadonlyBanner,
+};
+use crate::components::record_activity::ActivityTabs;
+use crate::components::record_contact::{
+    contact_form_state, ConsentsSection, ContactForm, ContractsList, HouseholdSection, ProjectsList,
+};
+use crate::components::record_project::{project_validator, ProjectForm};
+use crate::i18n::{msg, t};
+use crate::{set_title, use_session};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use oubli_domain::{Contact, ContactDetail, ContactInput, ProjectInput, UserSummary};
+
+/// The name a contact is known by: "Mme Claire Martin", or the company name.
+pub fn display_name(c: &ContactInput) -> String {
+    let person: Vec<String> = [
+        c.civility.map(|x| x.label_fr().to_owned()),
+        c.first_name.clone(),
+        c.last_name.clone(),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|s| !s.trim().is_empty())
+    .collect();
+    let has_name = c.first_name.is_some() || c.last_name.is_some();
+    match (&c.company_name, has_name) {
+        (Some(co), true) => format!("{} — {co}", person.join(" ")),
+        (Some(co), false) => co.clone(),
+        (None, true) => person.join(" "),
+        (None, false) => String::new(),
+    }
+}
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    view! { <p class="placeholder">{move || t("common.coming_soon")}</p> }
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || {
+        let id = id.get();
+        view! { <ContactRecord id=id /> }
+    }
+}
+
+#[component]
+fn ContactRecord(id: String) -> impl IntoView {
+    set_title(&t("record.contact"));
+    let session = use_session();
+    let tasks = Tasks::new();
+    let navigate = use_navigate();
+    let cid = StoredValue::new(id);
+    let detail = RwSignal::new(None::<Result<ContactDetail, ApiError>>);
+    let users = RwSignal::new(Vec::<UserSummary>::new());
+    let form = RwSignal::new(contact_form_state(ContactInput::default()));
+    let saved = RwSignal::new(false);
+
+    let load = move || {
+        tasks.spawn(async move {
+            let r = api::contact_record::get(&cid.get_value()).await;
+            if let Ok(d) = &r {
+                form.update(|f| f.reset(d.contact.fields.clone()));
+                set_title(&display_name(&d.contact.fields));
+            }
+            detail.set(Some(r));
+        });
+    };
+    load();
+    tasks.spawn(async move {
+        if let Ok(u) = api::users::list().await {
+            users.set(u);
+        }
+    });
+
+    let ok = move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).cloned());
+    let ok_memo = Memo::new(move |_| ok());
+    let contact = Signal::derive(move || ok_memo.get().map(|d| d.contact));
+    let readonly = Signal::derive(move || {
+        ok_memo.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.contact.anonymized_at.is_some())
+        })
+    });
+    let opposed = Signal::derive(move || {
+        ok_memo.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.contact.opposition_at.is_some())
+        })
+    });
+    let rights = Signal::derive(move || {
+        let Some(user) = session.user() else {
+            return ErasureRights::None;
+        };
+        ok_memo.with(|d| match d {
+            Some(d) => users.with(|u| {
+                erasure_rights(
+                    &actor_of(&user),
+                    &owner_of(&user, d.contact.fields.assigned_to.as_deref(), u),
+                )
+            }),
+            None => ErasureRights::None,
+        })
+    });
+
+    let save = Callback::new(move |_| {
+        saved.set(false);
+        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+            return;
+        }
+        let mut input = form.with_untracked(|f| f.value.clone());
+        input.normalize();
+        form.update(|f| f.pending = true);
+        tasks.spawn(async move {
+            match api::contact_record::update(&cid.get_value(), &input).await {
+                Ok(c) => {
+                    form.update(|f| f.reset(c.fields.clone()));
+                    set_title(&display_name(&c.fields));
+                    detail.update(|d| {
+                        if let Some(Ok(d)) = d {
+                            d.contact = c;
+                        }
+                    });
+                    saved.set(true);
+                }
+                Err(e) => form.update(|f| f.failed(&e)),
+            }
+        });
+    });
+
+    // "Nouveau projet": the project form, inline, for this contact.
+    let new_project = RwSignal::new(false);
+    let project_form = RwSignal::new(FormState::new(ProjectInput::default(), project_validator()));
+    let project_masks = RwSignal::new(Masks::default());
+    let navigate_p = navigate.clone();
+    let create_project = Callback::new(move |_| {
+        if !project_form.try_update(|f| f.submit()).unwrap_or(false) {
+            return;
+        }
+        let mut input = project_form.with_untracked(|f| f.value.clone());
+        input.normalize();
+        project_form.update(|f| f.pending = true);
+        let navigate = navigate_p.clone();
+        tasks.spawn(async move {
+            match api::project_record::create(&input).await {
+                Ok(p) => navigate(&format!("/projects/{}", p.id), Default::default()),
+                Err(e) => project_form.update(|f| f.failed(&e)),
+            }
+        });
+    });
+
+    let delete_pending = RwSignal::new(false);
+    let delete_error = RwSignal::new(None::<String>);
+    let on_delete = Callback::new(move |_| {
+        delete_pending.set(true);
+        delete_error.set(None);
+        let navigate = navigate.clone();
+        tasks.spawn(async move {
+            match api::contact_record::delete(&cid.get_value()).await {
+                Ok(()) => navigate("/contacts", Default::default()),
+                Err(e) => {
+                    delete_pending.set(false);
+                    delete_error.set(Some(e.message));
+                }
+            }
+        });
+    });
+
+    let header = move |c: Contact| {
+        let name = display_name(&c.fields);
+        let status = c.fields.status;
+        let assigned = users.with(|u| user_name(u, c.fields.assigned_to.as_deref()));
+        let opposed = c.opposition_at.is_some();
+        let anonymized = c.anonymized_at.is_some();
+        view! {
+            <header class="record-head">
+                <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
+                    <A href="/contacts">{move || t("record.contacts")}</A>
+                </nav>
+                <h1>
+                    {if name.is_empty() { t("record.anonymous_contact") } else { name }}
+                </h1>
+                <div class="record-meta">
+                    {status.map(|s| view! { <span class="badge">{move || msg(s.label_fr())}</span> })}
+                    {opposed
+                        .then(|| {
+                            view! {
+                                <span class="badge badge-danger">{move || t("record.opposed")}</span>
+                            }
+                        })}
+                    {anonymized
+                        .then(|| {
+                            view! {
+                                <span class="badge badge-muted">{move || t("record.anonymized")}</span>
+                            }
+                        })}
+                    <span class="muted">
+                        {move || t("record.assigned_to")} " : "
+                        <strong>{assigned.clone()}</strong>
+                    </span>
+                    <span class="muted">
+                        {move || t("record.created_at")} " : "
+                        {crate::components::record::fr_date(c.created_at.date_naive())}
+                    </span>
+                </div>
+            </header>
+        }
+    };
+
+    view! {
+        <div class="record" data-testid="contact-page">
+            {move || match detail.get() {
+                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="record-missing">
+                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
+                            <A href="/contacts">{move || t("record.back_to_contacts")}</A>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(_)) => ().into_any(),
+            }}
+            <Show when=move || ok_memo.with(Option::is_some)>
+                {move || contact.get().map(header)}
+                <ReadonlyBanner when=readonly />
+                <div class="record-columns">
+                    <section class="card" aria-labelledby="contact-card-title">
+                        <h2 id="contact-card-title">{move || t("record.contact_card")}</h2>
+                        <ContactForm
+                            form=form
+                            users=users
+                            readonly=readonly
+                            on_submit=save
+                            saved=saved
+                        />
+                    </section>
+                    <div class="record-side">
+                        <HouseholdSection
+                            contact_id=cid.get_value()
+                            members=Signal::derive(move || {
+                                ok_memo.get().map(|d| d.household).unwrap_or_default()
+                            })
+                            readonly=readonly
+                            on_changed=Callback::new(move |_| load())
+                        />
+                        <ConsentsSection
+                            contact_id=cid.get_value()
+                            contact=contact
+                            users=users
+                            readonly=readonly
+                            on_changed=Callback::new(move |_| load())
+                        />
+                    </div>
+                </div>
+                <section class="card" aria-labelledby="projects-title">
+                    <div class="card-head">
+                        <h2 id="projects-title">{move || t("record.projects")}</h2>
+                        <button
+                            type="button"
+                            class="btn btn-small btn-primary"
+                            data-testid="project-new"
+                            disabled=move || readonly.get()
+                            on:click=move |_| {
+                                project_form
+                                    .update(|f| {
+                                        f.reset(ProjectInput {
+                                            contact_id: Some(cid.get_value()),
+                                            ..Default::default()
+                                        })
+                                    });
+                                project_masks.set(Masks::default());
+                                new_project.set(true);
+                            }
+                        >
+                            {move || t("record.project_new")}
+                        </button>
+                    </div>
+                    <Show when=move || new_project.get()>
+                        <div class="subform">
+                            <h3>{move || t("record.project_new")}</h3>
+                            <ProjectForm
+                                form=project_form
+                                masks=project_masks
+                                users=users
+                                readonly=readonly
+                                on_submit=create_project
+                                on_cancel=Callback::new(move |_| new_project.set(false))
+                            />
+                        </div>
+                    </Show>
+                    <ProjectsList detail=ok_memo users=users />
+                </section>
+                <section class="card" aria-labelledby="contracts-title">
+                    <h2 id="contracts-title">{move || t("record.contracts")}</h2>
+                    <ContractsList contracts=Signal::derive(move || {
+                        ok_memo.get().map(|d| d.contracts).unwrap_or_default()
+                    }) />
+                </section>
+                <ActivityTabs
+                    contact_id=cid.get_value()
+                    counts=Signal::derive(move || {
+                        ok_memo.get().map(|d| d.activity_counts).unwrap_or_default()
+                    })
+                    users=users
+                    readonly=readonly
+                    opposed=opposed
+                />
+                <ErasureBar
+                    rights=rights
+                    delete_body="record.delete_contact_body"
+                    on_delete=on_delete
+                    delete_pending=delete_pending
+                    delete_error=delete_error
+                />
+            </Show>
+        </div>
+    }
 }

@@ -1,9 +1,137 @@
-//! Placeholder until this page is built.
+//! Fiche contrat (`/contracts/:id`): insurer, product, premium, dates, status, NIR
+//! (santé and prévoyance only, masked), code organisme, insured persons.
 
-use crate::i18n::t;
+use crate::api::{self, ApiError};
+use crate::components::form::{format_euros, FormState, Tasks};
+use crate::components::record::{Masks, ReadonlyBanner};
+use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
+use crate::i18n::{msg, t};
+use crate::set_title;
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::use_params_map;
+use oubli_domain::{Contract, ContractInput, Project};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    view! { <p class="placeholder">{move || t("common.coming_soon")}</p> }
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || {
+        let id = id.get();
+        view! { <ContractRecord id=id /> }
+    }
+}
+
+#[component]
+fn ContractRecord(id: String) -> impl IntoView {
+    set_title(&t("record.contract"));
+    let tasks = Tasks::new();
+    let kid = StoredValue::new(id);
+    let contract = RwSignal::new(None::<Result<Contract, ApiError>>);
+    let project = RwSignal::new(None::<Project>);
+    let form = RwSignal::new(FormState::new(
+        ContractInput::default(),
+        contract_validator(None),
+    ));
+    let masks = RwSignal::new(Masks::default());
+    let saved = RwSignal::new(false);
+
+    tasks.spawn(async move {
+        let r = api::contracts::get(&kid.get_value()).await;
+        if let Ok(k) = &r {
+            let p = api::project_record::get(&k.project_id).await.ok();
+            let kind = p.as_ref().map(|p| p.kind);
+            form.set(FormState::new(k.to_input(), contract_validator(kind)));
+            masks.set(contract_masks(k));
+            project.set(p);
+        }
+        contract.set(Some(r));
+    });
+
+    let ok =
+        Memo::new(move |_| contract.with(|k| k.as_ref().and_then(|r| r.as_ref().ok()).cloned()));
+    let readonly =
+        Signal::derive(move || ok.with(|k| k.as_ref().is_some_and(|k| k.anonymized_at.is_some())));
+    let project_type = Signal::derive(move || project.with(|p| p.as_ref().map(|p| p.kind)));
+
+    let save = Callback::new(move |_| {
+        saved.set(false);
+        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+            return;
+        }
+        let mut input = form.with_untracked(|f| f.value.clone());
+        input.normalize();
+        form.update(|f| f.pending = true);
+        tasks.spawn(async move {
+            match api::contracts::update(&kid.get_value(), &input).await {
+                Ok(k) => {
+                    form.update(|f| f.reset(k.to_input()));
+                    masks.set(contract_masks(&k));
+                    contract.set(Some(Ok(k)));
+                    saved.set(true);
+                }
+                Err(e) => form.update(|f| f.failed(&e)),
+            }
+        });
+    });
+
+    view! {
+        <div class="record" data-testid="contract-page">
+            {move || match contract.get() {
+                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="record-missing">
+                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
+                            <A href="/contacts">{move || t("record.back_to_contacts")}</A>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(_)) => ().into_any(),
+            }}
+            <Show when=move || ok.with(Option::is_some)>
+                {move || {
+                    ok.get()
+                        .map(|k| {
+                            let status = k.status;
+                            let project_href = format!("/projects/{}", k.project_id);
+                            let contact_href = format!("/contacts/{}", k.contact_id);
+                            view! {
+                                <header class="record-head">
+                                    <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
+                                        <A href=contact_href>{move || t("record.contact")}</A>
+                                        " / "
+                                        <A href=project_href>
+                                            {move || t("record.project")} " "
+                                            {move || project_type.get().map(|p| msg(p.label_fr())).unwrap_or_default()}
+                                        </A>
+                                    </nav>
+                                    <h1>{move || t("record.contract")} " " {k.insurer.clone()}</h1>
+                                    <div class="record-meta">
+                                        <span class="badge">{move || msg(status.label_fr())}</span>
+                                        <span class="muted">
+                                            {move || t("record.monthly_premium")} " : "
+                                            <strong>{format_euros(k.monthly_premium_cents)}</strong>
+                                        </span>
+                                    </div>
+                                </header>
+                            }
+                        })
+                }}
+                <ReadonlyBanner when=readonly />
+                <section class="card" aria-labelledby="contract-card-title">
+                    <h2 id="contract-card-title">{move || t("record.contract_card")}</h2>
+                    <ContractForm
+                        form=form
+                        masks=masks
+                        project_type=project_type
+                        readonly=readonly
+                        on_submit=save
+                        saved=saved
+                    />
+                </section>
+            </Show>
+        </div>
+    }
 }

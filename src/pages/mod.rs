@@ -12,3 +12,4 @@ pub mod project;
 pub mod projects;
 pub mod rgpd;
 pub mod tasks;
+pub mod contact_new;

@@ -2,19 +2,26 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
+use leptos_router::hooks::use_location;
 
+use crate::i18n::t;
 use crate::set_title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
-    set_title("Page introuvable");
+    Effect::new(move |_| set_title(&t("common.not_found_title")));
+    let path = use_location().pathname;
     view! {
         <main class="not-found" data-testid="not-found">
             <span class="brand brand-large">"Oubli"</span>
-            <h1>"Page introuvable"</h1>
-            <p class="muted">"L'adresse demandée ne correspond à aucune page."</p>
-            <A href="/" attr:class="btn btn-primary">
-                "Retour à l'accueil"
+            <p class="not-found-code" aria-hidden="true">"404"</p>
+            <h1>{move || t("common.not_found_title")}</h1>
+            <p class="muted">{move || t("common.not_found_text")}</p>
+            <p class="not-found-path">
+                <code>{move || path.get()}</code>
+            </p>
+            <A href="/contacts" attr:class="btn btn-primary" attr:data-testid="not-found-home">
+                {move || t("common.back_home")}
             </A>
         </main>
     }

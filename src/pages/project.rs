@@ -1,9 +1,251 @@
-//! Placeholder until this page is built.
+//! Fiche projet (`/projects/:id`): the project form with beneficiaries and
+//! subscriptions (NIR and IBAN masked until asked for), the project's contracts with
+//! "Nouveau contrat", erasure buttons at the bottom.
 
-use crate::i18n::t;
+use crate::api::{self, ApiError};
+use crate::components::form::{FormState, Tasks};
+use crate::components::record::{
+    actor_of, erasure_rights, fr_date, owner_of, ErasureBar, ErasureRights, Masks, ReadonlyBanner,
+};
+use crate::components::record_contact::ContractsList;
+use crate::components::record_contract::{contract_validator, ContractForm};
+use crate::components::record_project::{project_masks, project_validator, ProjectForm};
+use crate::i18n::{msg, t};
+use crate::pages::contact::display_name;
+use crate::{set_title, use_session};
 use leptos::prelude::*;
+use leptos_router::components::A;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use oubli_domain::{ContactDetail, ContractInput, Project, ProjectInput, UserSummary};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    view! { <p class="placeholder">{move || t("common.coming_soon")}</p> }
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    move || {
+        let id = id.get();
+        view! { <ProjectRecord id=id /> }
+    }
+}
+
+#[component]
+fn ProjectRecord(id: String) -> impl IntoView {
+    set_title(&t("record.project"));
+    let session = use_session();
+    let tasks = Tasks::new();
+    let navigate = use_navigate();
+    let pid = StoredValue::new(id);
+    let project = RwSignal::new(None::<Result<Project, ApiError>>);
+    let contact = RwSignal::new(None::<ContactDetail>);
+    let users = RwSignal::new(Vec::<UserSummary>::new());
+    let form = RwSignal::new(FormState::new(ProjectInput::default(), project_validator()));
+    let masks = RwSignal::new(Masks::default());
+    let saved = RwSignal::new(false);
+
+    tasks.spawn(async move {
+        let r = api::project_record::get(&pid.get_value()).await;
+        if let Ok(p) = &r {
+            form.update(|f| f.reset(p.to_input()));
+            masks.set(project_masks(p));
+            if let Ok(c) = api::contact_record::get(&p.contact_id).await {
+                contact.set(Some(c));
+            }
+        }
+        project.set(Some(r));
+    });
+    tasks.spawn(async move {
+        if let Ok(u) = api::users::list().await {
+            users.set(u);
+        }
+    });
+
+    let ok =
+        Memo::new(move |_| project.with(|p| p.as_ref().and_then(|r| r.as_ref().ok()).cloned()));
+    let readonly =
+        Signal::derive(move || ok.with(|p| p.as_ref().is_some_and(|p| p.anonymized_at.is_some())));
+    let contracts = Signal::derive(move || {
+        let id = pid.get_value();
+        contact.with(|c| {
+            c.as_ref()
+                .map(|c| {
+                    c.contracts
+                        .iter()
+                        .filter(|k| k.project_id == id)
+                        .cloned()
+                        .collect()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let rights = Signal::derive(move || {
+        let Some(user) = session.user() else {
+            return ErasureRights::None;
+        };
+        ok.with(|p| match p {
+            Some(p) => users.with(|u| {
+                erasure_rights(
+                    &actor_of(&user),
+                    &owner_of(&user, p.assigned_to.as_deref(), u),
+                )
+            }),
+            None => ErasureRights::None,
+        })
+    });
+
+    let save = Callback::new(move |_| {
+        saved.set(false);
+        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+            return;
+        }
+        let mut input = form.with_untracked(|f| f.value.clone());
+        input.normalize();
+        form.update(|f| f.pending = true);
+        tasks.spawn(async move {
+            match api::project_record::update(&pid.get_value(), &input).await {
+                Ok(p) => {
+                    form.update(|f| f.reset(p.to_input()));
+                    masks.set(project_masks(&p));
+                    project.set(Some(Ok(p)));
+                    saved.set(true);
+                }
+                Err(e) => form.update(|f| f.failed(&e)),
+            }
+        });
+    });
+
+    // "Nouveau contrat", inline.
+    let new_contract = RwSignal::new(false);
+    let project_type = Signal::derive(move || ok.with(|p| p.as_ref().map(|p| p.kind)));
+    let contract_form = RwSignal::new(FormState::new(
+        ContractInput::default(),
+        contract_validator(None),
+    ));
+    let contract_masks = RwSignal::new(Masks::default());
+    let create_contract = Callback::new(move |_| {
+        if !contract_form.try_update(|f| f.submit()).unwrap_or(false) {
+            return;
+        }
+        let mut input = contract_form.with_untracked(|f| f.value.clone());
+        input.normalize();
+        contract_form.update(|f| f.pending = true);
+        let navigate = navigate.clone();
+        tasks.spawn(async move {
+            match api::contracts::create(&input).await {
+                Ok(k) => navigate(&format!("/contracts/{}", k.id), Default::default()),
+                Err(e) => contract_form.update(|f| f.failed(&e)),
+            }
+        });
+    });
+
+    let contact_name =
+        move || contact.with(|c| c.as_ref().map(|c| display_name(&c.contact.fields)));
+
+    view! {
+        <div class="record" data-testid="project-page">
+            {move || match project.get() {
+                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
+                Some(Err(e)) => {
+                    view! {
+                        <div class="record-missing">
+                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
+                            <A href="/projects">{move || t("record.back_to_projects")}</A>
+                        </div>
+                    }
+                        .into_any()
+                }
+                Some(Ok(_)) => ().into_any(),
+            }}
+            <Show when=move || ok.with(Option::is_some)>
+                {move || {
+                    ok.get()
+                        .map(|p| {
+                            let kind = p.kind;
+                            let status = p.status;
+                            let contact_href = format!("/contacts/{}", p.contact_id);
+                            view! {
+                                <header class="record-head">
+                                    <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
+                                        <A href="/projects">{move || t("record.projects")}</A>
+                                        " / "
+                                        <A href=contact_href>
+                                            {move || contact_name().unwrap_or_else(|| t("record.contact"))}
+                                        </A>
+                                    </nav>
+                                    <h1>
+                                        {move || t("record.project")} " " {move || msg(kind.label_fr())}
+                                    </h1>
+                                    <div class="record-meta">
+                                        <span class="badge">{move || msg(status.label_fr())}</span>
+                                        <span class="muted">
+                                            {move || t("record.created_at")} " : "
+                                            {fr_date(p.created_at.date_naive())}
+                                        </span>
+                                    </div>
+                                </header>
+                            }
+                        })
+                }}
+                <ReadonlyBanner when=readonly />
+                <section class="card" aria-labelledby="project-card-title">
+                    <h2 id="project-card-title">{move || t("record.project_card")}</h2>
+                    <ProjectForm
+                        form=form
+                        masks=masks
+                        users=users
+                        readonly=readonly
+                        on_submit=save
+                        saved=saved
+                    />
+                </section>
+                <section class="card" aria-labelledby="contracts-title">
+                    <div class="card-head">
+                        <h2 id="contracts-title">{move || t("record.contracts")}</h2>
+                        <button
+                            type="button"
+                            class="btn btn-small btn-primary"
+                            data-testid="contract-new"
+                            disabled=move || readonly.get()
+                            on:click=move |_| {
+                                let kind = project_type.get_untracked();
+                                contract_form
+                                    .set(
+                                        FormState::new(
+                                            ContractInput {
+                                                project_id: Some(pid.get_value()),
+                                                ..Default::default()
+                                            },
+                                            contract_validator(kind),
+                                        ),
+                                    );
+                                contract_masks.set(Masks::default());
+                                new_contract.set(true);
+                            }
+                        >
+                            {move || t("record.contract_new")}
+                        </button>
+                    </div>
+                    <Show when=move || new_contract.get()>
+                        <div class="subform">
+                            <h3>{move || t("record.contract_new")}</h3>
+                            <ContractForm
+                                form=contract_form
+                                masks=contract_masks
+                                project_type=project_type
+                                readonly=readonly
+                                on_submit=create_contract
+                                on_cancel=Callback::new(move |_| new_contract.set(false))
+                            />
+                        </div>
+                    </Show>
+                    <ContractsList contracts=contracts />
+                </section>
+                <ErasureBar
+                    rights=rights
+                    delete_body="record.delete_project_body"
+                    delete_pending=Signal::derive(|| false)
+                    delete_error=Signal::derive(|| None::<String>)
+                />
+            </Show>
+        </div>
+    }
 }

@@ -1,9 +1,282 @@
-//! Placeholder until this page is built.
+//! Tâches (/tasks): the open tasks of the current user ("Mes tâches") and, for those
+//! who oversee others, of their team ("Mon équipe"; the whole cabinet for
+//! administrators and deputies). Overdue tasks stand out; ticking a task marks it
+//! done on the server.
+//!
+//! Reads `GET /tasks?scope=mine|team&done=false` (see `api::tasks`).
 
-use crate::i18n::t;
+use chrono::NaiveDate;
 use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::A;
+use oubli_domain::{Activity, Scope, UserSummary};
+
+use crate::api::tasks::{self, TaskScope};
+use crate::i18n::{msg, t};
+use crate::pages::contacts::user_name;
+use crate::{actor_of, set_title, use_session};
+
+/// Tasks asked per call; "Afficher plus" fetches the next ones.
+const PAGE: u32 = 100;
+
+/// Due-date state of a task, for highlighting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    None,
+    Overdue,
+    Today,
+    Later,
+}
+
+/// Where `due` stands relative to `today`; a done task is never overdue.
+pub fn due_state(due: Option<NaiveDate>, done: bool, today: NaiveDate) -> Due {
+    match due {
+        None => Due::None,
+        Some(_) if done => Due::Later,
+        Some(d) if d < today => Due::Overdue,
+        Some(d) if d == today => Due::Today,
+        Some(_) => Due::Later,
+    }
+}
+
+fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
 
 #[component]
 pub fn TasksPage() -> impl IntoView {
-    view! { <p class="placeholder">{move || t("common.coming_soon")}</p> }
+    Effect::new(move |_| set_title(&t("tasks.title")));
+    let session = use_session();
+    let users = RwSignal::new(Vec::<UserSummary>::new());
+    spawn_local_scoped_with_cancellation(async move {
+        if let Ok(list) = crate::api::users::list().await {
+            users.set(list);
+        }
+    });
+    // Team leads see their team's tasks, admins and deputies the cabinet's; the scope
+    // comes from the domain's permission rules, like the server's.
+    let oversees = move || {
+        session
+            .user()
+            .is_some_and(|u| !matches!(actor_of(&u).scope(), Scope::Own(_)))
+    };
+    let team_title = move || {
+        session.user().map(|u| match actor_of(&u).scope() {
+            Scope::Cabinet => t("tasks.cabinet"),
+            _ => t("tasks.team"),
+        })
+    };
+
+    view! {
+        <section class="tasks-page">
+            <header class="list-head">
+                <div class="list-title">
+                    <h1>{move || t("tasks.title")}</h1>
+                    <p class="muted">{move || t("tasks.intro")}</p>
+                </div>
+            </header>
+            <TaskList
+                scope=TaskScope::Mine
+                testid="tasks-mine"
+                title=Signal::derive(move || t("tasks.mine"))
+                users
+                show_assignee=false
+            />
+            <Show when=oversees>
+                <TaskList
+                    scope=TaskScope::Team
+                    testid="tasks-team"
+                    title=Signal::derive(move || team_title().unwrap_or_default())
+                    users
+                    show_assignee=true
+                />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn TaskList(
+    scope: TaskScope,
+    testid: &'static str,
+    title: Signal<String>,
+    users: RwSignal<Vec<UserSummary>>,
+    show_assignee: bool,
+) -> impl IntoView {
+    let items = RwSignal::new(Vec::<Activity>::new());
+    let total = RwSignal::new(0i64);
+    let next = RwSignal::new(None::<String>);
+    let loading = RwSignal::new(true);
+    let error = RwSignal::new(None::<String>);
+    let owner = Owner::current().expect("TaskList is rendered under an owner");
+
+    let load = Callback::new(move |after: Option<String>| {
+        loading.set(true);
+        owner.with(|| {
+            spawn_local_scoped_with_cancellation(async move {
+                let mut path_after = after.clone();
+                let result = match path_after.take() {
+                    None => tasks::list(scope, false, PAGE).await,
+                    Some(cursor) => tasks::list_after(scope, false, PAGE, &cursor).await,
+                };
+                match result {
+                    Ok(page) => {
+                        if after.is_some() {
+                            items.update(|v| v.extend(page.items));
+                        } else {
+                            items.set(page.items);
+                        }
+                        total.set(page.total);
+                        next.set(page.next);
+                        error.set(None);
+                    }
+                    Err(e) if e.status == 404 => error.set(Some(t("tasks.unavailable"))),
+                    Err(e) => error.set(Some(msg(&e.message))),
+                }
+                loading.set(false);
+            })
+        });
+    });
+    load.run(None);
+
+    let heading_id = format!("{testid}-title");
+    let labelled_by = heading_id.clone();
+    view! {
+        <section class="panel task-panel" data-testid=testid aria-labelledby=labelled_by>
+            <div class="task-head">
+                <h2 id=heading_id>{move || title.get()}</h2>
+                <span class="muted" data-testid=format!("{testid}-total")>
+                    {move || t("tasks.open_count").replace("{n}", &total.get().to_string())}
+                </span>
+            </div>
+            {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+            <Show when=move || !loading.get() && error.with(Option::is_none) && items.with(Vec::is_empty)>
+                <p class="muted empty-tasks">{move || t("tasks.none")}</p>
+            </Show>
+            <ul class="task-list">
+                <For
+                    each=move || items.get()
+                    key=|a| a.id.clone()
+                    children=move |a| view! { <TaskRow task=a users show_assignee items /> }
+                />
+            </ul>
+            <Show when=move || next.with(Option::is_some)>
+                <button
+                    type="button"
+                    class="btn"
+                    data-testid=format!("{testid}-more")
+                    disabled=move || loading.get()
+                    on:click=move |_| load.run(next.get_untracked())
+                >
+                    {move || t("tasks.more")}
+                </button>
+            </Show>
+            <Show when=move || loading.get()>
+                <p class="loading">{move || t("common.loading")}</p>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn TaskRow(
+    task: Activity,
+    users: RwSignal<Vec<UserSummary>>,
+    show_assignee: bool,
+    items: RwSignal<Vec<Activity>>,
+) -> impl IntoView {
+    let id = task.id.clone();
+    let contact_id = task.contact_id.clone();
+    let done = RwSignal::new(task.fields.done.unwrap_or(false));
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let due = task.fields.due_date;
+    let state = move || due_state(due, done.get(), today());
+    let title = task
+        .fields
+        .title
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .unwrap_or_else(|| t("tasks.untitled"));
+    let assignee = task.fields.assigned_to.clone();
+    let owner = Owner::current().expect("TaskRow is rendered under an owner");
+    let checkbox_id = format!("task-{id}");
+
+    let toggle = {
+        let id = id.clone();
+        let contact_id = contact_id.clone();
+        move |ev: web_sys::Event| {
+            let want = event_target_checked(&ev);
+            let (id, contact_id) = (id.clone(), contact_id.clone());
+            busy.set(true);
+            error.set(None);
+            done.set(want);
+            owner.with(|| {
+                spawn_local_scoped_with_cancellation(async move {
+                    match tasks::set_done(&contact_id, &id, want).await {
+                        Ok(updated) => {
+                            done.set(updated.fields.done.unwrap_or(want));
+                            items.update(|v| {
+                                if let Some(a) = v.iter_mut().find(|a| a.id == id) {
+                                    a.fields.done = updated.fields.done;
+                                }
+                            });
+                        }
+                        Err(e) => {
+                            done.set(!want);
+                            error.set(Some(msg(&e.message)));
+                        }
+                    }
+                    busy.set(false);
+                })
+            });
+        }
+    };
+
+    view! {
+        <li
+            class="task-row"
+            class:with-assignee=show_assignee
+            data-testid="task-row"
+            data-id=id
+            class:is-done=move || done.get()
+            class:is-overdue=move || state() == Due::Overdue
+            class:is-today=move || state() == Due::Today
+        >
+            <input
+                type="checkbox"
+                id=checkbox_id.clone()
+                data-testid="task-done"
+                prop:checked=move || done.get()
+                disabled=move || busy.get()
+                on:change=toggle
+            />
+            <label for=checkbox_id class="task-title">
+                {title}
+            </label>
+            <span class="task-due" data-testid="task-due">
+                {move || match (due, state()) {
+                    (None, _) => t("tasks.no_due"),
+                    (Some(d), Due::Overdue) => {
+                        t("tasks.overdue_since").replace("{date}", &d.format("%d/%m/%Y").to_string())
+                    }
+                    (Some(_), Due::Today) => t("tasks.due_today"),
+                    (Some(d), _) => t("tasks.due_on").replace("{date}", &d.format("%d/%m/%Y").to_string()),
+                }}
+            </span>
+            {show_assignee
+                .then(|| {
+                    let assignee = assignee.clone();
+                    view! {
+                        <span class="task-assignee">
+                            {move || users.with(|u| user_name(u, assignee.as_deref()))}
+                        </span>
+                    }
+                })}
+            <A href=format!("/contacts/{contact_id}") attr:class="task-contact">
+                {move || t("tasks.open_contact")}
+            </A>
+            {move || error.get().map(|e| view! { <p class="field-error task-error" role="alert">{e}</p> })}
+        </li>
+    }
 }

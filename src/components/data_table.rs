@@ -1,0 +1,585 @@
+//! The table of the lists: a checkbox column with the main checkbox ("coche
+//! principale") in the header, a first column that links to the record, plain text
+//! cells after it. The page decides the columns; the table only renders them and
+//! drives the [`Selection`].
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use leptos_router::components::A;
+use oubli_domain::filter::Resource;
+use oubli_domain::{Action, FieldErrors, Page, UserSummary};
+
+use super::filter_panel::{query_string, FilterPanel, FilterState};
+use super::selection::{PageState, Selection};
+use crate::api::ApiError;
+use crate::i18n::{msg, t};
+
+/// One cell. `class` styles it (badges, dates, muted text).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Cell {
+    pub text: String,
+    pub class: Option<String>,
+}
+
+impl Cell {
+    pub fn plain(text: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            class: None,
+        }
+    }
+
+    pub fn styled(text: impl Into<String>, class: impl Into<String>) -> Self {
+        Cell {
+            text: text.into(),
+            class: Some(class.into()),
+        }
+    }
+}
+
+/// One row: the record id, where the first cell links to, the cells.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Row {
+    pub id: String,
+    pub href: String,
+    pub cells: Vec<Cell>,
+    /// Greys the row out (anonymized records are read-only).
+    pub muted: bool,
+}
+
+fn cell_class(cell: &Cell) -> String {
+    match &cell.class {
+        Some(c) => format!("cell {c}"),
+        None => "cell".to_owned(),
+    }
+}
+
+#[component]
+pub fn DataTable(
+    /// `data-testid` of the `<table>` (contacts-table, projects-table).
+    testid: &'static str,
+    /// Accessible name of the table.
+    #[prop(into)]
+    caption: Signal<String>,
+    #[prop(into)] headers: Signal<Vec<String>>,
+    #[prop(into)] rows: Signal<Vec<Row>>,
+    selection: RwSignal<Selection>,
+    /// A page is on its way: the current rows stay, dimmed.
+    #[prop(into)]
+    loading: Signal<bool>,
+) -> impl IntoView {
+    let page_ids =
+        Memo::new(move |_| rows.with(|r| r.iter().map(|r| r.id.clone()).collect::<Vec<_>>()));
+    let page_state = move || selection.with(|s| page_ids.with(|ids| s.page_state(ids)));
+    let columns = move || headers.with(Vec::len) + 1;
+
+    view! {
+        <div class="table-wrap" class:is-loading=move || loading.get() aria-busy=move || loading.get().to_string()>
+            <table class="data-table" data-testid=testid>
+                <caption class="visually-hidden">{move || caption.get()}</caption>
+                <thead>
+                    <tr>
+                        <th scope="col" class="col-select">
+                            <input
+                                type="checkbox"
+                                data-testid="select-page"
+                                aria-label=move || t("lists.select_page")
+                                title=move || t("lists.select_page")
+                                disabled=move || page_ids.with(Vec::is_empty)
+                                prop:checked=move || page_state() == PageState::All
+                                prop:indeterminate=move || page_state() == PageState::Some
+                                on:change=move |_| {
+                                    page_ids.with_untracked(|ids| selection.update(|s| s.toggle_page(ids)))
+                                }
+                            />
+                        </th>
+                        {move || {
+                            headers
+                                .get()
+                                .into_iter()
+                                .map(|h| view! { <th scope="col">{h}</th> })
+                                .collect_view()
+                        }}
+                    </tr>
+                </thead>
+                <tbody>
+                    <Show when=move || !rows.with(Vec::is_empty)>
+                        <For
+                            each=move || rows.get()
+                            key=Row::clone
+                            children=move |row| view! { <TableRow row selection /> }
+                        />
+                    </Show>
+                    <Show when=move || rows.with(Vec::is_empty) && !loading.get()>
+                        <tr class="empty-row">
+                            <td colspan=columns>{move || t("lists.empty")}</td>
+                        </tr>
+                    </Show>
+                </tbody>
+            </table>
+        </div>
+    }
+}
+
+#[component]
+fn TableRow(row: Row, selection: RwSignal<Selection>) -> impl IntoView {
+    let Row {
+        id,
+        href,
+        cells,
+        muted,
+    } = row;
+    let mut cells = cells.into_iter();
+    let first = cells.next().unwrap_or_else(|| Cell::plain(""));
+    let label = first.text.clone();
+    let selected = {
+        let id = id.clone();
+        Memo::new(move |_| selection.with(|s| s.is_selected(&id)))
+    };
+    let toggle_id = id.clone();
+    let first_class = cell_class(&first);
+    view! {
+        <tr
+            data-testid="list-row"
+            data-id=id
+            class:is-selected=selected
+            class:is-muted=muted
+        >
+            <td class="col-select">
+                <input
+                    type="checkbox"
+                    data-testid="row-select"
+                    aria-label=move || t("lists.select_row").replace("{name}", &label)
+                    prop:checked=selected
+                    on:change=move |ev| {
+                        let on = event_target_checked(&ev);
+                        selection.update(|s| s.set(&toggle_id, on));
+                    }
+                />
+            </td>
+            <th scope="row" class=first_class>
+                <A href=href>{first.text}</A>
+            </th>
+            {cells
+                .map(|c| {
+                    let class = cell_class(&c);
+                    // Long values are clipped by the stylesheet: the tooltip gives them whole.
+                    let title = c.text.clone();
+                    view! { <td class=class title=title>{c.text}</td> }
+                })
+                .collect_view()}
+        </tr>
+    }
+}
+
+// ---------------------------------------------------------------- the list page
+
+/// What distinguishes the contacts list from the projects list.
+pub struct ListConfig<T, F> {
+    pub resource: Resource,
+    /// Translation key of the page heading.
+    pub title_key: &'static str,
+    /// `data-testid` of the table.
+    pub table_testid: &'static str,
+    /// Translation key of the count, with `{n}` (e.g. "{n} contacts").
+    pub total_key: &'static str,
+    /// Column headings (called in a reactive closure, so they follow the language).
+    pub headers: fn() -> Vec<String>,
+    /// Turns one record into a row; gets the cabinet's users to name assignees.
+    pub to_row: fn(&T, &[UserSummary]) -> Row,
+    /// Fetches one page for an encoded query string.
+    pub fetch: F,
+    /// Optional "new record" link: (href, translation key, data-testid).
+    pub new_link: Option<(&'static str, &'static str, &'static str)>,
+}
+
+/// A count in the current locale's digit grouping ("12 345" / "12,345").
+pub fn format_count(n: i64) -> String {
+    let sep = match crate::i18n::locale() {
+        crate::i18n::Locale::Fr => '\u{202f}',
+        crate::i18n::Locale::En => ',',
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(sep);
+        }
+        out.push(c);
+    }
+    if n < 0 {
+        out.insert(0, '-');
+    }
+    out
+}
+
+/// Page sizes offered; the API allows up to 500.
+pub const PAGE_SIZES: [i64; 4] = [25, 50, 100, 500];
+
+/// How long the search box waits after the last keystroke before asking the server.
+pub const SEARCH_DEBOUNCE_MS: u64 = 300;
+
+/// The whole list screen: filter panel, search, table with selection, keyset
+/// pagination (a stack of cursors, so "Page précédente" needs no offset), the count,
+/// and the bulk action bar at the bottom.
+pub fn list_page<T, F, Fut>(config: ListConfig<T, F>) -> impl IntoView
+where
+    T: Clone + Send + Sync + 'static,
+    F: Fn(String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<Page<T>, ApiError>> + 'static,
+{
+    let ListConfig {
+        resource,
+        title_key,
+        table_testid,
+        total_key,
+        headers,
+        to_row,
+        fetch,
+        new_link,
+    } = config;
+    Effect::new(move |_| crate::set_title(&t(title_key)));
+    let session = crate::use_session();
+
+    let users = RwSignal::new(Vec::<UserSummary>::new());
+    spawn_local_scoped_with_cancellation(async move {
+        match crate::api::users::list().await {
+            Ok(list) => users.set(list),
+            Err(e) => log::warn!("GET /users failed: {} ({})", e.code, e.status),
+        }
+    });
+
+    let draft = RwSignal::new(FilterState::default());
+    let errors = RwSignal::new(FieldErrors::new());
+    let applied = RwSignal::new(FilterState::default());
+    let search_input = RwSignal::new(String::new());
+    let search = RwSignal::new(String::new());
+    let limit = RwSignal::new(oubli_domain::filter::DEFAULT_LIMIT);
+    // `after` cursors of the pages before the current one; empty on the first page.
+    let cursors = RwSignal::new(Vec::<String>::new());
+    let selection = RwSignal::new(Selection::new(resource));
+    let page = RwSignal::new(None::<Page<T>>);
+    let loading = RwSignal::new(false);
+    let load_error = RwSignal::new(None::<ApiError>);
+
+    // Any change of what matches starts again from the first page, with an empty
+    // selection (a selection made under another filter means nothing now).
+    let restart = move || {
+        cursors.set(Vec::new());
+        selection.update(Selection::filter_changed);
+    };
+
+    let filter = Memo::new(move |_| applied.with(|a| a.to_filter(resource, &search.get())));
+    let search_error = move || filter.with(|f| f.as_ref().err().and_then(|e| e.get("q").cloned()));
+    let query = Memo::new(move |_| {
+        let f = filter.get().ok()?;
+        Some(cursors.with(|c| query_string(&f, limit.get(), c.last().map(String::as_str))))
+    });
+
+    Effect::new(move |_| {
+        let Some(qs) = query.get() else {
+            return;
+        };
+        loading.set(true);
+        // Dies with this effect run: a newer query aborts the older fetch.
+        spawn_local_scoped_with_cancellation(async move {
+            let result = fetch(qs.clone()).await;
+            if query.get_untracked().as_deref() != Some(qs.as_str()) {
+                return;
+            }
+            match result {
+                Ok(p) => {
+                    page.set(Some(p));
+                    load_error.set(None);
+                }
+                Err(e) => load_error.set(Some(e)),
+            }
+            loading.set(false);
+        });
+    });
+
+    let debounce = StoredValue::new(None::<TimeoutHandle>);
+    let on_search = move |ev: web_sys::Event| {
+        let value = event_target_value(&ev);
+        search_input.set(value.clone());
+        if let Some(h) = debounce.get_value() {
+            h.clear();
+        }
+        let handle = set_timeout_with_handle(
+            move || {
+                if search.get_untracked() != value {
+                    search.set(value);
+                    restart();
+                }
+            },
+            std::time::Duration::from_millis(SEARCH_DEBOUNCE_MS),
+        )
+        .ok();
+        debounce.set_value(handle);
+    };
+
+    let on_apply = Callback::new(move |()| {
+        let state = draft.get_untracked();
+        match state.to_filter(resource, "") {
+            Ok(_) => {
+                errors.set(FieldErrors::new());
+                if applied.get_untracked() != state {
+                    applied.set(state);
+                    restart();
+                }
+            }
+            Err(e) => errors.set(e),
+        }
+    });
+    let on_reset = Callback::new(move |()| {
+        applied.set(FilterState::default());
+        restart();
+    });
+
+    let total = move || page.with(|p| p.as_ref().map(|p| p.total).unwrap_or(0));
+    let rows = Signal::derive(move || {
+        let users = users.read();
+        page.with(|p| {
+            p.as_ref()
+                .map(|p| {
+                    p.items
+                        .iter()
+                        .map(|item| to_row(item, &users))
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default()
+        })
+    });
+    let row_count = move || page.with(|p| p.as_ref().map(|p| p.items.len()).unwrap_or(0));
+    let has_next = move || page.with(|p| p.as_ref().is_some_and(|p| p.next.is_some()));
+    let page_number = move || cursors.with(Vec::len) + 1;
+    let first_row = move || {
+        if row_count() == 0 {
+            0
+        } else {
+            (page_number() as i64 - 1) * limit.get() + 1
+        }
+    };
+    let next_page = move |_| {
+        if let Some(next) = page.with_untracked(|p| p.as_ref().and_then(|p| p.next.clone())) {
+            cursors.update(|c| c.push(next));
+        }
+    };
+    let prev_page = move |_| {
+        cursors.update(|c| {
+            c.pop();
+        })
+    };
+
+    let page_fully_selected = move || {
+        rows.with(|r| {
+            !r.is_empty()
+                && selection.with(|s| {
+                    s.page_state(&r.iter().map(|r| r.id.clone()).collect::<Vec<_>>())
+                        == PageState::All
+                })
+        })
+    };
+    let selected_count = move || selection.with(|s| s.count(total()));
+    let privileged = move || session.can(Action::Erase);
+    let select_all = move |_| {
+        if let Ok(f) = filter.get_untracked() {
+            selection.update(|s| s.select_all_matching(f));
+        }
+    };
+
+    view! {
+        <section class="list-page">
+            <header class="list-head">
+                <div class="list-title">
+                    <h1>{move || t(title_key)}</h1>
+                    <p class="list-total" data-testid="list-total" aria-live="polite">
+                        {move || t(total_key).replace("{n}", &format_count(total()))}
+                    </p>
+                </div>
+                {new_link
+                    .map(|(href, key, testid)| {
+                        view! {
+                            <A href=href attr:class="btn btn-primary" attr:data-testid=testid>
+                                {move || t(key)}
+                            </A>
+                        }
+                    })}
+            </header>
+
+            <div class="list-body">
+            <FilterPanel resource draft errors users on_apply on_reset />
+            <div class="list-main">
+            <div class="list-toolbar">
+                <div class="search">
+                    <label for="list-search" class="visually-hidden">
+                        {move || t("lists.search_label")}
+                    </label>
+                    <input
+                        id="list-search"
+                        type="search"
+                        data-testid="search-input"
+                        autocomplete="off"
+                        placeholder=move || t("lists.search_placeholder")
+                        aria-invalid=move || search_error().is_some().to_string()
+                        prop:value=move || search_input.get()
+                        on:input=on_search
+                    />
+                    {move || {
+                        search_error()
+                            .map(|e| view! { <p class="field-error" role="alert">{msg(&e)}</p> })
+                    }}
+                </div>
+                <p class="sort-order muted">{move || t("lists.sort_newest")}</p>
+                <div class="page-size">
+                    <label for="page-size">{move || t("lists.page_size")}</label>
+                    <select
+                        id="page-size"
+                        data-testid="page-size"
+                        on:change=move |ev| {
+                            if let Ok(n) = event_target_value(&ev).parse::<i64>() {
+                                limit.set(n);
+                                cursors.set(Vec::new());
+                            }
+                        }
+                    >
+                        {PAGE_SIZES
+                            .into_iter()
+                            .map(|n| {
+                                view! {
+                                    <option value=n.to_string() prop:selected=move || limit.get() == n>
+                                        {n.to_string()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </div>
+            </div>
+
+            {move || {
+                load_error
+                    .get()
+                    .map(|e| {
+                        view! {
+                            <p class="form-error" role="alert" data-testid="list-error">
+                                {msg(&e.message)}
+                            </p>
+                        }
+                    })
+            }}
+
+            <div class="selection-banner" role="status" aria-live="polite">
+                {move || {
+                    let all_matching = selection.with(Selection::is_all_matching);
+                    if all_matching {
+                        let n = selected_count();
+                        Some(
+                            view! {
+                                <span>
+                                    {t("lists.all_matching_selected").replace("{n}", &format_count(n))}
+                                </span>
+                                <button
+                                    type="button"
+                                    class="btn btn-link"
+                                    data-testid="clear-selection"
+                                    on:click=move |_| selection.update(Selection::clear)
+                                >
+                                    {t("lists.clear_selection")}
+                                </button>
+                            }
+                                .into_any(),
+                        )
+                    } else if page_fully_selected() && total() > row_count() as i64 {
+                        Some(
+                            view! {
+                                <span>
+                                    {t("lists.page_selected").replace("{n}", &row_count().to_string())}
+                                </span>
+                                <button
+                                    type="button"
+                                    class="btn btn-link"
+                                    data-testid="select-all-matching"
+                                    on:click=select_all
+                                >
+                                    {t("lists.select_all_matching").replace("{n}", &format_count(total()))}
+                                </button>
+                            }
+                                .into_any(),
+                        )
+                    } else {
+                        None
+                    }
+                }}
+            </div>
+
+            <DataTable
+                testid=table_testid
+                caption=Signal::derive(move || t(title_key))
+                headers=Signal::derive(headers)
+                rows
+                selection
+                loading=Signal::derive(move || loading.get())
+            />
+
+            <nav class="pager" aria-label=move || t("lists.pagination")>
+                <button
+                    type="button"
+                    class="btn"
+                    data-testid="page-prev"
+                    disabled=move || cursors.with(Vec::is_empty) || loading.get()
+                    on:click=prev_page
+                >
+                    {move || t("lists.page_prev")}
+                </button>
+                <span class="pager-info">
+                    {move || {
+                        let first = first_row();
+                        let last = if first == 0 { 0 } else { first + row_count() as i64 - 1 };
+                        t("lists.page_info")
+                            .replace("{page}", &page_number().to_string())
+                            .replace("{from}", &format_count(first))
+                            .replace("{to}", &format_count(last))
+                            .replace("{total}", &format_count(total()))
+                    }}
+                </span>
+                <button
+                    type="button"
+                    class="btn"
+                    data-testid="page-next"
+                    disabled=move || !has_next() || loading.get()
+                    on:click=next_page
+                >
+                    {move || t("lists.page_next")}
+                </button>
+            </nav>
+            </div>
+            </div>
+
+            <div class="action-bar" role="region" aria-label=move || t("lists.bulk_actions")>
+                <span class="selection-count" data-testid="selection-count">
+                    {move || match selected_count() {
+                        0 => t("lists.selected_none"),
+                        1 => t("lists.selected_one"),
+                        n => t("lists.selected_n").replace("{n}", &format_count(n)),
+                    }}
+                </span>
+                <div class="action-buttons">
+                    <button type="button" class="btn" disabled data-testid="bulk-anonymize">
+                        {move || {
+                            if privileged() { t("lists.bulk_anonymize") } else { t("lists.bulk_request_anonymize") }
+                        }}
+                    </button>
+                    <button type="button" class="btn btn-danger-outline" disabled data-testid="bulk-delete">
+                        {move || match (privileged(), resource) {
+                            (true, Resource::Contacts) => t("lists.bulk_delete_contacts"),
+                            (true, Resource::Projects) => t("lists.bulk_delete_projects"),
+                            (false, _) => t("lists.bulk_request_delete"),
+                        }}
+                    </button>
+                </div>
+                <span class="muted action-note">{move || t("lists.bulk_soon")}</span>
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,637 @@
+//! Form state and inputs shared by the record forms (contact, household member,
+//! project, contract, activity).
+//!
+//! The rules live in `oubli_domain`: a [`FormState`] runs the same validator as the
+//! server on every keystroke (on a normalized copy, as the server does), keeps the
+//! server's 422 messages next to the field they name until that field is edited, and
+//! only shows a field's own error once the user has touched it or tried to submit.
+
+use crate::api::ApiError;
+use crate::i18n::{msg, t};
+use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use leptos::prelude::*;
+use oubli_domain::FieldErrors;
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+/// Runs the domain validator on a value; an empty map means valid.
+pub type Validator<T> = Arc<dyn Fn(&T) -> FieldErrors + Send + Sync>;
+
+/// French message shown when a typed amount cannot be read as euros. A parse failure
+/// of the widget, not a business rule: the domain validator still judges the amount.
+pub const AMOUNT_UNREADABLE: &str = "Saisissez un montant en euros, par exemple 45,90.";
+
+/// Today in the browser's calendar, for birth-date checks.
+pub fn today() -> NaiveDate {
+    Local::now().date_naive()
+}
+
+/// The state of one form: its value and the three sources of errors.
+pub struct FormState<T> {
+    pub value: T,
+    validator: Validator<T>,
+    /// From the domain validator, recomputed on every edit.
+    client: FieldErrors,
+    /// From the server's last 422, dropped field by field as the user edits.
+    server: FieldErrors,
+    /// From widgets that could not read what was typed (an amount).
+    parse: FieldErrors,
+    touched: BTreeSet<String>,
+    submitted: bool,
+    /// The server's message for the last failed save (not about one field).
+    pub message: Option<String>,
+    /// A save is on its way.
+    pub pending: bool,
+}
+
+impl<T> FormState<T> {
+    pub fn new(value: T, validator: Validator<T>) -> Self {
+        let client = validator(&value);
+        FormState {
+            value,
+            validator,
+            client,
+            server: FieldErrors::new(),
+            parse: FieldErrors::new(),
+            touched: BTreeSet::new(),
+            submitted: false,
+            message: None,
+            pending: false,
+        }
+    }
+
+    /// Starts over with `value` (after a save, or to open a new form).
+    pub fn reset(&mut self, value: T) {
+        self.client = (self.validator)(&value);
+        self.value = value;
+        self.server.clear();
+        self.parse.clear();
+        self.touched.clear();
+        self.submitted = false;
+        self.message = None;
+        self.pending = false;
+    }
+
+    fn revalidate(&mut self) {
+        self.client = (self.validator)(&self.value);
+    }
+
+    /// The user changed `field`: apply it, forget the server's word on it, re-check.
+    pub fn edit(&mut self, field: &str, change: impl FnOnce(&mut T)) {
+        change(&mut self.value);
+        self.touched.insert(field.to_owned());
+        self.server.remove(field);
+        self.message = None;
+        self.revalidate();
+    }
+
+    /// A widget could (`None`) or could not (`Some(message)`) read what was typed.
+    pub fn set_parse_error(&mut self, field: &str, message: Option<&str>) {
+        match message {
+            Some(m) => {
+                self.parse.insert(field.to_owned(), m.to_owned());
+            }
+            None => {
+                self.parse.remove(field);
+            }
+        }
+    }
+
+    /// A row of a list (`beneficiaries`, `subscriptions`, `insured`) was added or
+    /// removed: indices moved, so messages about that list no longer point anywhere.
+    pub fn list_changed(&mut self, list: &str, change: impl FnOnce(&mut T)) {
+        change(&mut self.value);
+        let prefix = format!("{list}.");
+        self.server
+            .retain(|k, _| !k.starts_with(&prefix) && k.as_str() != list);
+        self.parse.retain(|k, _| !k.starts_with(&prefix));
+        self.touched.retain(|k| !k.starts_with(&prefix));
+        self.revalidate();
+    }
+
+    /// The message to show next to `field`, if any. What the user typed and the
+    /// server's answer win over the validator's, which waits until the field has been
+    /// touched or a save was attempted.
+    pub fn error(&self, field: &str) -> Option<String> {
+        if let Some(m) = self.parse.get(field).or_else(|| self.server.get(field)) {
+            return Some(m.clone());
+        }
+        if self.submitted || self.touched.contains(field) {
+            return self.client.get(field).cloned();
+        }
+        None
+    }
+
+    /// Every message that would be shown now, by field.
+    pub fn visible_errors(&self) -> FieldErrors {
+        let mut all = FieldErrors::new();
+        for (k, v) in &self.client {
+            if self.submitted || self.touched.contains(k) {
+                all.insert(k.clone(), v.clone());
+            }
+        }
+        all.extend(self.server.clone());
+        all.extend(self.parse.clone());
+        all
+    }
+
+    /// Whether the value passes the domain validator and every widget could read it.
+    pub fn is_valid(&self) -> bool {
+        self.client.is_empty() && self.parse.is_empty()
+    }
+
+    /// The user asked to save: from now on every error shows. `true` when the value
+    /// may be sent.
+    pub fn submit(&mut self) -> bool {
+        self.submitted = true;
+        self.message = None;
+        self.is_valid() && self.server.is_empty()
+    }
+
+    /// The save failed: keep the per-field messages and the general one.
+    pub fn failed(&mut self, e: &ApiError) {
+        self.pending = false;
+        self.server = e.fields.clone();
+        self.message = Some(e.message.clone());
+    }
+}
+
+/// Validator of a type with `normalize()` + `validate(today)`.
+pub fn dated_validator<T: Clone + 'static>(
+    normalize: fn(&mut T),
+    validate: fn(&T, NaiveDate) -> Result<(), FieldErrors>,
+) -> Validator<T> {
+    Arc::new(move |v: &T| {
+        let mut v = v.clone();
+        normalize(&mut v);
+        validate(&v, today()).err().unwrap_or_default()
+    })
+}
+
+/// Text of an optional string field.
+pub fn opt_text(v: &Option<String>) -> String {
+    v.clone().unwrap_or_default()
+}
+
+/// Stores what was typed (the domain's `normalize` trims it before sending).
+pub fn set_opt(v: &mut Option<String>, s: String) {
+    *v = if s.is_empty() { None } else { Some(s) };
+}
+
+pub fn date_text(d: &Option<NaiveDate>) -> String {
+    d.map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
+}
+
+pub fn parse_date(s: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+}
+
+/// `datetime-local` value, in the browser's time zone.
+pub fn datetime_text(d: &Option<DateTime<Utc>>) -> String {
+    d.map(|d| d.with_timezone(&Local).format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
+    let n = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
+        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
+        .ok()?;
+    Local
+        .from_local_datetime(&n)
+        .earliest()
+        .map(|d| d.with_timezone(&Utc))
+}
+
+/// What was typed is not an amount in euros.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UnreadableAmount;
+
+/// Euros as typed by a French user ("45,90", "1 200", "45.9 €") → cents.
+pub fn parse_euros(s: &str) -> Result<Option<i64>, UnreadableAmount> {
+    let cleaned: String = s
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€' && *c != '\u{202f}')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return Ok(None);
+    }
+    let (units, frac) = match cleaned.split_once('.') {
+        Some((u, f)) => (u, f),
+        None => (cleaned.as_str(), ""),
+    };
+    let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
+    if units.is_empty() && frac.is_empty()
+        || !digits(units)
+        || !digits(frac)
+        || frac.len() > 2
+        || units.len() > 12
+    {
+        return Err(UnreadableAmount);
+    }
+    let u: i64 = if units.is_empty() {
+        0
+    } else {
+        units.parse().map_err(|_| UnreadableAmount)?
+    };
+    let f: i64 = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<i64>().map_err(|_| UnreadableAmount)? * 10,
+        _ => frac.parse().map_err(|_| UnreadableAmount)?,
+    };
+    Ok(Some(u * 100 + f))
+}
+
+/// Cents → "1 234,50 €" (French grouping).
+pub fn format_euros(cents: i64) -> String {
+    format!("{} €", euros_text(cents))
+}
+
+/// Cents → "1234,50", what an amount input shows.
+pub fn euros_input_text(cents: Option<i64>) -> String {
+    cents
+        .map(|c| format!("{},{:02}", c / 100, (c % 100).abs()))
+        .unwrap_or_default()
+}
+
+fn euros_text(cents: i64) -> String {
+    let units = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, ch) in units.chars().enumerate() {
+        if i > 0 && (units.len() - i).is_multiple_of(3) {
+            grouped.push('\u{a0}');
+        }
+        grouped.push(ch);
+    }
+    format!("{grouped},{:02}", (cents % 100).abs())
+}
+
+/// Binds inputs to one [`FormState`]: ids, labels, `data-testid`s and error messages
+/// follow the JSON field names (`field-<name>`, `field-error-<name>`).
+pub struct Binder<T: Send + Sync + 'static> {
+    pub form: RwSignal<FormState<T>>,
+    /// Makes element ids unique when several forms share a page.
+    pub prefix: &'static str,
+}
+
+impl<T: Send + Sync + 'static> Clone for Binder<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<T: Send + Sync + 'static> Copy for Binder<T> {}
+
+/// A choice of a `<select>`: the JSON code and its label (already translated).
+pub type Choice = (String, String);
+
+impl<T: Send + Sync + 'static> Binder<T> {
+    pub fn new(form: RwSignal<FormState<T>>, prefix: &'static str) -> Self {
+        Binder { form, prefix }
+    }
+
+    fn ids(&self, name: &str) -> (String, String) {
+        let id = format!("{}-{}", self.prefix, name.replace('.', "-"));
+        let err = format!("{id}-error");
+        (id, err)
+    }
+
+    fn error_view(&self, name: &str, err_id: String) -> impl IntoView {
+        let form = self.form;
+        let name = name.to_owned();
+        let testid = format!("field-error-{name}");
+        move || {
+            form.with(|f| f.error(&name)).map(|m| {
+                view! {
+                    <p class="field-error" id=err_id.clone() data-testid=testid.clone()>
+                        {move || msg(&m)}
+                    </p>
+                }
+            })
+        }
+    }
+
+    /// A text-like `<input>` (`type` = text, email, tel…).
+    pub fn text(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        input_type: &'static str,
+        get: impl Fn(&T) -> String + Send + Sync + 'static,
+        set: impl Fn(&mut T, String) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        let name: String = name.into();
+        let form = self.form;
+        let (id, err_id) = self.ids(&name);
+        let n1 = name.clone();
+        let autocomplete = autocomplete_of(&name);
+        let err = self.error_view(&name, err_id.clone());
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || t(label)}</label>
+                <input
+                    id=id
+                    type=input_type
+                    name=name.clone()
+                    autocomplete=autocomplete
+                    data-testid=format!("field-{name}")
+                    aria-invalid=move || form.with(|f| f.error(&n1).is_some()).to_string()
+                    aria-describedby=err_id
+                    prop:value=move || form.with(|f| get(&f.value))
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        let set = set.clone();
+                        form.update(|f| f.edit(&name, |x| set(x, v)));
+                    }
+                />
+                {err}
+            </div>
+        }
+    }
+
+    /// A `<textarea>`.
+    pub fn textarea(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        get: impl Fn(&T) -> String + Send + Sync + 'static,
+        set: impl Fn(&mut T, String) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        let name: String = name.into();
+        let form = self.form;
+        let (id, err_id) = self.ids(&name);
+        let n1 = name.clone();
+        let err = self.error_view(&name, err_id.clone());
+        view! {
+            <div class="field field-wide">
+                <label for=id.clone()>{move || t(label)}</label>
+                <textarea
+                    id=id
+                    name=name.clone()
+                    rows="3"
+                    data-testid=format!("field-{name}")
+                    aria-invalid=move || form.with(|f| f.error(&n1).is_some()).to_string()
+                    aria-describedby=err_id
+                    prop:value=move || form.with(|f| get(&f.value))
+                    on:input=move |ev| {
+                        let v = event_target_value(&ev);
+                        let set = set.clone();
+                        form.update(|f| f.edit(&name, |x| set(x, v)));
+                    }
+                ></textarea>
+                {err}
+            </div>
+        }
+    }
+
+    /// A `<select>`; `empty` is the label of the "no value" choice, if allowed.
+    pub fn select(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        choices: impl Fn() -> Vec<Choice> + Send + Sync + 'static,
+        empty: Option<&'static str>,
+        get: impl Fn(&T) -> String + Send + Sync + 'static,
+        set: impl Fn(&mut T, String) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        let name: String = name.into();
+        let form = self.form;
+        let (id, err_id) = self.ids(&name);
+        let n1 = name.clone();
+        let err = self.error_view(&name, err_id.clone());
+        let current = Memo::new(move |_| form.with(|f| get(&f.value)));
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || t(label)}</label>
+                <select
+                    id=id
+                    name=name.clone()
+                    data-testid=format!("field-{name}")
+                    aria-invalid=move || form.with(|f| f.error(&n1).is_some()).to_string()
+                    aria-describedby=err_id
+                    prop:value=move || current.get()
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        let set = set.clone();
+                        form.update(|f| f.edit(&name, |x| set(x, v)));
+                    }
+                >
+                    {empty
+                        .map(|k| {
+                            view! {
+                                <option value="" selected=move || current.get().is_empty()>
+                                    {move || t(k)}
+                                </option>
+                            }
+                        })}
+                    {move || {
+                        choices()
+                            .into_iter()
+                            .map(|(code, text)| {
+                                let c = code.clone();
+                                view! {
+                                    <option value=code selected=move || current.get() == c>
+                                        {text}
+                                    </option>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </select>
+                {err}
+            </div>
+        }
+    }
+
+    /// An `<input type=date>` bound to an optional date.
+    pub fn date(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        get: impl Fn(&T) -> Option<NaiveDate> + Send + Sync + 'static,
+        set: impl Fn(&mut T, Option<NaiveDate>) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        self.text(
+            name,
+            label,
+            "date",
+            move |v| date_text(&get(v)),
+            move |v, s| set(v, parse_date(&s)),
+        )
+    }
+
+    /// An `<input type=datetime-local>` bound to an optional instant.
+    pub fn datetime(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        get: impl Fn(&T) -> Option<DateTime<Utc>> + Send + Sync + 'static,
+        set: impl Fn(&mut T, Option<DateTime<Utc>>) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        self.text(
+            name,
+            label,
+            "datetime-local",
+            move |v| datetime_text(&get(v)),
+            move |v, s| set(v, parse_datetime(&s)),
+        )
+    }
+
+    /// An amount typed in euros, stored in cents. Keeps the text as typed ("45,")
+    /// and reports what it cannot read.
+    pub fn euros(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        get: impl Fn(&T) -> Option<i64> + Send + Sync + 'static,
+        set: impl Fn(&mut T, Option<i64>) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        let name: String = name.into();
+        let form = self.form;
+        let (id, err_id) = self.ids(&name);
+        let raw = RwSignal::new(form.with_untracked(|f| euros_input_text(get(&f.value))));
+        let n1 = name.clone();
+        let err = self.error_view(&name, err_id.clone());
+        view! {
+            <div class="field">
+                <label for=id.clone()>{move || t(label)}</label>
+                <div class="input-suffix">
+                    <input
+                        id=id
+                        type="text"
+                        inputmode="decimal"
+                        name=name.clone()
+                        data-testid=format!("field-{name}")
+                        aria-invalid=move || form.with(|f| f.error(&n1).is_some()).to_string()
+                        aria-describedby=err_id
+                        prop:value=move || raw.get()
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            raw.set(v.clone());
+                            let set = set.clone();
+                            let parsed = parse_euros(&v);
+                            form.update(|f| {
+                                match parsed {
+                                    Ok(c) => {
+                                        f.edit(&name, |x| set(x, c));
+                                        f.set_parse_error(&name, None);
+                                    }
+                                    Err(UnreadableAmount) => {
+                                        f.edit(&name, |_| {});
+                                        f.set_parse_error(&name, Some(AMOUNT_UNREADABLE));
+                                    }
+                                }
+                            });
+                        }
+                    />
+                    <span aria-hidden="true">"€"</span>
+                </div>
+                {err}
+            </div>
+        }
+    }
+
+    /// A checkbox bound to an optional boolean.
+    pub fn checkbox(
+        &self,
+        name: impl Into<String>,
+        label: &'static str,
+        get: impl Fn(&T) -> bool + Send + Sync + 'static,
+        set: impl Fn(&mut T, bool) + Send + Sync + Clone + 'static,
+    ) -> impl IntoView {
+        let name: String = name.into();
+        let form = self.form;
+        let (id, err_id) = self.ids(&name);
+        let err = self.error_view(&name, err_id);
+        view! {
+            <div class="field field-check">
+                <input
+                    id=id.clone()
+                    type="checkbox"
+                    name=name.clone()
+                    data-testid=format!("field-{name}")
+                    prop:checked=move || form.with(|f| get(&f.value))
+                    on:change=move |ev| {
+                        let v = event_target_checked(&ev);
+                        let set = set.clone();
+                        form.update(|f| f.edit(&name, |x| set(x, v)));
+                    }
+                />
+                <label for=id>{move || t(label)}</label>
+                {err}
+            </div>
+        }
+    }
+}
+
+/// Lets the browser fill what it knows, and never what it should not.
+fn autocomplete_of(name: &str) -> &'static str {
+    match name {
+        "first_name" => "given-name",
+        "last_name" => "family-name",
+        "email" => "email",
+        "mobile_phone" | "landline_phone" => "tel",
+        "street" => "street-address",
+        "postal_code" => "postal-code",
+        "city" => "address-level2",
+        "company_name" => "organization",
+        _ => "off",
+    }
+}
+
+/// The general message of a failed save, and a polite "saved" once it worked.
+#[component]
+pub fn FormStatus(
+    #[prop(into)] message: Signal<Option<String>>,
+    #[prop(into, optional)] saved: Option<Signal<bool>>,
+) -> impl IntoView {
+    view! {
+        {move || {
+            message
+                .get()
+                .map(|m| {
+                    view! {
+                        <p class="form-error" role="alert">
+                            {move || msg(&m)}
+                        </p>
+                    }
+                })
+        }}
+        {move || {
+            saved
+                .filter(|s| s.get())
+                .map(|_| {
+                    view! {
+                        <p class="form-saved" role="status">
+                            {move || t("record.saved")}
+                        </p>
+                    }
+                })
+        }}
+    }
+}
+
+/// Starts async work (API calls) from event handlers under the component that owns
+/// them, so the requests are cancelled (aborted) when the component goes away.
+#[derive(Clone, Copy)]
+pub struct Tasks(StoredValue<Owner>);
+
+impl Tasks {
+    /// Must be called while the component is being built.
+    pub fn new() -> Self {
+        Tasks(StoredValue::new(
+            Owner::current().expect("Tasks::new is called inside a component"),
+        ))
+    }
+
+    pub fn spawn(&self, fut: impl std::future::Future<Output = ()> + 'static) {
+        let owner = self.0.get_value();
+        owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(fut));
+    }
+}
+
+impl Default for Tasks {
+    fn default() -> Self {
+        Self::new()
+    }
+}
