@@ -7,7 +7,7 @@ use crate::auth::hash_password;
 use crate::db::rows::{n, Pairs};
 use crate::db::{new_id, now_ms, Db, Tx};
 use crate::error::Result;
-use fake::faker::address::raw::{CityName, StreetName};
+use fake::faker::address::raw::StreetName;
 use fake::faker::name::raw::{FirstName, LastName};
 use fake::locales::FR_FR;
 use fake::rand::rngs::StdRng;
@@ -280,8 +280,31 @@ const INSURERS: &[&str] = &[
     "MMA",
     "Groupama",
 ];
-const DEPARTMENTS: &[u32] = &[
-    75, 92, 93, 94, 69, 13, 31, 33, 59, 44, 67, 6, 34, 35, 38, 76, 21, 29, 49, 57,
+/// Real (postal code, city) pairs, one per department used: postal code and city must
+/// agree for the statistics and the retention rules to look like a real cabinet's.
+/// Geography, not people: the people come from the faker.
+const PLACES: &[(u32, &str, &str)] = &[
+    (75, "75011", "Paris"),
+    (75, "75015", "Paris"),
+    (92, "92100", "Boulogne-Billancourt"),
+    (93, "93100", "Montreuil"),
+    (94, "94000", "Créteil"),
+    (69, "69003", "Lyon"),
+    (13, "13008", "Marseille"),
+    (31, "31000", "Toulouse"),
+    (33, "33000", "Bordeaux"),
+    (59, "59000", "Lille"),
+    (44, "44000", "Nantes"),
+    (67, "67000", "Strasbourg"),
+    (6, "06000", "Nice"),
+    (34, "34000", "Montpellier"),
+    (35, "35000", "Rennes"),
+    (38, "38000", "Grenoble"),
+    (76, "76000", "Rouen"),
+    (21, "21000", "Dijon"),
+    (29, "29200", "Brest"),
+    (49, "49000", "Angers"),
+    (57, "57000", "Metz"),
 ];
 
 fn phone(rng: &mut StdRng, mobile: bool) -> String {
@@ -390,9 +413,8 @@ pub async fn demo(db: &Db) -> Result<u64> {
                 rng.random_range(1..500),
             )
         });
-        let dept = DEPARTMENTS[rng.random_range(0..DEPARTMENTS.len())];
-        let postal = format!("{:02}{:03}", dept, rng.random_range(0..100) * 10);
-        let city: String = CityName(FR_FR).fake_with_rng(&mut rng);
+        let (dept, postal, city) = PLACES[rng.random_range(0..PLACES.len())];
+        let (postal, city) = (postal.to_string(), city.to_string());
         let street: String = StreetName(FR_FR).fake_with_rng(&mut rng);
         let birth_year = rng.random_range(1945..2004);
         let (supplier, cost) = SUPPLIERS[rng.random_range(0..SUPPLIERS.len())];
