@@ -121,7 +121,7 @@ test.describe('fiches', () => {
     await contactPage.fill('postal_code', '69100');
     await contactPage.save.click();
     await expect
-      .poll(async () => (await (await page.request.get(`/api/v1/contacts/${contactId}`)).json()).contact?.city)
+      .poll(async () => (await (await page.request.get(`/api/v1/contacts/${contactId}`)).json()).city)
       .toBe('Villeurbanne');
     await page.reload();
     await contactPage.expectLoaded();

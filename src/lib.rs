@@ -15,9 +15,9 @@ use oubli_domain::User;
 
 use components::shell::Shell;
 use pages::{
-    admin::AdminPage, contact::ContactPage, contacts::ContactsPage, contract::ContractPage,
-    guide::GuidePage, login::LoginPage, not_found::NotFound, project::ProjectPage,
-    projects::ProjectsPage, rgpd::RgpdPage, tasks::TasksPage,
+    admin::AdminPage, contact::ContactPage, contact_new::ContactNewPage, contacts::ContactsPage,
+    contract::ContractPage, guide::GuidePage, login::LoginPage, not_found::NotFound,
+    project::ProjectPage, projects::ProjectsPage, rgpd::RgpdPage, tasks::TasksPage,
 };
 
 /// What the app knows about the session.
@@ -104,6 +104,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=Shell>
                     <Route path=path!("") view=|| view! { <Redirect path="/contacts" /> } />
                     <Route path=path!("/contacts") view=ContactsPage />
+                    <Route path=path!("/contacts/new") view=ContactNewPage />
                     <Route path=path!("/contacts/:id") view=ContactPage />
                     <Route path=path!("/projects") view=ProjectsPage />
                     <Route path=path!("/projects/:id") view=ProjectPage />

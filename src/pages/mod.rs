@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod contact;
+pub mod contact_new;
 pub mod contacts;
 pub mod contract;
 pub mod guide;
@@ -12,4 +13,3 @@ pub mod project;
 pub mod projects;
 pub mod rgpd;
 pub mod tasks;
-pub mod contact_new;
