@@ -16,4 +16,8 @@ if ! "$root/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version
 fi
 
 cargo fetch --quiet
+# Leptos' type erasure of components: the release wasm measured 1.89 MB raw / 505 KB
+# brotli without it, 1.52 MB / 407 KB with it (same sources). Only the wasm-release
+# profile sees this flag, so debug and test builds keep their own artifacts.
+export RUSTFLAGS="${RUSTFLAGS:-} --cfg erase_components"
 exec "$root/scripts/trunk.sh" build --release "$@"

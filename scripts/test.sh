@@ -53,6 +53,11 @@ cargo build -p oubli-server
 npx playwright test --config end2end/playwright.config.ts 2>&1 | tee /tmp/oubli-test-e2e.log
 summary+=("Playwright: $(grep -Eo '[0-9]+ passed' /tmp/oubli-test-e2e.log | tail -1)")
 
+step "performance budget (app size, contacts list first page)"
+# Reported, not gating: the size budget is not met yet (see the issue note).
+scripts/budget.sh 2>&1 | tee /tmp/oubli-budget.log || true
+summary+=("$(grep -E '^app wasm' /tmp/oubli-budget.log || echo 'app size: not measured')" "$(grep -E '^contacts list first page: median' /tmp/oubli-budget.log | tail -1 || echo 'list timing: not measured')")
+
 step "done"
 printf '%s\n' "${summary[@]}"
 echo "total: $(( $(date +%s) - start ))s"
