@@ -1,7 +1,11 @@
-//! The contact record: `POST /contacts`, `GET/PATCH/DELETE /contacts/{id}`.
+//! The contact record: `POST /contacts`, `GET/PATCH /contacts/{id}`, and its deletion
+//! through `/erasures`.
 
 use super::ApiError;
-use oubli_domain::{Contact, ContactDetail, ContactInput};
+use oubli_domain::{
+    ConfirmInput, Contact, ContactDetail, ContactInput, EraseAction, ErasureCreated, ErasureInput,
+    ErasureStatus, ErasureTarget,
+};
 
 /// `GET /contacts/{id}`: the whole record.
 pub async fn get(id: &str) -> Result<ContactDetail, ApiError> {
@@ -18,7 +22,23 @@ pub async fn update(id: &str, input: &ContactInput) -> Result<Contact, ApiError>
     super::patch(&format!("/contacts/{id}"), input).await
 }
 
-/// `DELETE /contacts/{id}` (admin and deputy).
-pub async fn delete(id: &str) -> Result<(), ApiError> {
-    super::delete(&format!("/contacts/{id}")).await
+/// Deletes the contact through the server's two-step erasure (admin and deputy):
+/// `POST /erasures` returns the preview and a single-use token, `POST
+/// /erasures/{id}/confirm` executes. The user has already confirmed in the dialog.
+pub async fn delete(id: &str) -> Result<ErasureStatus, ApiError> {
+    let input = ErasureInput {
+        action: EraseAction::Delete,
+        target: ErasureTarget {
+            contacts: Some(vec![id.to_string()]),
+            ..Default::default()
+        },
+    };
+    let created: ErasureCreated = super::post("/erasures", &input).await?;
+    super::post(
+        &format!("/erasures/{}/confirm", created.id),
+        &ConfirmInput {
+            confirm_token: created.confirm_token,
+        },
+    )
+    .await
 }

@@ -162,7 +162,7 @@ fn ContactRecord(id: String) -> impl IntoView {
         let navigate = navigate.clone();
         tasks.spawn(async move {
             match api::contact_record::delete(&cid.get_value()).await {
-                Ok(()) => navigate("/contacts", Default::default()),
+                Ok(_) => navigate("/contacts", Default::default()),
                 Err(e) => {
                     delete_pending.set(false);
                     delete_error.set(Some(e.message));
