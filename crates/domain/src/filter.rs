@@ -122,6 +122,19 @@ fn nonempty(v: &Option<String>) -> Option<String> {
         .map(String::from)
 }
 
+/// The page size of any list (`?limit=`): default 50, from 1 to 500, else a French
+/// message for the `limit` field.
+pub fn page_limit(v: Option<&str>) -> Result<i64, String> {
+    match v.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(DEFAULT_LIMIT),
+        Some(s) => s
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (1..=MAX_LIMIT).contains(n))
+            .ok_or_else(|| format!("La taille de page doit être comprise entre 1 et {MAX_LIMIT}.")),
+    }
+}
+
 impl ListQuery {
     /// Checks every value; errors are keyed by parameter name.
     pub fn parse(&self, resource: Resource) -> Result<(Filter, i64), FieldErrors> {
@@ -174,19 +187,10 @@ impl ListQuery {
                 "La recherche ne peut pas dépasser 100 caractères.".into(),
             );
         }
-        let limit = match nonempty(&self.limit) {
-            None => DEFAULT_LIMIT,
-            Some(s) => match s.parse::<i64>() {
-                Ok(n) if (1..=MAX_LIMIT).contains(&n) => n,
-                _ => {
-                    e.insert(
-                        "limit".into(),
-                        format!("La taille de page doit être comprise entre 1 et {MAX_LIMIT}."),
-                    );
-                    DEFAULT_LIMIT
-                }
-            },
-        };
+        let limit = page_limit(self.limit.as_deref()).unwrap_or_else(|m| {
+            e.insert("limit".into(), m);
+            DEFAULT_LIMIT
+        });
         let f = Filter {
             created_before: date(&mut e, "created_before", &self.created_before),
             created_after: date(&mut e, "created_after", &self.created_after),

@@ -42,19 +42,7 @@ pub struct PageQuery {
 }
 
 fn limit_of(q: &PageQuery) -> Result<i64> {
-    match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(oubli_domain::filter::DEFAULT_LIMIT),
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|v| (1..=oubli_domain::filter::MAX_LIMIT).contains(v))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    "La taille de page doit être comprise entre 1 et 500.",
-                )
-            }),
-    }
+    oubli_domain::filter::page_limit(q.limit.as_deref()).map_err(|m| ApiError::invalid("limit", &m))
 }
 
 async fn load(

@@ -29,19 +29,8 @@ pub async fn list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>> {
     access::require(&auth, Action::ReadAudit, None)?;
-    let limit = match q.limit.as_deref().filter(|s| !s.is_empty()) {
-        None => 50,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|v| (1..=500).contains(v))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    "La taille de page doit être comprise entre 1 et 500.",
-                )
-            })?,
-    };
+    let limit = oubli_domain::filter::page_limit(q.limit.as_deref())
+        .map_err(|m| ApiError::invalid("limit", &m))?;
     let before = match q.after.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(

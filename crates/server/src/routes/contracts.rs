@@ -43,19 +43,10 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ContractQuery>,
 ) -> Result<Json<Page<Contract>>> {
     let mut errors = FieldErrors::new();
-    let limit = match q.limit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => oubli_domain::filter::DEFAULT_LIMIT,
-        Some(s) => match s.parse::<i64>() {
-            Ok(v) if (1..=oubli_domain::filter::MAX_LIMIT).contains(&v) => v,
-            _ => {
-                errors.insert(
-                    "limit".into(),
-                    "La taille de page doit être comprise entre 1 et 500.".into(),
-                );
-                0
-            }
-        },
-    };
+    let limit = oubli_domain::filter::page_limit(q.limit.as_deref()).unwrap_or_else(|m| {
+        errors.insert("limit".into(), m);
+        0
+    });
     let statuses: Vec<String> = q
         .status
         .as_deref()

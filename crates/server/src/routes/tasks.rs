@@ -46,19 +46,8 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<TaskQuery>,
 ) -> Result<Json<Page<Activity>>> {
-    let limit = match q.limit.as_deref().filter(|s| !s.is_empty()) {
-        None => 50,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|v| (1..=500).contains(v))
-            .ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    "La taille de page doit être comprise entre 1 et 500.",
-                )
-            })?,
-    };
+    let limit = oubli_domain::filter::page_limit(q.limit.as_deref())
+        .map_err(|m| ApiError::invalid("limit", &m))?;
     let mut cond = listing::scope_cond(&auth.actor)
         .add(Expr::col((n("a"), n("kind"))).eq("tasks"))
         .add(Expr::col((n("a"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
