@@ -3,9 +3,12 @@
 //!
 //! Two steps: [`preview`] resolves the selection into a stored set of ids bound to a
 //! single-use token (user, action, that exact set, 10 minutes); [`confirm`] consumes the
-//! token and processes the set. Each record is erased in its own transaction (all or
-//! nothing for one contact), marked done in the same transaction, so a run interrupted
-//! at any point resumes without erasing anything twice ([`resume_pending`]).
+//! token, which makes the erasure a job. Jobs are processed in batches
+//! ([`process_batch`]): members are claimed, erased and marked done in one transaction
+//! (all or nothing for each contact), so a run interrupted at any point resumes without
+//! erasing anything twice or leaving a contact half-erased. Claims hold row locks, so
+//! the workers of several instances on one PostgreSQL ([`spawn_worker`]) never take the
+//! same member.
 
 use crate::auth::{new_token, sha256_hex, Auth};
 use crate::db::rows::{insert, n};
@@ -14,8 +17,9 @@ use crate::error::{ApiError, Result};
 use crate::{audit, changes, listing, store, AppState};
 use oubli_domain::erasure::{Link, Rows, Treatment, PLAN};
 use oubli_domain::filter::Resource;
-use oubli_domain::{EraseAction, ErasurePreview, ErasureStatus, ErasureTarget, TargetForm};
-use sea_query::{Cond, Expr, Order, Query, SelectStatement};
+use oubli_domain::{EraseAction, ErasurePreview, ErasureTarget, TargetForm};
+use sea_query::{Cond, Expr, Order, Query, SelectStatement, SimpleExpr};
+use std::collections::HashMap;
 
 pub const TOKEN_TTL_MS: i64 = 10 * 60 * 1000;
 /// Selections up to this size are processed before `confirm` answers; larger ones by a
@@ -354,6 +358,9 @@ struct ErasureRow {
     done: i64,
     request_id: Option<String>,
     created_at: i64,
+    started_at: Option<i64>,
+    finished_at: Option<i64>,
+    failures: i64,
 }
 
 const ERASURE_COLS: &[&str] = &[
@@ -370,18 +377,77 @@ const ERASURE_COLS: &[&str] = &[
     "done",
     "request_id",
     "created_at",
+    "started_at",
+    "finished_at",
+    "failures",
 ];
 
+/// An erasure job as the API shows it: `GET /erasures/{id}`, the items of
+/// `GET /erasures`, and the answer to confirm. The fields of API.md (`status`, `done`,
+/// `total`) plus what a progress bar and a job list need. Ids, counts and times only.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+pub struct ErasureJob {
+    pub id: String,
+    pub action: EraseAction,
+    /// `contacts` or `projects`: what `done` and `total` count.
+    pub kind: String,
+    /// previewed (not confirmed) | pending | running | done | failed
+    pub status: String,
+    /// Members processed so far.
+    pub done: i64,
+    /// Members the preview resolved the selection to.
+    pub total: i64,
+    /// `done` / `total` in whole percent (100 when there is nothing to do).
+    pub percent: i64,
+    /// The counts shown before confirmation.
+    pub preview: ErasurePreview,
+    /// Who confirmed (or previewed) it.
+    pub actor_user_id: String,
+    /// The erasure request it answers, if any.
+    pub request_id: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    /// When a worker first took it; null while pending.
+    pub started_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// When it ended (done or failed).
+    pub finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// Batches that failed and were rolled back (each retried; failed after a few).
+    pub failures: i64,
+}
+
 impl ErasureRow {
-    fn status(&self) -> ErasureStatus {
-        ErasureStatus {
+    fn job(&self) -> ErasureJob {
+        let percent = if self.total <= 0 {
+            100
+        } else {
+            (self.done.min(self.total) * 100) / self.total
+        };
+        ErasureJob {
             id: self.id.clone(),
-            action: EraseAction::parse(&self.action).unwrap_or(EraseAction::Anonymize),
+            action: self.action(),
+            kind: self.member_kind.clone(),
             status: self.status.clone(),
             done: self.done,
             total: self.total,
+            percent,
             preview: serde_json::from_str(&self.preview).unwrap_or_default(),
+            actor_user_id: self.actor_user_id.clone(),
+            request_id: self.request_id.clone(),
             created_at: from_ms(self.created_at),
+            started_at: self.started_at.map(from_ms),
+            finished_at: self.finished_at.map(from_ms),
+            failures: self.failures,
+        }
+    }
+
+    fn action(&self) -> EraseAction {
+        EraseAction::parse(&self.action).unwrap_or(EraseAction::Anonymize)
+    }
+
+    fn kind(&self) -> MemberKind {
+        if self.member_kind == "projects" {
+            MemberKind::Projects
+        } else {
+            MemberKind::Contacts
         }
     }
 }
@@ -395,11 +461,92 @@ async fn load(tx: &mut Tx, cabinet_id: Option<&str>, id: &str) -> Result<Erasure
     tx.opt(&q).await?.ok_or(ApiError::NotFound)
 }
 
-pub async fn status(st: &AppState, auth: &Auth, id: &str) -> Result<ErasureStatus> {
+pub async fn status(st: &AppState, auth: &Auth, id: &str) -> Result<ErasureJob> {
     let mut tx = st.db.read().await?;
     let row = load(&mut tx, Some(&auth.actor.cabinet_id), id).await?;
     tx.commit().await?;
-    Ok(row.status())
+    Ok(row.job())
+}
+
+/// `created_at~id` of the last job of the previous page.
+fn job_cursor(s: Option<&str>) -> Result<Option<(i64, String)>> {
+    let Some(s) = s.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || ApiError::BadRequest("Curseur de pagination invalide.".into());
+    let (t, id) = s.split_once('~').ok_or_else(bad)?;
+    let at = t.parse::<i64>().map_err(|_| bad())?;
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+    {
+        return Err(bad());
+    }
+    Ok(Some((at, id.to_string())))
+}
+
+/// Job statuses a list may be filtered on (`previewed` ones are not jobs yet).
+pub const JOB_STATUSES: &[&str] = &["pending", "running", "done", "failed"];
+
+/// The cabinet's confirmed erasures, newest first, keyset-paginated on
+/// `(created_at, id)` with the same cursor form as the lists.
+pub async fn jobs(
+    st: &AppState,
+    auth: &Auth,
+    status: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<oubli_domain::Page<ErasureJob>> {
+    let statuses: Vec<&str> = match status.map(str::trim).filter(|s| !s.is_empty()) {
+        None => JOB_STATUSES.to_vec(),
+        Some(s) if JOB_STATUSES.contains(&s) => vec![s],
+        Some(_) => {
+            return Err(ApiError::invalid(
+                "status",
+                "Statut inconnu : pending, running, done ou failed.",
+            ))
+        }
+    };
+    let cursor = job_cursor(after)?;
+    let base = || {
+        Cond::all()
+            .add(Expr::col((n("e"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()))
+            .add(Expr::col((n("e"), n("status"))).is_in(statuses.iter().copied()))
+    };
+    let mut tx = st.db.read().await?;
+    let mut cq = Query::select();
+    cq.expr(Expr::col((n("e"), n("id"))).count())
+        .from_as(n("erasures"), n("e"))
+        .cond_where(base());
+    let total = tx.int(&cq).await?;
+    let mut q = crate::db::rows::select("erasures", "e", ERASURE_COLS);
+    let mut cond = base();
+    if let Some((at, id)) = &cursor {
+        cond = cond.add(
+            Cond::any()
+                .add(Expr::col((n("e"), n("created_at"))).lt(*at))
+                .add(
+                    Cond::all()
+                        .add(Expr::col((n("e"), n("created_at"))).eq(*at))
+                        .add(Expr::col((n("e"), n("id"))).lt(id.as_str())),
+                ),
+        );
+    }
+    q.cond_where(cond)
+        .order_by((n("e"), n("created_at")), Order::Desc)
+        .order_by((n("e"), n("id")), Order::Desc)
+        .limit(limit as u64 + 1);
+    let mut rows: Vec<ErasureRow> = tx.all(&q).await?;
+    tx.commit().await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| format!("{}~{}", r.created_at, r.id))
+    } else {
+        None
+    };
+    Ok(oubli_domain::Page {
+        items: rows.iter().map(ErasureRow::job).collect(),
+        next,
+        total,
+    })
 }
 
 fn constant_time_eq(a: &str, b: &str) -> bool {
@@ -410,9 +557,10 @@ fn constant_time_eq(a: &str, b: &str) -> bool {
             == 0
 }
 
-/// Step two: checks and consumes the token, then processes the set (inline when
-/// small, in the background otherwise).
-pub async fn confirm(st: &AppState, auth: &Auth, id: &str, token: &str) -> Result<ErasureStatus> {
+/// Step two: checks and consumes the token, which turns the preview into a job; small
+/// jobs are processed before the answer, larger ones in the background (by a task
+/// started here and by every instance's [`spawn_worker`]).
+pub async fn confirm(st: &AppState, auth: &Auth, id: &str, token: &str) -> Result<ErasureJob> {
     let mut tx = st.db.begin().await?;
     let row = load(&mut tx, Some(&auth.actor.cabinet_id), id).await?;
     let refused = |m: &str| ApiError::Conflict {
@@ -474,70 +622,275 @@ pub async fn confirm(st: &AppState, auth: &Auth, id: &str, token: &str) -> Resul
     status(st, auth, id).await
 }
 
-/// Processes the remaining members of erasure `id`, one transaction each.
-pub async fn run(db: &Db, blob_dir: &std::path::Path, id: &str) -> Result<()> {
-    let mut tx = db.begin().await?;
-    let row = load(&mut tx, None, id).await?;
+/// Members per batch transaction: large enough that the fixed cost of a transaction
+/// (and, on PostgreSQL, of a round trip per statement) vanishes, small enough that a
+/// batch holds the write lock for well under a second and fits the bind-parameter
+/// limits. `OUBLI_ERASURE_BATCH` overrides it (the crash test uses small batches).
+pub const BATCH: usize = 500;
+const MAX_BATCH: usize = 2000;
+/// A batch that fails this many times marks its job failed instead of retrying forever.
+pub const MAX_FAILURES: i64 = 3;
+/// A small job (processed inline by `confirm`) that has not moved for this long was
+/// interrupted: the worker takes it over.
+const STALE_MS: i64 = 60_000;
+
+pub fn batch_size() -> usize {
+    std::env::var("OUBLI_ERASURE_BATCH")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .filter(|n| (1..=MAX_BATCH).contains(n))
+        .unwrap_or(BATCH)
+}
+
+/// Processes the remaining members of erasure `id` until none is left to claim, then
+/// closes the job if nothing remains; returns how many members this call processed.
+/// Safe to call for the same job from several tasks or server instances at once.
+pub async fn run(db: &Db, blob_dir: &std::path::Path, id: &str) -> Result<usize> {
+    run_batches(db, blob_dir, id, batch_size()).await
+}
+
+/// [`run`] with an explicit batch size.
+pub async fn run_batches(
+    db: &Db,
+    blob_dir: &std::path::Path,
+    id: &str,
+    batch: usize,
+) -> Result<usize> {
+    let batch = batch.clamp(1, MAX_BATCH);
+    let job = {
+        let mut tx = db.read().await?;
+        let row = load(&mut tx, None, id).await?;
+        tx.commit().await?;
+        row
+    };
+    if !matches!(job.status.as_str(), "pending" | "running") {
+        return Ok(0);
+    }
+    let mut processed = 0;
+    loop {
+        match process_batch(db, blob_dir, &job, batch).await {
+            Ok(Some(0)) => break,
+            Ok(Some(k)) => processed += k,
+            // Finished or failed meanwhile (by another worker).
+            Ok(None) => return Ok(processed),
+            Err(e) => {
+                record_failure(db, id).await;
+                return Err(e);
+            }
+        }
+    }
+    finish(db, &job).await?;
+    Ok(processed)
+}
+
+/// Sets the job running (if it still may run), in the caller's transaction.
+async fn mark_running(tx: &mut Tx, id: &str, add: i64) -> Result<bool> {
+    let now = now_ms();
     let mut q = Query::update();
     q.table(n("erasures"))
         .value(n("status"), "running")
-        .value(n("updated_at"), now_ms())
-        .and_where(Expr::col(n("id")).eq(id));
-    tx.exec(&q).await?;
-    tx.commit().await?;
-    let action = EraseAction::parse(&row.action).unwrap_or(EraseAction::Anonymize);
-    let kind = if row.member_kind == "projects" {
-        MemberKind::Projects
-    } else {
-        MemberKind::Contacts
-    };
-    loop {
-        let mut rtx = db.read().await?;
-        let mut mq = Query::select();
-        mq.column(n("target_id"))
-            .from(n("erasure_members"))
-            .and_where(Expr::col(n("erasure_id")).eq(id))
-            .and_where(Expr::col(n("done")).eq(0))
-            .order_by(n("target_id"), Order::Asc)
-            .limit(200);
-        let batch: Vec<(String,)> = rtx.all(&mq).await?;
-        rtx.commit().await?;
-        if batch.is_empty() {
-            break;
-        }
-        for (target,) in batch {
-            let blobs = erase_one(
-                db,
-                &row.cabinet_id,
-                &row.actor_user_id,
-                id,
-                action,
-                kind,
-                &target,
-            )
-            .await?;
-            store::remove_blobs(blob_dir, &blobs);
-        }
-    }
+        .value(n("done"), Expr::col(n("done")).add(add))
+        .value(
+            n("started_at"),
+            sea_query::Func::coalesce([Expr::col(n("started_at")).into(), Expr::val(now).into()]),
+        )
+        .value(n("updated_at"), now)
+        .and_where(Expr::col(n("id")).eq(id))
+        .and_where(Expr::col(n("status")).is_in(["pending", "running"]));
+    Ok(tx.exec(&q).await? == 1)
+}
+
+/// Claims the next batch of members and erases them in one transaction, marking them
+/// done in the same transaction: a crash at any point leaves each contact either
+/// untouched (and its member still to do) or erased (and its member done).
+///
+/// Claiming: on PostgreSQL `FOR UPDATE SKIP LOCKED` locks the claimed member rows
+/// until commit, so another instance's worker takes the next rows instead; the job
+/// row is updated last, so instances do not queue behind each other for the whole
+/// batch. On SQLite the transaction starts with a write, which takes the database's
+/// single write lock at once: writers (tasks of this process through its one write
+/// connection, other processes through the busy timeout) go one batch at a time.
+///
+/// Returns the number of members processed, `Some(0)` when there was nothing to claim,
+/// `None` when the job is no longer runnable.
+async fn process_batch(
+    db: &Db,
+    blob_dir: &std::path::Path,
+    job: &ErasureRow,
+    batch: usize,
+) -> Result<Option<usize>> {
     let mut tx = db.begin().await?;
+    let pg = tx.backend == Backend::Postgres;
+    if !pg && !mark_running(&mut tx, &job.id, 0).await? {
+        return Ok(None);
+    }
+    let mut mq = Query::select();
+    mq.column(n("target_id"))
+        .from(n("erasure_members"))
+        .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
+        .and_where(Expr::col(n("done")).eq(0i64))
+        .order_by(n("target_id"), Order::Asc)
+        .limit(batch as u64);
+    if pg {
+        mq.lock_with_behavior(
+            sea_query::LockType::Update,
+            sea_query::LockBehavior::SkipLocked,
+        );
+    }
+    let targets: Vec<String> = tx
+        .all::<(String,)>(&mq)
+        .await?
+        .into_iter()
+        .map(|t| t.0)
+        .collect();
+    if targets.is_empty() {
+        tx.commit().await?;
+        return Ok(Some(0));
+    }
+    let action = job.action();
+    let blobs = match (job.kind(), action) {
+        (MemberKind::Contacts, EraseAction::Anonymize) => {
+            anonymize_batch(
+                &mut tx,
+                &job.cabinet_id,
+                &job.actor_user_id,
+                &job.id,
+                &targets,
+            )
+            .await?
+        }
+        (kind, action) => {
+            let mut blobs = Vec::new();
+            for target in &targets {
+                blobs.extend(
+                    erase_member(
+                        &mut tx,
+                        &job.cabinet_id,
+                        &job.actor_user_id,
+                        &job.id,
+                        action,
+                        kind,
+                        target,
+                    )
+                    .await?,
+                );
+            }
+            blobs
+        }
+    };
+    let mut q = Query::update();
+    q.table(n("erasure_members"))
+        .value(n("done"), 1i64)
+        .value(n("updated_at"), now_ms())
+        .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
+        .and_where(Expr::col(n("target_id")).is_in(targets.iter().map(String::as_str)));
+    let marked = tx.exec(&q).await?;
+    if marked != targets.len() as u64 {
+        // Cannot happen while claims hold; never count a member twice.
+        return Err(ApiError::Internal("erasure members claimed twice".into()));
+    }
+    if pg {
+        if !mark_running(&mut tx, &job.id, targets.len() as i64).await? {
+            return Ok(None);
+        }
+    } else {
+        let mut q = Query::update();
+        q.table(n("erasures"))
+            .value(n("done"), Expr::col(n("done")).add(targets.len() as i64))
+            .and_where(Expr::col(n("id")).eq(job.id.as_str()));
+        tx.exec(&q).await?;
+    }
+    tx.commit().await?;
+    // The rows are gone for good: now the files (a crash right here leaves files no
+    // row names, never a row naming a missing file of a contact left untouched).
+    store::remove_blobs(blob_dir, &blobs);
+    Ok(Some(targets.len()))
+}
+
+/// Closes the job when no member is left (one statement, so two instances finishing
+/// at once close it once), then makes the erased values unrecoverable.
+async fn finish(db: &Db, job: &ErasureRow) -> Result<()> {
+    let now = now_ms();
+    let mut tx = db.begin().await?;
+    let mut left = Query::select();
+    // A literal, not a bound value: PostgreSQL cannot type a bare parameter here.
+    left.expr(Expr::cust("1"))
+        .from(n("erasure_members"))
+        .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
+        .and_where(Expr::col(n("done")).eq(0i64));
     let mut q = Query::update();
     q.table(n("erasures"))
         .value(n("status"), "done")
-        .value(n("updated_at"), now_ms())
-        .and_where(Expr::col(n("id")).eq(id));
-    tx.exec(&q).await?;
-    if let Some(req) = &row.request_id {
+        .value(n("finished_at"), now)
+        .value(
+            n("started_at"),
+            sea_query::Func::coalesce([Expr::col(n("started_at")).into(), Expr::val(now).into()]),
+        )
+        .value(n("updated_at"), now)
+        .and_where(Expr::col(n("id")).eq(job.id.as_str()))
+        .and_where(Expr::col(n("status")).is_in(["pending", "running"]))
+        .and_where(Expr::exists(left).not());
+    if tx.exec(&q).await? != 1 {
+        // Another worker still holds members, or closed it already.
+        tx.commit().await?;
+        return Ok(());
+    }
+    if let Some(req) = &job.request_id {
         let mut q = Query::update();
         q.table(n("erasure_requests"))
             .value(n("status"), "done")
             // The requester's free text may name the person: it goes with the data.
             .value(n("reason"), Option::<String>::None)
-            .value(n("updated_at"), now_ms())
+            .value(n("updated_at"), now)
             .and_where(Expr::col(n("id")).eq(req.as_str()));
         tx.exec(&q).await?;
     }
+    audit::append(
+        &mut tx,
+        &job.cabinet_id,
+        audit::Entry {
+            actor_user_id: Some(&job.actor_user_id),
+            action: &format!("erasure.done.{}", job.action),
+            target_kind: Some("erasure"),
+            target_id: Some(&job.id),
+            outcome: "ok",
+            detail: serde_json::json!({ "total": job.total }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     after_erasure(db).await
+}
+
+/// Counts a failed batch; after [`MAX_FAILURES`] the job is marked failed (what was
+/// erased stays erased, the rest untouched). Logs the job id and the count only.
+async fn record_failure(db: &Db, id: &str) {
+    let res = async {
+        let now = now_ms();
+        let last = || Expr::col(n("failures")).gte(MAX_FAILURES - 1);
+        let mut tx = db.begin().await?;
+        let mut q = Query::update();
+        q.table(n("erasures"))
+            .value(n("failures"), Expr::col(n("failures")).add(1))
+            .value(
+                n("status"),
+                Expr::case(last(), "failed").finally(Expr::col(n("status"))),
+            )
+            .value(
+                n("finished_at"),
+                Expr::case(last(), now).finally(Expr::col(n("finished_at"))),
+            )
+            .value(n("updated_at"), now)
+            .and_where(Expr::col(n("id")).eq(id))
+            .and_where(Expr::col(n("status")).is_in(["pending", "running"]));
+        tx.exec(&q).await?;
+        tx.commit().await?;
+        Ok::<(), ApiError>(())
+    }
+    .await;
+    if let Err(e) = res {
+        tracing::error!(erasure = %id, error = ?e, "could not record an erasure failure");
+    }
 }
 
 /// Makes the erased values unrecoverable from what Oubli writes: on SQLite the pages
@@ -556,18 +909,19 @@ pub async fn after_erasure(db: &Db) -> Result<()> {
     Ok(())
 }
 
-/// The WHERE clause selecting `plan`'s rows that hang from contact `cid`.
-fn link_cond(link: Link, cid: &str) -> Cond {
+/// The WHERE clause selecting `plan`'s rows that hang from the contacts `cids`.
+fn link_cond(link: Link, cids: &[String]) -> Cond {
+    let ids = || cids.iter().map(String::as_str);
     let sub = |table: &'static str| {
         let mut q = Query::select();
         q.column(n("id"))
             .from(n(table))
-            .and_where(Expr::col(n("contact_id")).eq(cid));
+            .and_where(Expr::col(n("contact_id")).is_in(ids()));
         q
     };
     match link {
-        Link::Itself => Cond::all().add(Expr::col(n("id")).eq(cid)),
-        Link::Contact => Cond::all().add(Expr::col(n("contact_id")).eq(cid)),
+        Link::Itself => Cond::all().add(Expr::col(n("id")).is_in(ids())),
+        Link::Contact => Cond::all().add(Expr::col(n("contact_id")).is_in(ids())),
         Link::Project => Cond::all().add(Expr::col(n("project_id")).in_subquery(sub("projects"))),
         Link::Contract => {
             Cond::all().add(Expr::col(n("contract_id")).in_subquery(sub("contracts")))
@@ -575,52 +929,89 @@ fn link_cond(link: Link, cid: &str) -> Cond {
     }
 }
 
-/// Anonymizes one contact by the plan, in the caller's transaction; returns the blob
-/// keys to unlink after commit.
-pub async fn anonymize_contact(
+/// Per-contact counts: `(contact_id, n)` grouped.
+async fn count_by_contact(
+    tx: &mut Tx,
+    table: &'static str,
+    cabinet_id: &str,
+    cids: &[String],
+    extra: Option<SimpleExpr>,
+) -> Result<HashMap<String, i64>> {
+    let mut q = Query::select();
+    q.column(n("contact_id"))
+        .expr(Expr::col(n("id")).count())
+        .from(n(table))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        .and_where(Expr::col(n("contact_id")).is_in(cids.iter().map(String::as_str)))
+        .group_by_col(n("contact_id"));
+    if let Some(e) = extra {
+        q.and_where(e);
+    }
+    Ok(tx.all::<(String, i64)>(&q).await?.into_iter().collect())
+}
+
+/// Anonymizes the contacts `cids` by the plan, in the caller's transaction, with one
+/// statement per table of the plan for the whole set (the rows and columns are those
+/// of [`PLAN`], whatever the number of contacts). Returns the blob keys to unlink after
+/// commit and each contact's counts (for its audit entry).
+pub async fn anonymize_contacts(
     tx: &mut Tx,
     cabinet_id: &str,
-    cid: &str,
-) -> Result<(Vec<String>, ErasurePreview)> {
-    let mut counts = ErasurePreview {
-        contacts: 1,
-        ..Default::default()
-    };
-    let of = || {
-        Cond::all()
-            .add(Expr::col(n("contact_id")).eq(cid))
-            .add(Expr::col(n("cabinet_id")).eq(cabinet_id))
-    };
-    let mut bq = Query::select();
-    bq.column(n("blob_key"))
-        .from(n("activities"))
-        .cond_where(of())
-        .and_where(Expr::col(n("blob_key")).is_not_null());
-    let blobs: Vec<String> = tx
-        .all::<(String,)>(&bq)
-        .await?
-        .into_iter()
-        .map(|b| b.0)
+    cids: &[String],
+) -> Result<(Vec<String>, HashMap<String, ErasurePreview>)> {
+    let mut counts: HashMap<String, ErasurePreview> = cids
+        .iter()
+        .map(|c| {
+            (
+                c.clone(),
+                ErasurePreview {
+                    contacts: 1,
+                    ..Default::default()
+                },
+            )
+        })
         .collect();
-    counts.documents = blobs.len() as i64;
-    counts.messages = tx
-        .int(&count_where(
-            "activities",
-            of().add(Expr::col(n("kind")).eq("messages")),
-        ))
-        .await?;
-    counts.projects = tx.int(&count_where("projects", of())).await?;
-    counts.contracts = tx.int(&count_where("contracts", of())).await?;
+    if cids.is_empty() {
+        return Ok((Vec::new(), counts));
+    }
+    let ids = || cids.iter().map(String::as_str);
+    let mut bq = Query::select();
+    bq.columns([n("contact_id"), n("blob_key")])
+        .from(n("activities"))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        .and_where(Expr::col(n("contact_id")).is_in(ids()))
+        .and_where(Expr::col(n("blob_key")).is_not_null());
+    let mut blobs = Vec::new();
+    for (cid, key) in tx.all::<(String, String)>(&bq).await? {
+        if let Some(c) = counts.get_mut(&cid) {
+            c.documents += 1;
+        }
+        blobs.push(key);
+    }
+    let all = count_by_contact(tx, "activities", cabinet_id, cids, None).await?;
+    let messages = count_by_contact(
+        tx,
+        "activities",
+        cabinet_id,
+        cids,
+        Some(Expr::col(n("kind")).eq("messages")),
+    )
+    .await?;
+    let projects = count_by_contact(tx, "projects", cabinet_id, cids, None).await?;
+    let contracts = count_by_contact(tx, "contracts", cabinet_id, cids, None).await?;
+    for (cid, c) in counts.iter_mut() {
+        c.activity = all.get(cid).copied().unwrap_or(0);
+        c.messages = messages.get(cid).copied().unwrap_or(0);
+        c.projects = projects.get(cid).copied().unwrap_or(0);
+        c.contracts = contracts.get(cid).copied().unwrap_or(0);
+    }
+    let now = now_ms();
     for plan in PLAN {
-        let cond = link_cond(plan.link, cid).add(Expr::col(n("cabinet_id")).eq(cabinet_id));
+        let cond = link_cond(plan.link, cids).add(Expr::col(n("cabinet_id")).eq(cabinet_id));
         match plan.rows {
             Rows::Delete => {
-                let n_rows = tx
-                    .exec(Query::delete().from_table(n(plan.table)).cond_where(cond))
+                tx.exec(Query::delete().from_table(n(plan.table)).cond_where(cond))
                     .await?;
-                if plan.table == "activities" {
-                    counts.activity = n_rows as i64;
-                }
             }
             Rows::Treat => {
                 let mut q = Query::update();
@@ -645,10 +1036,10 @@ pub async fn anonymize_contact(
                     }
                 }
                 if plan.table == "contacts" {
-                    q.value(n("anonymized_at"), now_ms());
+                    q.value(n("anonymized_at"), now);
                 }
                 if any {
-                    q.value(n("updated_at"), now_ms()).cond_where(cond);
+                    q.value(n("updated_at"), now).cond_where(cond);
                     tx.exec(&q).await?;
                 }
             }
@@ -657,12 +1048,198 @@ pub async fn anonymize_contact(
     Ok((blobs, counts))
 }
 
+/// (contact id, assigned user, assigned user's team) of a contact to anonymize.
+type ToAnonymize = (String, Option<String>, Option<String>);
+
+/// Anonymizes the claimed contacts that are still there and not anonymized yet
+/// (a contact may have been anonymized or deleted since the preview), with the change
+/// stamps, tombstones and one audit entry per contact of the single-contact path.
+async fn anonymize_batch(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    actor: &str,
+    erasure_id: &str,
+    targets: &[String],
+) -> Result<Vec<String>> {
+    let mut meta = Query::select();
+    meta.columns([(n("c"), n("id")), (n("c"), n("assigned_to"))])
+        .column((n("u"), n("team_id")))
+        .from_as(n("contacts"), n("c"))
+        .join_as(
+            sea_query::JoinType::LeftJoin,
+            n("users"),
+            n("u"),
+            Expr::col((n("u"), n("id"))).equals((n("c"), n("assigned_to"))),
+        )
+        .and_where(Expr::col((n("c"), n("cabinet_id"))).eq(cabinet_id))
+        .and_where(Expr::col((n("c"), n("id"))).is_in(targets.iter().map(String::as_str)))
+        .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null())
+        .order_by((n("c"), n("id")), Order::Asc);
+    let rows: Vec<ToAnonymize> = tx.all(&meta).await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let cids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let (blobs, counts) = anonymize_contacts(tx, cabinet_id, &cids).await?;
+    // Change sequence: one number stamps the batch's contacts (they change together),
+    // then one per tombstone, as touch_contact followed by tombstone does for one.
+    let k = cids.len() as i64;
+    let mut sq = Query::update();
+    sq.table(n("cabinets"))
+        // i32, as in changes::next_seq: this is the same SQL text, and PostgreSQL's
+        // prepared-statement cache keeps the parameter types of its first use.
+        .value(
+            n("change_seq"),
+            Expr::col(n("change_seq")).add((k + 1) as i32),
+        )
+        .and_where(Expr::col(n("id")).eq(cabinet_id))
+        .returning(Query::returning().columns([n("change_seq")]));
+    let (top,): (i64,) = tx.opt(&sq).await?.ok_or(ApiError::NotFound)?;
+    let stamp = top - k;
+    let now = now_ms();
+    let mut q = Query::update();
+    q.table(n("contacts"))
+        .value(n("change_seq"), stamp)
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        .and_where(Expr::col(n("id")).is_in(cids.iter().map(String::as_str)));
+    tx.exec(&q).await?;
+    let mut ins = Query::insert();
+    ins.into_table(n("tombstones")).columns(
+        [
+            "cabinet_id",
+            "seq",
+            "contact_id",
+            "user_id",
+            "team_id",
+            "created_at",
+            "updated_at",
+        ]
+        .map(n),
+    );
+    for (i, (cid, owner, team)) in rows.iter().enumerate() {
+        ins.values_panic([
+            cabinet_id.into(),
+            (stamp + 1 + i as i64).into(),
+            cid.as_str().into(),
+            owner.clone().into(),
+            team.clone().into(),
+            now.into(),
+            now.into(),
+        ]);
+    }
+    tx.exec(&ins).await?;
+    let entries: Vec<(String, serde_json::Value)> = cids
+        .iter()
+        .map(|cid| {
+            let mut d = serde_json::to_value(counts.get(cid).cloned().unwrap_or_default())
+                .unwrap_or_default();
+            if let Some(o) = d.as_object_mut() {
+                o.insert("erasure_id".into(), erasure_id.into());
+            }
+            (cid.clone(), d)
+        })
+        .collect();
+    append_audit_batch(
+        tx,
+        cabinet_id,
+        actor,
+        "contact.anonymize",
+        "contact",
+        entries,
+    )
+    .await?;
+    Ok(blobs)
+}
+
+/// Appends one audit entry per `(target id, detail)` in the caller's transaction: the
+/// same entries, chain and lock as [`audit::append`] called once per target, written
+/// with three statements for the whole batch.
+async fn append_audit_batch(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    actor: &str,
+    action: &str,
+    target_kind: &str,
+    entries: Vec<(String, serde_json::Value)>,
+) -> Result<()> {
+    if entries.is_empty() {
+        return Ok(());
+    }
+    let k = entries.len() as i64;
+    let mut q = Query::update();
+    q.table(n("cabinets"))
+        // i32 for the same reason as the change sequence above (audit::append).
+        .value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32))
+        .and_where(Expr::col(n("id")).eq(cabinet_id))
+        .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
+    let (top, mut prev): (i64, String) = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    let at = now_ms();
+    let mut ins = Query::insert();
+    ins.into_table(n("audit_log")).columns(
+        [
+            "cabinet_id",
+            "seq",
+            "at",
+            "actor_user_id",
+            "action",
+            "target_kind",
+            "target_id",
+            "outcome",
+            "detail",
+            "prev_hash",
+            "hash",
+            "created_at",
+            "updated_at",
+        ]
+        .map(n),
+    );
+    for (i, (target, detail)) in entries.into_iter().enumerate() {
+        let mut e = oubli_domain::AuditEntry {
+            seq: top - k + 1 + i as i64,
+            at: from_ms(at),
+            actor_user_id: Some(actor.to_string()),
+            action: action.to_string(),
+            target_kind: Some(target_kind.to_string()),
+            target_id: Some(target),
+            outcome: "ok".into(),
+            detail,
+            prev_hash: prev.clone(),
+            hash: String::new(),
+        };
+        e.hash = audit::entry_hash(&prev, &e);
+        ins.values_panic([
+            cabinet_id.into(),
+            e.seq.into(),
+            at.into(),
+            e.actor_user_id.clone().into(),
+            e.action.clone().into(),
+            e.target_kind.clone().into(),
+            e.target_id.clone().into(),
+            e.outcome.clone().into(),
+            e.detail.to_string().into(),
+            prev.into(),
+            e.hash.clone().into(),
+            at.into(),
+            at.into(),
+        ]);
+        prev = e.hash;
+    }
+    tx.exec(&ins).await?;
+    let mut q = Query::update();
+    q.table(n("cabinets"))
+        .value(n("audit_head"), prev)
+        .and_where(Expr::col(n("id")).eq(cabinet_id));
+    tx.exec(&q).await?;
+    Ok(())
+}
+
 /// (contact id, assigned user, anonymized at, assigned user's team) of a member.
 type MemberContact = (String, Option<String>, Option<i64>, Option<String>);
 
-/// Erases one member in one transaction, marking it done in the same transaction.
-async fn erase_one(
-    db: &Db,
+/// Erases one member (deletions; anonymizing a single member goes through the batch
+/// path too), in the caller's transaction; returns the blob keys to unlink after commit.
+async fn erase_member(
+    tx: &mut Tx,
     cabinet_id: &str,
     actor: &str,
     erasure_id: &str,
@@ -670,7 +1247,6 @@ async fn erase_one(
     kind: MemberKind,
     target: &str,
 ) -> Result<Vec<String>> {
-    let mut tx = db.begin().await?;
     let mut blobs = Vec::new();
     // The record may have changed since the preview: erase it only if it is still there
     // (and, for anonymization, not anonymized meanwhile).
@@ -702,93 +1278,87 @@ async fn erase_one(
         }
     }
     let m: Option<MemberContact> = tx.opt(&meta).await?;
-    if let Some((cid, owner, anonymized_at, team)) = m {
-        let (what, detail) = match (kind, action) {
-            (MemberKind::Contacts, EraseAction::Anonymize) if anonymized_at.is_none() => {
-                let (b, counts) = anonymize_contact(&mut tx, cabinet_id, &cid).await?;
-                blobs = b;
-                changes::touch_contact(&mut tx, cabinet_id, &cid).await?;
-                changes::tombstone(&mut tx, cabinet_id, &cid, owner.as_deref(), team.as_deref())
-                    .await?;
-                (
-                    Some("contact.anonymize"),
-                    serde_json::to_value(counts).unwrap_or_default(),
-                )
-            }
-            (MemberKind::Contacts, EraseAction::Delete) => {
-                let r = store::delete_contact(&mut tx, cabinet_id, &cid).await?;
-                blobs = r.blobs.clone();
-                changes::tombstone(&mut tx, cabinet_id, &cid, owner.as_deref(), team.as_deref())
-                    .await?;
-                (
-                    Some("contact.delete"),
-                    serde_json::to_value(&r).unwrap_or_default(),
-                )
-            }
-            (MemberKind::Projects, EraseAction::Delete) => {
-                let r = store::delete_project(&mut tx, cabinet_id, target).await?;
-                changes::touch_contact(&mut tx, cabinet_id, &cid).await?;
-                (
-                    Some("project.delete"),
-                    serde_json::to_value(&r).unwrap_or_default(),
-                )
-            }
-            _ => (None, serde_json::Value::Null),
-        };
-        if let Some(what) = what {
-            let mut detail = detail;
-            if let Some(o) = detail.as_object_mut() {
-                o.insert("erasure_id".into(), erasure_id.into());
-            }
-            let target_kind = if kind == MemberKind::Projects {
-                "project"
-            } else {
-                "contact"
-            };
-            audit::append(
-                &mut tx,
-                cabinet_id,
-                audit::Entry {
-                    actor_user_id: Some(actor),
-                    action: what,
-                    target_kind: Some(target_kind),
-                    target_id: Some(target),
-                    outcome: "ok",
-                    detail,
-                },
-            )
-            .await?;
+    let Some((cid, owner, anonymized_at, team)) = m else {
+        return Ok(blobs);
+    };
+    let (what, detail) = match (kind, action) {
+        (MemberKind::Contacts, EraseAction::Anonymize) if anonymized_at.is_none() => {
+            blobs = anonymize_batch(tx, cabinet_id, actor, erasure_id, &[cid]).await?;
+            return Ok(blobs);
         }
+        (MemberKind::Contacts, EraseAction::Delete) => {
+            let r = store::delete_contact(tx, cabinet_id, &cid).await?;
+            blobs = r.blobs.clone();
+            changes::tombstone(tx, cabinet_id, &cid, owner.as_deref(), team.as_deref()).await?;
+            (
+                Some("contact.delete"),
+                serde_json::to_value(&r).unwrap_or_default(),
+            )
+        }
+        (MemberKind::Projects, EraseAction::Delete) => {
+            let r = store::delete_project(tx, cabinet_id, target).await?;
+            changes::touch_contact(tx, cabinet_id, &cid).await?;
+            (
+                Some("project.delete"),
+                serde_json::to_value(&r).unwrap_or_default(),
+            )
+        }
+        _ => (None, serde_json::Value::Null),
+    };
+    if let Some(what) = what {
+        let mut detail = detail;
+        if let Some(o) = detail.as_object_mut() {
+            o.insert("erasure_id".into(), erasure_id.into());
+        }
+        let target_kind = if kind == MemberKind::Projects {
+            "project"
+        } else {
+            "contact"
+        };
+        audit::append(
+            tx,
+            cabinet_id,
+            audit::Entry {
+                actor_user_id: Some(actor),
+                action: what,
+                target_kind: Some(target_kind),
+                target_id: Some(target),
+                outcome: "ok",
+                detail,
+            },
+        )
+        .await?;
     }
-    let mut q = Query::update();
-    q.table(n("erasure_members"))
-        .value(n("done"), 1)
-        .value(n("updated_at"), now_ms())
-        .and_where(Expr::col(n("erasure_id")).eq(erasure_id))
-        .and_where(Expr::col(n("target_id")).eq(target));
-    tx.exec(&q).await?;
-    let mut q = Query::update();
-    q.table(n("erasures"))
-        .value(n("done"), Expr::col(n("done")).add(1))
-        .value(n("updated_at"), now_ms())
-        .and_where(Expr::col(n("id")).eq(erasure_id));
-    tx.exec(&q).await?;
-    tx.commit().await?;
     Ok(blobs)
 }
 
-/// At start-up: finishes erasures that were confirmed but not completed (a crash or a
-/// restart during a run).
-pub async fn resume_pending(db: &Db, blob_dir: std::path::PathBuf) -> Result<usize> {
+/// Confirmed jobs that a worker should take: large ones (processed in the background
+/// anyway) and small ones left unfinished by an interrupted `confirm`.
+async fn runnable_jobs(db: &Db, all: bool) -> Result<Vec<String>> {
     let mut tx = db.read().await?;
     let mut q = Query::select();
     q.column(n("id"))
         .from(n("erasures"))
-        .and_where(Expr::col(n("status")).is_in(["pending", "running"]));
+        .and_where(Expr::col(n("status")).is_in(["pending", "running"]))
+        .order_by(n("created_at"), Order::Asc);
+    if !all {
+        q.cond_where(
+            Cond::any()
+                .add(Expr::col(n("total")).gt(INLINE_LIMIT))
+                .add(Expr::col(n("updated_at")).lt(now_ms() - STALE_MS)),
+        );
+    }
     let ids: Vec<(String,)> = tx.all(&q).await?;
     tx.commit().await?;
+    Ok(ids.into_iter().map(|i| i.0).collect())
+}
+
+/// At start-up: finishes erasures that were confirmed but not completed (a crash or a
+/// restart during a run), each in a task of its own.
+pub async fn resume_pending(db: &Db, blob_dir: std::path::PathBuf) -> Result<usize> {
+    let ids = runnable_jobs(db, true).await?;
     let count = ids.len();
-    for (id,) in ids {
+    for id in ids {
         let (db, dir) = (db.clone(), blob_dir.clone());
         tokio::spawn(async move {
             if let Err(e) = run(&db, &dir, &id).await {
@@ -797,6 +1367,31 @@ pub async fn resume_pending(db: &Db, blob_dir: std::path::PathBuf) -> Result<usi
         });
     }
     Ok(count)
+}
+
+/// The job worker of one server instance: every `every`, takes the confirmed jobs of
+/// any instance sharing the database (and those a crash interrupted) and works on
+/// them batch by batch beside the other instances' workers (see [`process_batch`]).
+pub fn spawn_worker(
+    db: Db,
+    blob_dir: std::path::PathBuf,
+    every: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        loop {
+            match runnable_jobs(&db, false).await {
+                Ok(ids) => {
+                    for id in ids {
+                        if let Err(e) = run(&db, &blob_dir, &id).await {
+                            tracing::error!(erasure = %id, error = ?e, "erasure batch failed");
+                        }
+                    }
+                }
+                Err(e) => tracing::error!(error = ?e, "erasure worker could not list jobs"),
+            }
+            tokio::time::sleep(every).await;
+        }
+    })
 }
 
 /// Inserts an erasure request row.

@@ -118,6 +118,18 @@ async fn main() {
         Ok(n) => tracing::info!(count = n, "resuming interrupted erasures"),
         Err(e) => tracing::error!(error = ?e, "could not resume interrupted erasures"),
     }
+    // This instance's share of the erasure jobs: its own, other instances' on the same
+    // PostgreSQL, and any a crash interrupted (claims keep them from overlapping).
+    let _worker = oubli_server::erasure::spawn_worker(
+        db.clone(),
+        cfg.blob_dir(),
+        std::time::Duration::from_millis(
+            std::env::var("OUBLI_WORKER_POLL_MS")
+                .ok()
+                .and_then(|s| s.parse().ok())
+                .unwrap_or(2000),
+        ),
+    );
     let state = AppState::new(db, cfg);
     let listener = match tokio::net::TcpListener::bind(&cli.bind).await {
         Ok(l) => l,

@@ -19,7 +19,7 @@ use utoipa::OpenApi;
         contracts::list, contracts::create, contracts::read, contracts::edit,
         activity::list, activity::create, activity::read_one, activity::edit, activity::remove, activity::download,
         consents::list, consents::create, consents::oppose,
-        erasures::create, erasures::read, erasures::confirm, erasures::list_requests, erasures::create_request,
+        erasures::list, erasures::create, erasures::read, erasures::confirm, erasures::list_requests, erasures::create_request,
         erasures::approve, erasures::reject,
         export::export, stats::summary, audit::list, sync::sync, tasks::list,
         admin::users, admin::create_user, admin::teams, admin::settings, admin::update_settings,
