@@ -174,3 +174,41 @@ impl TestApp {
         v["id"].as_str().expect("id").to_string()
     }
 }
+
+impl TestApp {
+    /// A second connection pool on this test's database, as another server instance
+    /// sharing it would have (same SQLite file, or same PostgreSQL database).
+    pub async fn same_database(&self) -> Db {
+        let url = match backend_url() {
+            Some(base) => {
+                let mut tx = self.state.db.read().await.expect("read");
+                let q = sea_query::Query::select()
+                    .expr(sea_query::Expr::cust("CAST(current_database() AS TEXT)"))
+                    .to_owned();
+                let (name,): (String,) = tx.opt(&q).await.expect("db name").expect("row");
+                tx.commit().await.expect("commit");
+                let (prefix, _) = base.rsplit_once('/').expect("database name");
+                Some(format!("{prefix}/{name}"))
+            }
+            None => None,
+        };
+        Db::connect(url.as_deref(), self.dir.path())
+            .await
+            .expect("second pool")
+    }
+
+    /// Polls `GET /erasures/{id}` until the job is done or failed (or 30 s).
+    pub async fn wait_job(&self, cookie: &str, id: &str) -> Value {
+        let mut last = Value::Null;
+        for _ in 0..1200 {
+            let (s, v) = self.get(&format!("/api/v1/erasures/{id}"), cookie).await;
+            assert_eq!(s, StatusCode::OK, "{v}");
+            if v["status"] == "done" || v["status"] == "failed" {
+                return v;
+            }
+            last = v;
+            tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+        }
+        panic!("erasure {id} did not finish: {last}");
+    }
+}
