@@ -4,6 +4,7 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
+pub mod bench;
 pub mod changes;
 pub mod db;
 pub mod erasure;

@@ -1,5 +1,6 @@
 //! Starts Oubli: `oubli-server [--demo] [--data-dir DIR] [--bind ADDR] [--static-dir DIR]`,
-//! `oubli-server audit verify`, `oubli-server openapi`.
+//! `oubli-server audit verify`, `oubli-server openapi`,
+//! `oubli-server bench [--scale F] [--database-url URL]`.
 
 use clap::{Parser, Subcommand};
 use oubli_server::{app, audit, db::Db, seed, AppState, Config};
@@ -41,6 +42,14 @@ enum Command {
     },
     /// Print the OpenAPI document.
     Openapi,
+    /// Generate a large cabinet and measure bulk erasure, the projects list and the
+    /// preview (README "Benchmark"). SQLite in a temporary directory unless
+    /// --database-url/DATABASE_URL names a PostgreSQL database.
+    Bench {
+        /// Multiplies the sizes: 1 = 100,000 contacts and 1,000,000 projects.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -66,6 +75,25 @@ async fn main() {
                 .to_pretty_json()
                 .unwrap_or_default()
         );
+        return;
+    }
+    if let Some(Command::Bench { scale }) = cli.command {
+        if !(scale > 0.0 && scale <= 10.0) {
+            eprintln!("--scale doit être compris entre 0 (exclu) et 10.");
+            std::process::exit(2);
+        }
+        let dir = std::env::temp_dir().join(format!("oubli-bench-{}", std::process::id()));
+        let res = oubli_server::bench::run(oubli_server::bench::Options {
+            scale,
+            database_url: cli.database_url.clone(),
+            data_dir: dir.clone(),
+        })
+        .await;
+        let _ = std::fs::remove_dir_all(&dir);
+        if let Err(e) = res {
+            eprintln!("Banc d'essai interrompu : {e:?}");
+            std::process::exit(1);
+        }
         return;
     }
     let db = match Db::connect(cli.database_url.as_deref(), &cli.data_dir).await {
