@@ -800,10 +800,12 @@ async fn process_batch(
             .and_where(Expr::col(n("id")).eq(job.id.as_str()));
         tx.exec(&q).await?;
     }
-    tx.commit().await?;
-    // The rows are gone for good: now the files (a crash right here leaves files no
-    // row names, never a row naming a missing file of a contact left untouched).
+    // The files go just before the commit: a crash between the two leaves these
+    // members to do (the resumed job erases their rows, the missing files are fine),
+    // whereas unlinking after the commit could leave files of erased contacts that no
+    // row names any more, personal data nobody would ever delete.
     store::remove_blobs(blob_dir, &blobs);
+    tx.commit().await?;
     Ok(Some(targets.len()))
 }
 
