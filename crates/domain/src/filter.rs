@@ -2,7 +2,7 @@
 //! string into typed values with French errors. The same typed filter is stored with
 //! bulk selections later, and the browser's filter panel builds the query from it.
 
-use crate::{ContactStatus, FieldErrors, ProjectStatus, ProjectType};
+use crate::{ContactStatus, FieldErrors, Project, ProjectStatus, ProjectType};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -40,11 +40,145 @@ pub struct ListQuery {
     pub q: Option<String>,
     /// `retention`: prospects older than the cabinet's retention period without an active contract.
     pub preset: Option<String>,
+    /// Order of the rows. On /contacts: `created_desc` (default, newest first),
+    /// `created_asc`, `name_asc`, `name_desc` (last name, or company name, then first
+    /// name; contacts without a name, such as anonymized ones, come after the named
+    /// ones in `name_asc`). On /projects: `created_desc` (default), `created_asc`,
+    /// `contact_asc`, `contact_desc` (by the contact's name, as `name_*` on /contacts).
+    /// Not part of a bulk selection's filter (it does not change what matches).
+    pub sort: Option<String>,
     /// Page size, default 50, max 500.
     pub limit: Option<String>,
-    /// Cursor from the previous page's `next`.
+    /// Cursor from the previous page's `next`; it belongs to the sort that produced it,
+    /// and another `sort` with it is refused (422 on `after`).
     pub after: Option<String>,
 }
+
+/// The orders a list offers (`?sort=`). Each one is a keyset order backed by an index,
+/// so a page deep in the list costs what the first page costs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    /// Newest first (the default).
+    #[default]
+    CreatedDesc,
+    CreatedAsc,
+    /// Contacts by name, A to Z.
+    NameAsc,
+    NameDesc,
+    /// Projects by their contact's name, A to Z.
+    ContactAsc,
+    ContactDesc,
+}
+
+/// What a sortable column sorts on; a click on its header picks the [`Sort`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SortField {
+    Created,
+    /// The contact's name (contacts list) or the project's contact (projects list).
+    Name,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 6] = [
+        Sort::CreatedDesc,
+        Sort::CreatedAsc,
+        Sort::NameAsc,
+        Sort::NameDesc,
+        Sort::ContactAsc,
+        Sort::ContactDesc,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Sort::CreatedDesc => "created_desc",
+            Sort::CreatedAsc => "created_asc",
+            Sort::NameAsc => "name_asc",
+            Sort::NameDesc => "name_desc",
+            Sort::ContactAsc => "contact_asc",
+            Sort::ContactDesc => "contact_desc",
+        }
+    }
+
+    /// Any sort's code, whatever the list.
+    pub fn parse(s: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|x| x.as_str() == s)
+    }
+
+    /// The sorts one list offers.
+    pub fn allowed(resource: Resource) -> &'static [Sort] {
+        match resource {
+            Resource::Contacts => &[
+                Sort::CreatedDesc,
+                Sort::CreatedAsc,
+                Sort::NameAsc,
+                Sort::NameDesc,
+            ],
+            Resource::Projects => &[
+                Sort::CreatedDesc,
+                Sort::CreatedAsc,
+                Sort::ContactAsc,
+                Sort::ContactDesc,
+            ],
+        }
+    }
+
+    /// `?sort=` of one list: absent or empty is the default, an unknown value a
+    /// French message naming the possible ones.
+    pub fn for_list(resource: Resource, v: Option<&str>) -> Result<Sort, String> {
+        match v.map(str::trim).filter(|s| !s.is_empty()) {
+            None => Ok(Sort::default()),
+            Some(s) => Sort::parse(s)
+                .filter(|x| Sort::allowed(resource).contains(x))
+                .ok_or_else(|| {
+                    let allowed: Vec<&str> =
+                        Sort::allowed(resource).iter().map(|x| x.as_str()).collect();
+                    format!("Tri inconnu. Valeurs possibles : {}.", allowed.join(", "))
+                }),
+        }
+    }
+
+    pub fn is_descending(self) -> bool {
+        matches!(self, Sort::CreatedDesc | Sort::NameDesc | Sort::ContactDesc)
+    }
+
+    pub fn field(self) -> SortField {
+        match self {
+            Sort::CreatedDesc | Sort::CreatedAsc => SortField::Created,
+            _ => SortField::Name,
+        }
+    }
+
+    /// The sort a click on `field`'s header gives, on `resource`'s list: the other
+    /// direction when the list is sorted on that field already, else its natural
+    /// first direction (names A to Z, dates newest first).
+    pub fn toggled(self, resource: Resource, field: SortField) -> Sort {
+        let (first, second) = match (field, resource) {
+            (SortField::Created, _) => (Sort::CreatedDesc, Sort::CreatedAsc),
+            (SortField::Name, Resource::Contacts) => (Sort::NameAsc, Sort::NameDesc),
+            (SortField::Name, Resource::Projects) => (Sort::ContactAsc, Sort::ContactDesc),
+        };
+        if self == first {
+            second
+        } else {
+            first
+        }
+    }
+}
+
+/// One row of `GET /projects`: the project, plus the name of its contact so the list
+/// can show who the project is for without one request per row.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProjectListItem {
+    #[serde(flatten)]
+    pub project: Project,
+    /// The contact as lists name it: first and last name, else the company name; null
+    /// when the contact is anonymized (or has no name).
+    #[serde(default)]
+    pub contact_name: Option<String>,
+}
+crate::masked_debug!(ProjectListItem, project);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,7 +270,12 @@ pub fn page_limit(v: Option<&str>) -> Result<i64, String> {
 }
 
 impl ListQuery {
-    /// Checks every value; errors are keyed by parameter name.
+    /// The checked `?sort=` (also checked by [`ListQuery::parse`]).
+    pub fn sort(&self, resource: Resource) -> Result<Sort, String> {
+        Sort::for_list(resource, self.sort.as_deref())
+    }
+
+    /// Checks every value (the sort too); errors are keyed by parameter name.
     pub fn parse(&self, resource: Resource) -> Result<(Filter, i64), FieldErrors> {
         let mut e = FieldErrors::new();
         let status = list(&self.status);
@@ -191,6 +330,9 @@ impl ListQuery {
             e.insert("limit".into(), m);
             DEFAULT_LIMIT
         });
+        if let Err(m) = self.sort(resource) {
+            e.insert("sort".into(), m);
+        }
         let f = Filter {
             created_before: date(&mut e, "created_before", &self.created_before),
             created_after: date(&mut e, "created_after", &self.created_after),
@@ -304,6 +446,50 @@ mod tests {
         };
         let e = bad.parse(Resource::Projects).unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn sorts_per_list() {
+        let q = |s: &str| ListQuery {
+            sort: Some(s.into()),
+            ..Default::default()
+        };
+        assert_eq!(q("").sort(Resource::Contacts), Ok(Sort::CreatedDesc));
+        assert_eq!(
+            ListQuery::default().sort(Resource::Projects),
+            Ok(Sort::CreatedDesc)
+        );
+        assert_eq!(q("name_asc").sort(Resource::Contacts), Ok(Sort::NameAsc));
+        assert_eq!(
+            q("contact_desc").sort(Resource::Projects),
+            Ok(Sort::ContactDesc)
+        );
+        // A contact sort is not a project sort, and the other way round.
+        let e = q("name_asc").parse(Resource::Projects).unwrap_err();
+        assert_eq!(
+            e["sort"],
+            "Tri inconnu. Valeurs possibles : created_desc, created_asc, contact_asc, contact_desc."
+        );
+        assert!(q("contact_asc").sort(Resource::Contacts).is_err());
+        assert!(q("NAME_ASC").sort(Resource::Contacts).is_err());
+        for r in [Resource::Contacts, Resource::Projects] {
+            for s in Sort::allowed(r) {
+                assert_eq!(Sort::parse(s.as_str()), Some(*s));
+                // Two clicks on a header come back to where they started.
+                let once = s.toggled(r, s.field());
+                assert_ne!(once, *s);
+                assert_eq!(once.toggled(r, s.field()), *s);
+                assert!(Sort::allowed(r).contains(&once));
+            }
+        }
+        assert_eq!(
+            Sort::CreatedDesc.toggled(Resource::Contacts, SortField::Name),
+            Sort::NameAsc
+        );
+        assert_eq!(
+            Sort::NameAsc.toggled(Resource::Contacts, SortField::Created),
+            Sort::CreatedDesc
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, to_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::Cursor;
+use crate::listing::{self, ListOrder};
 use crate::routes::patched;
 use crate::{changes, AppState};
 use axum::body::Body;
@@ -18,7 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Action, Activity, ActivityInput, ActivityKind, Direction, Page};
-use sea_query::{Expr, Order, Query};
+use sea_query::{Expr, Query, SelectStatement};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -70,7 +70,8 @@ pub async fn list(
 ) -> Result<Json<Page<Activity>>> {
     let kind = kind_of(&kind)?;
     let limit = limit_of(&q)?;
-    let cursor = Cursor::parse(q.after.as_deref())?;
+    let order = ListOrder::newest("a");
+    let cursor = order.cursor(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
     access::require(&auth, Action::View, Some(("contact", &meta)))?;
@@ -85,20 +86,17 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     sel.cond_where(base);
-    if let Some(c) = &cursor {
-        sel.cond_where(c.cond("a"));
-    }
-    sel.order_by((n("a"), n("created_at")), Order::Desc)
-        .order_by((n("a"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut rows: Vec<ActivityRow> = tx.all(&sel).await?;
+    let (rows, next) = listing::page(
+        &mut tx,
+        &order,
+        cursor.as_ref(),
+        sel,
+        limit,
+        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ActivityRow>(sel).await?),
+        |r| r.id.as_str(),
+    )
+    .await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| Cursor::encode(r.created_at, &r.id))
-    } else {
-        None
-    };
     Ok(Json(Page {
         items: rows.into_iter().map(ActivityRow::into_domain).collect(),
         next,

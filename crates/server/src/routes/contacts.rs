@@ -3,9 +3,9 @@
 use crate::access::{self, contact_meta};
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms};
+use crate::db::{new_id, now_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, Cursor};
+use crate::listing::{self, ListOrder};
 use crate::routes::{patched, today};
 use crate::{audit, changes, store, AppState};
 use axum::extract::{Path, State};
@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::filter::{ListQuery, Resource};
 use oubli_domain::{Action, Contact, ContactDetail, ContactInput, Page};
-use sea_query::{Expr, Order, Query};
+use sea_query::{Expr, Query, SelectStatement};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,7 +22,8 @@ pub fn router() -> Router<AppState> {
         .route("/contacts/{id}", get(read).patch(edit).delete(remove))
 }
 
-/// Contacts the user may see, filtered, newest first, by keyset pages.
+/// Contacts the user may see, filtered, in the order of `sort` (newest first by
+/// default), by keyset pages.
 #[utoipa::path(get, path = "/api/v1/contacts", tag = "contacts", params(ListQuery),
     responses((status = 200, body = Page<Contact>), (status = 400, body = oubli_domain::ErrorBody),
               (status = 422, body = oubli_domain::ErrorBody)))]
@@ -32,7 +33,11 @@ pub async fn list(
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Contact>>> {
     let (filter, limit) = q.parse(Resource::Contacts).map_err(ApiError::Invalid)?;
-    let cursor = Cursor::parse(q.after.as_deref())?;
+    let sort = q
+        .sort(Resource::Contacts)
+        .map_err(|m| ApiError::invalid("sort", &m))?;
+    let order = ListOrder::contacts(sort);
+    let cursor = order.cursor(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::contacts_cond(&filter, &auth.actor, cutoff);
@@ -44,20 +49,17 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
-    if let Some(c) = &cursor {
-        sel.cond_where(c.cond("c"));
-    }
-    sel.order_by((n("c"), n("created_at")), Order::Desc)
-        .order_by((n("c"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut rows: Vec<ContactRow> = tx.all(&sel).await?;
+    let (rows, next) = listing::page(
+        &mut tx,
+        &order,
+        cursor.as_ref(),
+        sel,
+        limit,
+        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ContactRow>(sel).await?),
+        |r| r.id.as_str(),
+    )
+    .await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| Cursor::encode(r.created_at, &r.id))
-    } else {
-        None
-    };
     Ok(Json(Page {
         items: rows.into_iter().map(ContactRow::into_domain).collect(),
         next,

@@ -5,7 +5,7 @@ use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{date_str, new_id, now_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, Cursor};
+use crate::listing::{self, ListOrder};
 use crate::routes::{patched, today};
 use crate::{changes, store, AppState};
 use axum::extract::{Path, State};
@@ -13,7 +13,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Action, Contract, ContractInput, ContractStatus, FieldErrors, Page};
-use sea_query::{Expr, Order, Query};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -62,7 +62,8 @@ pub async fn list(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
-    let cursor = Cursor::parse(q.after.as_deref())?;
+    let order = ListOrder::newest("k");
+    let cursor = order.cursor(q.after.as_deref())?;
     let mut cond = listing::scope_cond(&auth.actor)
         .add(Expr::col((n("k"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
     if let Some(c) = &q.contact_id {
@@ -89,22 +90,17 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = store::contract_select();
     sel.cond_where(cond);
-    if let Some(c) = &cursor {
-        sel.cond_where(c.cond("k"));
-    }
-    sel.order_by((n("k"), n("created_at")), Order::Desc)
-        .order_by((n("k"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut items = store::load_contracts(&mut tx, &sel).await?;
+    let (items, next) = listing::page(
+        &mut tx,
+        &order,
+        cursor.as_ref(),
+        sel,
+        limit,
+        store::load_contracts,
+        |k| k.id.as_str(),
+    )
+    .await?;
     tx.commit().await?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|k| Cursor::encode(k.created_at.timestamp_millis(), &k.id))
-    } else {
-        None
-    };
     Ok(Json(Page { items, next, total }))
 }
 

@@ -5,16 +5,16 @@ use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, Cursor};
+use crate::listing::{self, ListOrder};
 use crate::routes::{patched, today};
 use crate::{changes, store, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use oubli_domain::filter::{ListQuery, Resource};
+use oubli_domain::filter::{ListQuery, ProjectListItem, Resource};
 use oubli_domain::{Action, Page, Project, ProjectInput, ProjectStatus};
-use sea_query::{Expr, Order, Query};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -22,17 +22,22 @@ pub fn router() -> Router<AppState> {
         .route("/projects/{id}", get(read).patch(edit))
 }
 
-/// Projects of the contacts the user may see, filtered, newest first.
+/// Projects of the contacts the user may see, filtered, in the order of `sort`
+/// (newest first by default), each with its contact's name.
 #[utoipa::path(get, path = "/api/v1/projects", tag = "projects", params(ListQuery),
-    responses((status = 200, body = Page<Project>), (status = 400, body = oubli_domain::ErrorBody),
+    responses((status = 200, body = Page<ProjectListItem>), (status = 400, body = oubli_domain::ErrorBody),
               (status = 422, body = oubli_domain::ErrorBody)))]
 pub async fn list(
     State(st): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
-) -> Result<Json<Page<Project>>> {
+) -> Result<Json<Page<ProjectListItem>>> {
     let (filter, limit) = q.parse(Resource::Projects).map_err(ApiError::Invalid)?;
-    let cursor = Cursor::parse(q.after.as_deref())?;
+    let sort = q
+        .sort(Resource::Projects)
+        .map_err(|m| ApiError::invalid("sort", &m))?;
+    let order = ListOrder::projects(sort);
+    let cursor = order.cursor(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::projects_cond(&filter, &auth.actor, cutoff);
@@ -50,23 +55,79 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = store::project_select();
     sel.cond_where(cond);
-    if let Some(c) = &cursor {
-        sel.cond_where(c.cond("p"));
-    }
-    sel.order_by((n("p"), n("created_at")), Order::Desc)
-        .order_by((n("p"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut items = store::load_projects(&mut tx, &sel).await?;
+    let (items, next) = listing::page(
+        &mut tx,
+        &order,
+        cursor.as_ref(),
+        sel,
+        limit,
+        store::load_projects,
+        |p| p.id.as_str(),
+    )
+    .await?;
+    let names = contact_names(&mut tx, &auth.actor.cabinet_id, &items).await?;
     tx.commit().await?;
-    let next = if items.len() as i64 > limit {
-        items.truncate(limit as usize);
-        items
-            .last()
-            .map(|p| Cursor::encode(p.created_at.timestamp_millis(), &p.id))
-    } else {
-        None
-    };
+    let items = items
+        .into_iter()
+        .map(|project| {
+            let contact_name = match project.anonymized_at {
+                Some(_) => None,
+                None => names.get(&project.contact_id).cloned(),
+            };
+            ProjectListItem {
+                project,
+                contact_name,
+            }
+        })
+        .collect();
     Ok(Json(Page { items, next, total }))
+}
+
+#[derive(sqlx::FromRow)]
+struct NameRow {
+    id: String,
+    first_name: Option<String>,
+    last_name: Option<String>,
+    company_name: Option<String>,
+}
+
+/// The names of the contacts of a page of projects, by contact id, as the lists name
+/// a contact (and sort on it): first and last name when there is a last name, else
+/// the company name, else the first name.
+async fn contact_names(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    projects: &[Project],
+) -> Result<std::collections::HashMap<String, String>> {
+    let ids: std::collections::BTreeSet<&str> =
+        projects.iter().map(|p| p.contact_id.as_str()).collect();
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    let mut q = select(
+        "contacts",
+        "c",
+        &["id", "first_name", "last_name", "company_name"],
+    );
+    q.and_where(Expr::col((n("c"), n("cabinet_id"))).eq(cabinet_id))
+        .and_where(Expr::col((n("c"), n("id"))).is_in(ids));
+    let rows: Vec<NameRow> = tx.all(&q).await?;
+    let text = |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            let first = text(r.first_name);
+            let name = match (text(r.last_name), text(r.company_name)) {
+                (Some(last), _) => match first {
+                    Some(f) => format!("{f} {last}"),
+                    None => last,
+                },
+                (None, Some(company)) => company,
+                (None, None) => first?,
+            };
+            Some((r.id, name))
+        })
+        .collect())
 }
 
 pub(crate) async fn load_one(tx: &mut Tx, auth: &Auth, id: &str) -> Result<Project> {

@@ -3,13 +3,15 @@
 
 use crate::auth::Auth;
 use crate::db::rows::*;
+use crate::db::Tx;
 use crate::error::{ApiError, ApiQuery, Result};
-use crate::{listing, AppState};
+use crate::listing::{self, ListOrder};
+use crate::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Activity, Page, Scope};
-use sea_query::{Cond, Expr, Func, Order, Query, SimpleExpr};
+use sea_query::{Cond, Expr, Func, Query, SelectStatement, SimpleExpr};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/tasks", get(list))
@@ -88,17 +90,8 @@ pub async fn list(
             ))
         }
     }
-    let after = match q.after.as_deref().filter(|s| !s.is_empty()) {
-        None => None,
-        Some(s) => {
-            let bad = || ApiError::BadRequest("Curseur de pagination invalide.".into());
-            let (due, id) = s.split_once('~').ok_or_else(bad)?;
-            if due.len() != 10 || id.is_empty() || id.len() > 64 {
-                return Err(bad());
-            }
-            Some((due.to_string(), id.to_string()))
-        }
-    };
+    let order = ListOrder::by_text(listing::TASKS_TAG, due_expr(), "a");
+    let cursor = order.cursor(q.after.as_deref())?;
     let join = |q: &mut sea_query::SelectStatement| {
         q.join_as(
             sea_query::JoinType::InnerJoin,
@@ -118,29 +111,17 @@ pub async fn list(
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     join(&mut sel);
     sel.cond_where(cond);
-    if let Some((due, id)) = &after {
-        sel.cond_where(
-            Cond::any()
-                .add(Expr::expr(due_expr()).gt(due.as_str()))
-                .add(
-                    Cond::all()
-                        .add(Expr::expr(due_expr()).eq(due.as_str()))
-                        .add(Expr::col((n("a"), n("id"))).gt(id.as_str())),
-                ),
-        );
-    }
-    sel.order_by_expr(due_expr(), Order::Asc)
-        .order_by((n("a"), n("id")), Order::Asc)
-        .limit(limit as u64 + 1);
-    let mut rows: Vec<ActivityRow> = tx.all(&sel).await?;
+    let (rows, next) = listing::page(
+        &mut tx,
+        &order,
+        cursor.as_ref(),
+        sel,
+        limit,
+        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ActivityRow>(sel).await?),
+        |r| r.id.as_str(),
+    )
+    .await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last()
-            .map(|r| format!("{}~{}", r.due_date.as_deref().unwrap_or(NO_DUE), r.id))
-    } else {
-        None
-    };
     Ok(Json(Page {
         items: rows.into_iter().map(ActivityRow::into_domain).collect(),
         next,
