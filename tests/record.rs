@@ -5,7 +5,10 @@
 
 use leptos::prelude::*;
 use oubli::api::ApiError;
-use oubli::components::confirm_dialog::{confirms, CONFIRM_WORD};
+use oubli::components::confirm_dialog::{
+    confirms, confirms_word, ConfirmDialog, ANONYMIZE_WORD, CONFIRM_WORD,
+};
+use oubli::components::erasure::{percent, wording};
 use oubli::components::form::{
     euros_input_text, format_euros, parse_euros, FormState, UnreadableAmount, AMOUNT_UNREADABLE,
 };
@@ -18,7 +21,7 @@ use oubli::components::record_contact::{
 use oubli::components::record_project::{project_validator, ProjectForm};
 use oubli_domain::perm::{Actor, Owner};
 use oubli_domain::{
-    validate, ContactInput, HouseholdMemberInput, ProjectInput, ProjectType, Role,
+    validate, ContactInput, EraseAction, HouseholdMemberInput, ProjectInput, ProjectType, Role,
     SubscriptionInput,
 };
 use wasm_bindgen::JsCast;
@@ -247,6 +250,75 @@ fn the_confirm_word_must_be_typed_exactly() {
     assert!(confirms(" SUPPRIMER "));
     assert!(!confirms("supprimer"));
     assert!(!confirms(""));
+}
+
+#[wasm_bindgen_test]
+fn each_erasure_has_its_own_word_and_wording() {
+    assert_eq!(wording(EraseAction::Anonymize).2, ANONYMIZE_WORD);
+    assert_eq!(wording(EraseAction::Delete).2, CONFIRM_WORD);
+    assert_ne!(
+        wording(EraseAction::Anonymize).0,
+        wording(EraseAction::Delete).0
+    );
+    assert!(confirms_word(" ANONYMISER", ANONYMIZE_WORD));
+    assert!(!confirms_word("SUPPRIMER", ANONYMIZE_WORD));
+    assert!(!confirms_word("anonymiser", ANONYMIZE_WORD));
+}
+
+#[wasm_bindgen_test]
+fn erasure_progress_is_a_whole_percentage_that_never_overshoots() {
+    assert_eq!(percent(0, 0), 0);
+    assert_eq!(percent(0, 3), 0);
+    assert_eq!(percent(1, 3), 33);
+    assert_eq!(percent(2, 3), 66);
+    assert_eq!(percent(3, 3), 100);
+    assert_eq!(percent(5, 3), 100);
+    assert_eq!(percent(-1, 3), 0);
+    assert_eq!(percent(999_999, 1_000_000), 99);
+}
+
+#[wasm_bindgen_test]
+async fn confirm_dialog_waits_for_the_word_and_for_the_preview() {
+    let parent = host();
+    let open = RwSignal::new(true);
+    let ready = RwSignal::new(false);
+    let confirmed = RwSignal::new(0);
+    let _mounted = leptos::mount::mount_to(parent.clone(), move || {
+        view! {
+            <ConfirmDialog
+                open=open
+                title="record.anonymize_title"
+                body="record.anonymize_contact_body"
+                confirm_label="record.anonymize_confirm"
+                word=ANONYMIZE_WORD
+                on_confirm=Callback::new(move |_| confirmed.update(|n| *n += 1))
+                pending=Signal::derive(|| false)
+                ready=Signal::derive(move || ready.get())
+                error=Signal::derive(|| None::<String>)
+            >
+                <p data-testid="dialog-detail">"détail"</p>
+            </ConfirmDialog>
+        }
+    });
+    settle().await;
+    assert_eq!(text("dialog-detail").as_deref(), Some("détail"));
+    let ok = || by_testid::<HtmlElement>("confirm-ok").unwrap();
+    let disabled = || ok().has_attribute("disabled");
+    // The delete word does not confirm an anonymization.
+    type_into("confirm-input", CONFIRM_WORD);
+    settle().await;
+    assert!(disabled());
+    // The right word, but the preview has not arrived.
+    type_into("confirm-input", ANONYMIZE_WORD);
+    settle().await;
+    assert!(disabled());
+    ready.set(true);
+    settle().await;
+    assert!(!disabled());
+    ok().click();
+    settle().await;
+    assert_eq!(confirmed.get_untracked(), 1);
+    parent.remove();
 }
 
 #[wasm_bindgen_test]

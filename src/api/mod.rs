@@ -10,6 +10,7 @@ pub mod consents;
 pub mod contact_record;
 pub mod contacts;
 pub mod contracts;
+pub mod erasures;
 pub mod household;
 pub mod project_record;
 pub mod projects;

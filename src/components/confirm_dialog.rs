@@ -10,9 +10,17 @@ use wasm_bindgen::JsCast;
 /// The word to type, in every language: it is what the button does, said loudly.
 pub const CONFIRM_WORD: &str = "SUPPRIMER";
 
+/// The word that confirms an anonymization.
+pub const ANONYMIZE_WORD: &str = "ANONYMISER";
+
 /// Whether what was typed confirms (spaces around it are forgiven, case is not).
 pub fn confirms(typed: &str) -> bool {
-    typed.trim() == CONFIRM_WORD
+    confirms_word(typed, CONFIRM_WORD)
+}
+
+/// Whether `typed` is `word` (spaces around it are forgiven, case is not).
+pub fn confirms_word(typed: &str, word: &str) -> bool {
+    typed.trim() == word
 }
 
 #[component]
@@ -33,6 +41,15 @@ pub fn ConfirmDialog(
     /// A French message when the action failed.
     #[prop(into)]
     error: Signal<Option<String>>,
+    /// The word to type ([`CONFIRM_WORD`] unless said otherwise).
+    #[prop(default = CONFIRM_WORD)]
+    word: &'static str,
+    /// Whether the action can be confirmed yet (e.g. its preview has arrived).
+    #[prop(into, default = Signal::derive(|| true))]
+    ready: Signal<bool>,
+    /// What the action will do in detail (counts, progress), under the explanation.
+    #[prop(optional)]
+    children: Option<ChildrenFn>,
 ) -> impl IntoView {
     let typed = RwSignal::new(String::new());
     let dialog = NodeRef::<leptos::html::Div>::new();
@@ -97,7 +114,8 @@ pub fn ConfirmDialog(
         _ => {}
     };
 
-    let can_confirm = move || confirms(&typed.get()) && !pending.get();
+    let can_confirm = move || confirms_word(&typed.get(), word) && ready.get() && !pending.get();
+    let children = StoredValue::new(children);
 
     view! {
         <Show when=move || open.get()>
@@ -114,6 +132,7 @@ pub fn ConfirmDialog(
             >
                 <h2 id="confirm-title">{move || t(title)}</h2>
                 <p id="confirm-body">{move || t(body)}</p>
+                {move || children.with_value(|c| c.as_ref().map(|c| c()))}
                 <form on:submit=move |ev| {
                     ev.prevent_default();
                     if can_confirm() {
@@ -122,7 +141,7 @@ pub fn ConfirmDialog(
                 }>
                     <div class="field">
                         <label for="confirm-input">
-                            {move || t("record.confirm_type").replace("{word}", CONFIRM_WORD)}
+                            {move || t("record.confirm_type").replace("{word}", word)}
                         </label>
                         <input
                             id="confirm-input"

@@ -2,6 +2,7 @@
 
 pub mod confirm_dialog;
 pub mod data_table;
+pub mod erasure;
 pub mod filter_panel;
 pub mod form;
 pub mod guides;

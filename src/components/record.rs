@@ -2,7 +2,6 @@
 //! IBAN, the read-only banner of anonymized records, the erasure buttons at the
 //! bottom of a page (shown per the permission matrix), rows of persons.
 
-use crate::components::confirm_dialog::ConfirmDialog;
 use crate::components::form::{Binder, FormState};
 use crate::i18n::{msg, t};
 use leptos::prelude::*;
@@ -234,106 +233,6 @@ pub fn ReadonlyBanner(#[prop(into)] when: Signal<bool>) -> impl IntoView {
                 <span>{move || t("record.anonymized_body")}</span>
             </div>
         </Show>
-    }
-}
-
-/// The buttons at the bottom of a record page. `on_delete` is `None` where deleting
-/// waits for the erasure engine (then the button is disabled with a tooltip).
-#[component]
-pub fn ErasureBar(
-    #[prop(into)] rights: Signal<ErasureRights>,
-    /// Translation key explaining what deletion removes.
-    delete_body: &'static str,
-    #[prop(optional)] on_delete: Option<Callback<()>>,
-    #[prop(into)] delete_pending: Signal<bool>,
-    #[prop(into)] delete_error: Signal<Option<String>>,
-) -> impl IntoView {
-    let open = RwSignal::new(false);
-    let later = move || t("record.erasure_later");
-    let can_delete = on_delete.is_some();
-    view! {
-        <section class="erasure" aria-labelledby="erasure-title">
-            <h2 id="erasure-title">{move || t("record.erasure_title")}</h2>
-            <p class="muted">{move || t("record.erasure_help")}</p>
-            {move || match rights.get() {
-                ErasureRights::Erase => {
-                    view! {
-                        <div class="erasure-actions">
-                            <span class="tip" title=later>
-                                <button
-                                    type="button"
-                                    class="btn"
-                                    disabled=true
-                                    aria-describedby="erasure-later"
-                                    data-testid="btn-anonymize"
-                                >
-                                    {move || t("record.anonymize")}
-                                </button>
-                            </span>
-                            <span class="tip" title=move || (!can_delete).then(later)>
-                                <button
-                                    type="button"
-                                    class="btn btn-danger"
-                                    disabled=!can_delete
-                                    data-testid="btn-delete"
-                                    on:click=move |_| open.set(true)
-                                >
-                                    {move || t("record.delete")}
-                                </button>
-                            </span>
-                        </div>
-                    }
-                        .into_any()
-                }
-                ErasureRights::Request => {
-                    view! {
-                        <div class="erasure-actions">
-                            <span class="tip" title=later>
-                                <button
-                                    type="button"
-                                    class="btn"
-                                    disabled=true
-                                    aria-describedby="erasure-later"
-                                    data-testid="btn-request-anonymize"
-                                >
-                                    {move || t("record.request_anonymize")}
-                                </button>
-                            </span>
-                            <span class="tip" title=later>
-                                <button
-                                    type="button"
-                                    class="btn"
-                                    disabled=true
-                                    aria-describedby="erasure-later"
-                                    data-testid="btn-request-delete"
-                                >
-                                    {move || t("record.request_delete")}
-                                </button>
-                            </span>
-                        </div>
-                    }
-                        .into_any()
-                }
-                ErasureRights::None => ().into_any(),
-            }}
-            <p class="muted small" id="erasure-later">
-                {later}
-            </p>
-            {on_delete
-                .map(|cb| {
-                    view! {
-                        <ConfirmDialog
-                            open=open
-                            title="record.delete_title"
-                            body=delete_body
-                            confirm_label="record.delete_confirm"
-                            on_confirm=cb
-                            pending=delete_pending
-                            error=delete_error
-                        />
-                    }
-                })}
-        </section>
     }
 }
 

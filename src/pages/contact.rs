@@ -2,10 +2,12 @@
 //! consents and opposition, projects, contracts, activity; erasure at the bottom.
 //! An anonymized contact is shown read-only, with the reason.
 
+use crate::api::erasures::RecordKind;
 use crate::api::{self, ApiError};
+use crate::components::erasure::ErasureBar;
 use crate::components::form::{FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, owner_of, user_name, ErasureBar, ErasureRights, Masks, ReadonlyBanner,
+    actor_of, erasure_rights, owner_of, user_name, ErasureRights, Masks, ReadonlyBanner,
 };
 use crate::components::record_activity::ActivityTabs;
 use crate::components::record_contact::{
@@ -17,7 +19,7 @@ use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use oubli_domain::{Contact, ContactDetail, ContactInput, ProjectInput, UserSummary};
+use oubli_domain::{Contact, ContactDetail, ContactInput, EraseAction, ProjectInput, UserSummary};
 
 /// The name a contact is known by: "Mme Claire Martin", or the company name.
 pub fn display_name(c: &ContactInput) -> String {
@@ -43,14 +45,19 @@ pub fn display_name(c: &ContactInput) -> String {
 pub fn ContactPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    // Bumped after an anonymization: the record is built again from the server's
+    // answer, every section included (history, documents: gone).
+    let generation = RwSignal::new(0u32);
+    let reload = Callback::new(move |_| generation.update(|g| *g += 1));
     move || {
         let id = id.get();
-        view! { <ContactRecord id=id /> }
+        generation.track();
+        view! { <ContactRecord id=id reload=reload /> }
     }
 }
 
 #[component]
-fn ContactRecord(id: String) -> impl IntoView {
+fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
     set_title(&t("record.contact"));
     let session = use_session();
     let tasks = Tasks::new();
@@ -154,21 +161,11 @@ fn ContactRecord(id: String) -> impl IntoView {
         });
     });
 
-    let delete_pending = RwSignal::new(false);
-    let delete_error = RwSignal::new(None::<String>);
-    let on_delete = Callback::new(move |_| {
-        delete_pending.set(true);
-        delete_error.set(None);
-        let navigate = navigate.clone();
-        tasks.spawn(async move {
-            match api::contact_record::delete(&cid.get_value()).await {
-                Ok(_) => navigate("/contacts", Default::default()),
-                Err(e) => {
-                    delete_pending.set(false);
-                    delete_error.set(Some(e.message));
-                }
-            }
-        });
+    // After an erasure: a deleted contact leaves the page; an anonymized one is shown
+    // again, read-only.
+    let on_erased = Callback::new(move |action: EraseAction| match action {
+        EraseAction::Delete => navigate("/contacts", Default::default()),
+        EraseAction::Anonymize => reload.run(()),
     });
 
     let header = move |c: Contact| {
@@ -314,10 +311,10 @@ fn ContactRecord(id: String) -> impl IntoView {
                 />
                 <ErasureBar
                     rights=rights
-                    delete_body="record.delete_contact_body"
-                    on_delete=on_delete
-                    delete_pending=delete_pending
-                    delete_error=delete_error
+                    kind=RecordKind::Contact
+                    id=cid.get_value()
+                    anonymized=readonly
+                    on_done=on_erased
                 />
             </Show>
         </div>

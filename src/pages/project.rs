@@ -2,10 +2,12 @@
 //! subscriptions (NIR and IBAN masked until asked for), the project's contracts with
 //! "Nouveau contrat", erasure buttons at the bottom.
 
+use crate::api::erasures::RecordKind;
 use crate::api::{self, ApiError};
+use crate::components::erasure::ErasureBar;
 use crate::components::form::{FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, fr_date, owner_of, ErasureBar, ErasureRights, Masks, ReadonlyBanner,
+    actor_of, erasure_rights, fr_date, owner_of, ErasureRights, Masks, ReadonlyBanner,
 };
 use crate::components::record_contact::ContractsList;
 use crate::components::record_contract::{contract_validator, ContractForm};
@@ -16,20 +18,25 @@ use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use oubli_domain::{ContactDetail, ContractInput, Project, ProjectInput, UserSummary};
+use oubli_domain::{ContactDetail, ContractInput, EraseAction, Project, ProjectInput, UserSummary};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    // Bumped after an anonymization: the record is built again from the server's
+    // answer, every section included (history, documents: gone).
+    let generation = RwSignal::new(0u32);
+    let reload = Callback::new(move |_| generation.update(|g| *g += 1));
     move || {
         let id = id.get();
-        view! { <ProjectRecord id=id /> }
+        generation.track();
+        view! { <ProjectRecord id=id reload=reload /> }
     }
 }
 
 #[component]
-fn ProjectRecord(id: String) -> impl IntoView {
+fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
     set_title(&t("record.project"));
     let session = use_session();
     let tasks = Tasks::new();
@@ -42,17 +49,20 @@ fn ProjectRecord(id: String) -> impl IntoView {
     let masks = RwSignal::new(Masks::default());
     let saved = RwSignal::new(false);
 
-    tasks.spawn(async move {
-        let r = api::project_record::get(&pid.get_value()).await;
-        if let Ok(p) = &r {
-            form.update(|f| f.reset(p.to_input()));
-            masks.set(project_masks(p));
-            if let Ok(c) = api::contact_record::get(&p.contact_id).await {
-                contact.set(Some(c));
+    let load = move || {
+        tasks.spawn(async move {
+            let r = api::project_record::get(&pid.get_value()).await;
+            if let Ok(p) = &r {
+                form.update(|f| f.reset(p.to_input()));
+                masks.set(project_masks(p));
+                if let Ok(c) = api::contact_record::get(&p.contact_id).await {
+                    contact.set(Some(c));
+                }
             }
-        }
-        project.set(Some(r));
-    });
+            project.set(Some(r));
+        });
+    };
+    load();
     tasks.spawn(async move {
         if let Ok(u) = api::users::list().await {
             users.set(u);
@@ -90,6 +100,20 @@ fn ProjectRecord(id: String) -> impl IntoView {
             }),
             None => ErasureRights::None,
         })
+    });
+
+    // After an erasure: a deleted project sends back to its contact; an anonymized one
+    // (its contact anonymized) is shown again, read-only.
+    let navigate_e = navigate.clone();
+    let on_erased = Callback::new(move |action: EraseAction| match action {
+        EraseAction::Delete => {
+            let back = ok
+                .get_untracked()
+                .map(|p| format!("/contacts/{}", p.contact_id))
+                .unwrap_or_else(|| "/projects".into());
+            navigate_e(&back, Default::default());
+        }
+        EraseAction::Anonymize => reload.run(()),
     });
 
     let save = Callback::new(move |_| {
@@ -241,9 +265,10 @@ fn ProjectRecord(id: String) -> impl IntoView {
                 </section>
                 <ErasureBar
                     rights=rights
-                    delete_body="record.delete_project_body"
-                    delete_pending=Signal::derive(|| false)
-                    delete_error=Signal::derive(|| None::<String>)
+                    kind=RecordKind::Project
+                    id=pid.get_value()
+                    anonymized=readonly
+                    on_done=on_erased
                 />
             </Show>
         </div>

@@ -9,9 +9,11 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::A;
-use oubli_domain::{Activity, Scope, UserSummary};
+use oubli_domain::{Activity, EraseAction, ErasureRequest, Role, Scope, UserSummary};
 
+use crate::api::erasures;
 use crate::api::tasks::{self, TaskScope};
+use crate::components::erasure::{ErasureDialog, PreviewSource};
 use crate::i18n::{msg, t};
 use crate::pages::contacts::user_name;
 use crate::{actor_of, set_title, use_session};
@@ -60,6 +62,12 @@ pub fn TasksPage() -> impl IntoView {
             .user()
             .is_some_and(|u| !matches!(actor_of(&u).scope(), Scope::Own(_)))
     };
+    // Administrators and deputies decide erasure requests; others follow their own.
+    let decides = move || {
+        session
+            .user()
+            .is_some_and(|u| matches!(u.role, Role::Admin | Role::Deputy))
+    };
     let team_title = move || {
         session.user().map(|u| match actor_of(&u).scope() {
             Scope::Cabinet => t("tasks.cabinet"),
@@ -82,6 +90,7 @@ pub fn TasksPage() -> impl IntoView {
                 users
                 show_assignee=false
             />
+            <ErasureRequests decides=Signal::derive(decides) users />
             <Show when=oversees>
                 <TaskList
                     scope=TaskScope::Team
@@ -276,6 +285,213 @@ fn TaskRow(
             <A href=format!("/contacts/{contact_id}") attr:class="task-contact">
                 {move || t("tasks.open_contact")}
             </A>
+            {move || error.get().map(|e| view! { <p class="field-error task-error" role="alert">{e}</p> })}
+        </li>
+    }
+}
+
+/// What a request's status means to the reader.
+pub fn request_status_key(status: &str) -> &'static str {
+    match status {
+        "open" => "tasks.request_open",
+        "approved" => "tasks.request_approved",
+        "rejected" => "tasks.request_rejected",
+        "done" => "tasks.request_done",
+        _ => "tasks.request_unknown",
+    }
+}
+
+/// Erasure requests: for administrators and deputies the cabinet's, to approve (the
+/// same two-step dialog as everywhere) or reject with a reason; for the others their
+/// own, with the decision.
+#[component]
+fn ErasureRequests(decides: Signal<bool>, users: RwSignal<Vec<UserSummary>>) -> impl IntoView {
+    let items = RwSignal::new(Vec::<ErasureRequest>::new());
+    let error = RwSignal::new(None::<String>);
+    let owner = Owner::current().expect("ErasureRequests is rendered under an owner");
+    let load = Callback::new(move |_: ()| {
+        owner.with(|| {
+            spawn_local_scoped_with_cancellation(async move {
+                match erasures::requests().await {
+                    Ok(list) => {
+                        items.set(list);
+                        error.set(None);
+                    }
+                    Err(e) => error.set(Some(msg(&e.message))),
+                }
+            })
+        });
+    });
+    load.run(());
+    let title = move || {
+        if decides.get() {
+            t("tasks.requests_to_decide")
+        } else {
+            t("tasks.requests_mine")
+        }
+    };
+    let open_count = move || items.with(|l| l.iter().filter(|r| r.status == "open").count());
+    view! {
+        <Show when=move || decides.get() || items.with(|l| !l.is_empty())>
+            <section
+                class="panel task-panel requests-panel"
+                data-testid="erasure-requests"
+                aria-labelledby="requests-title"
+            >
+                <div class="task-head">
+                    <h2 id="requests-title">{title}</h2>
+                    <span class="muted" data-testid="requests-open">
+                        {move || t("tasks.open_count").replace("{n}", &open_count().to_string())}
+                    </span>
+                </div>
+                {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e}</p> })}
+                <Show when=move || items.with(Vec::is_empty)>
+                    <p class="muted empty-tasks">{move || t("tasks.requests_none")}</p>
+                </Show>
+                <ul class="task-list">
+                    <For
+                        each=move || items.get()
+                        key=|r| (r.id.clone(), r.status.clone())
+                        children=move |r| view! { <RequestRow request=r decides users reload=load /> }
+                    />
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn RequestRow(
+    request: ErasureRequest,
+    decides: Signal<bool>,
+    users: RwSignal<Vec<UserSummary>>,
+    reload: Callback<()>,
+) -> impl IntoView {
+    let r = request;
+    let action = r.action;
+    let open = r.status == "open";
+    let approving = RwSignal::new(false);
+    let rejecting = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(None::<String>);
+    let jobs = crate::components::form::Tasks::new();
+    let rid = StoredValue::new(r.id.clone());
+    let source = Signal::stored(Some(PreviewSource::Request(r.id.clone())));
+    let (href, what) = if r.target_kind == "projects" {
+        (
+            format!("/projects/{}", r.target_id),
+            "tasks.request_project",
+        )
+    } else {
+        (
+            format!("/contacts/{}", r.target_id),
+            "tasks.request_contact",
+        )
+    };
+    let action_key = match action {
+        EraseAction::Anonymize => "tasks.request_action_anonymize",
+        EraseAction::Delete => "tasks.request_action_delete",
+    };
+    let body = match (r.target_kind.as_str(), action) {
+        ("projects", EraseAction::Anonymize) => "record.anonymize_project_body",
+        ("projects", EraseAction::Delete) => "record.delete_project_body",
+        (_, EraseAction::Anonymize) => "record.anonymize_contact_body",
+        (_, EraseAction::Delete) => "record.delete_contact_body",
+    };
+    let requester = r.requester_id.clone();
+    let when = r.created_at.format("%d/%m/%Y").to_string();
+    let status_key = request_status_key(&r.status);
+    let why = r.reason.clone().filter(|s| !s.trim().is_empty());
+    let decision = r.decision_reason.clone().filter(|s| !s.trim().is_empty());
+    let reject = move || {
+        busy.set(true);
+        error.set(None);
+        let text = reason.get_untracked().trim().to_string();
+        jobs.spawn(async move {
+            match erasures::reject(&rid.get_value(), (!text.is_empty()).then_some(text)).await {
+                Ok(_) => reload.run(()),
+                Err(e) => error.set(Some(msg(&e.message))),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <li class="task-row request-row" data-testid="request-row" data-status=r.status.clone()>
+            <span class="request-what">
+                <strong>{move || t(action_key)}</strong>
+                " "
+                <A href=href attr:data-testid="request-target">{move || t(what)}</A>
+            </span>
+            <span class="muted">
+                {move || {
+                    t("tasks.request_by")
+                        .replace("{user}", &users.with(|u| user_name(u, Some(requester.as_str()))))
+                        .replace("{date}", &when)
+                }}
+            </span>
+            <span class="badge" data-testid="request-status">{move || t(status_key)}</span>
+            {why.map(|w| view! { <p class="request-reason">{move || t("tasks.request_reason")} " " {w}</p> })}
+            {decision.map(|d| view! { <p class="request-reason" data-testid="request-decision">{move || t("tasks.request_decision")} " " {d}</p> })}
+            <Show when=move || open && decides.get()>
+                <div class="request-actions">
+                    <button
+                        type="button"
+                        class="btn btn-primary btn-small"
+                        data-testid="request-approve"
+                        on:click=move |_| approving.set(true)
+                    >
+                        {move || t("tasks.request_approve")}
+                    </button>
+                    <button
+                        type="button"
+                        class="btn btn-small"
+                        data-testid="request-reject"
+                        aria-expanded=move || rejecting.get().to_string()
+                        on:click=move |_| rejecting.update(|v| *v = !*v)
+                    >
+                        {move || t("tasks.request_reject")}
+                    </button>
+                </div>
+                <Show when=move || rejecting.get()>
+                    <form
+                        class="request-form"
+                        on:submit=move |ev| {
+                            ev.prevent_default();
+                            reject();
+                        }
+                    >
+                        <div class="field">
+                            <label for=format!("reject-{}", rid.get_value())>
+                                {move || t("tasks.reject_reason")}
+                            </label>
+                            <textarea
+                                id=format!("reject-{}", rid.get_value())
+                                data-testid="reject-reason"
+                                rows="2"
+                                maxlength="1000"
+                                prop:value=move || reason.get()
+                                on:input=move |ev| reason.set(event_target_value(&ev))
+                            ></textarea>
+                        </div>
+                        <button
+                            type="submit"
+                            class="btn btn-small"
+                            data-testid="reject-send"
+                            disabled=move || busy.get()
+                        >
+                            {move || t("tasks.reject_send")}
+                        </button>
+                    </form>
+                </Show>
+                <ErasureDialog
+                    open=approving
+                    action=action
+                    source=source
+                    body=body
+                    on_done=Callback::new(move |_| reload.run(()))
+                />
+            </Show>
             {move || error.get().map(|e| view! { <p class="field-error task-error" role="alert">{e}</p> })}
         </li>
     }

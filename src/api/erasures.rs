@@ -1,0 +1,98 @@
+//! Erasure (API.md "Erasure"): the two steps — `POST /erasures` (preview with counts and
+//! a single-use token), `POST /erasures/{id}/confirm` — the progress `GET
+//! /erasures/{id}`, and the requests of sales and team leads (`/erasure-requests`).
+
+use super::ApiError;
+use oubli_domain::{
+    ConfirmInput, DecisionInput, EraseAction, ErasureCreated, ErasureInput, ErasureRequest,
+    ErasureRequestInput, ErasureStatus, ErasureTarget,
+};
+
+/// The target of a single-record erasure: one contact or one project.
+pub fn one(kind: RecordKind, id: &str) -> ErasureTarget {
+    let ids = Some(vec![id.to_string()]);
+    match kind {
+        RecordKind::Contact => ErasureTarget {
+            contacts: ids,
+            ..Default::default()
+        },
+        RecordKind::Project => ErasureTarget {
+            projects: ids,
+            ..Default::default()
+        },
+    }
+}
+
+/// What a record page erases.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordKind {
+    Contact,
+    Project,
+}
+
+/// Step one: the preview of `action` on `target` and its token. Nothing changes yet.
+pub async fn preview(
+    action: EraseAction,
+    target: &ErasureTarget,
+) -> Result<ErasureCreated, ApiError> {
+    super::post(
+        "/erasures",
+        &ErasureInput {
+            action,
+            target: target.clone(),
+        },
+    )
+    .await
+}
+
+/// Step two: executes, irreversibly.
+pub async fn confirm(id: &str, token: &str) -> Result<ErasureStatus, ApiError> {
+    super::post(
+        &format!("/erasures/{id}/confirm"),
+        &ConfirmInput {
+            confirm_token: token.to_string(),
+        },
+    )
+    .await
+}
+
+/// Progress of a confirmed erasure.
+pub async fn status(id: &str) -> Result<ErasureStatus, ApiError> {
+    super::get(&format!("/erasures/{id}")).await
+}
+
+/// "Demander l'anonymisation / la suppression".
+pub async fn request(
+    action: EraseAction,
+    target: &ErasureTarget,
+    reason: Option<String>,
+) -> Result<ErasureRequest, ApiError> {
+    super::post(
+        "/erasure-requests",
+        &ErasureRequestInput {
+            action,
+            target: target.clone(),
+            reason,
+        },
+    )
+    .await
+}
+
+/// The cabinet's requests (admin, deputy) or the user's own.
+pub async fn requests() -> Result<Vec<ErasureRequest>, ApiError> {
+    super::get("/erasure-requests").await
+}
+
+/// Approving answers with the preview and token of the same two-step flow.
+pub async fn approve(request_id: &str) -> Result<ErasureCreated, ApiError> {
+    super::post::<_, ErasureCreated>(&format!("/erasure-requests/{request_id}/approve"), &()).await
+}
+
+/// Rejecting records why.
+pub async fn reject(request_id: &str, reason: Option<String>) -> Result<ErasureRequest, ApiError> {
+    super::post(
+        &format!("/erasure-requests/{request_id}/reject"),
+        &DecisionInput { reason },
+    )
+    .await
+}
