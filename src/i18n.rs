@@ -4,9 +4,12 @@
 //! Dictionaries are JSON files under `locales/{fr,en}/`, one per area of the app, each
 //! a flat object `{ "key": "text" }`; keys are prefixed by the file name
 //! (`lists.json` key `total` → `lists.total`). French is the default; the choice is kept
-//! in localStorage. `tests/i18n.rs` checks that English has every French key.
+//! in localStorage. Only French is built into the wasm; English is fetched from
+//! `/locales/en/*.json` when chosen (see [`fetch_english`]). `tests/lists.rs` checks
+//! that English has every French key, `tests/i18n.rs` that loaded English is used.
 
 use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
 use std::collections::HashMap;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,7 +27,25 @@ impl Locale {
     }
 }
 
-/// (area, French file, English file). Add a line to add an area.
+/// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here, in [`FRENCH`]
+/// and in [`SOURCES`] to add an area.
+pub const AREAS: &[&str] = &["common", "lists", "record", "tasks", "guide", "messages"];
+
+/// French, the default, is built into the app: it is needed before the first paint.
+/// Same order as [`AREAS`].
+const FRENCH: &[&str] = &[
+    include_str!("../locales/fr/common.json"),
+    include_str!("../locales/fr/lists.json"),
+    include_str!("../locales/fr/record.json"),
+    include_str!("../locales/fr/tasks.json"),
+    include_str!("../locales/fr/guide.json"),
+    include_str!("../locales/fr/messages.json"),
+];
+
+/// (area, French file, English file), for the tests that compare the two locales.
+/// The app itself never reads this constant, so the English text stays out of the
+/// wasm: it is fetched from `/locales/en/` (Trunk copies `locales/` into `dist/`)
+/// the first time English is chosen; see [`load_english`].
 pub const SOURCES: &[(&str, &str, &str)] = &[
     (
         "common",
@@ -58,28 +79,86 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
     ),
 ];
 
-/// Parses one locale's dictionaries into `area.key → text`.
-pub fn dictionary(locale: Locale) -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for (area, fr, en) in SOURCES {
-        let src = if locale == Locale::Fr { fr } else { en };
-        let map: HashMap<String, String> = serde_json::from_str(src).unwrap_or_else(|e| {
-            log::error!(
-                "locales/{}/{area}.json is not a flat JSON object: {e}",
-                locale.code()
-            );
-            HashMap::new()
-        });
-        for (k, v) in map {
-            out.insert(format!("{area}.{k}"), v);
+/// Adds one area's dictionary (`{ "key": "text" }`) to `out` as `area.key → text`.
+fn add_area(out: &mut HashMap<String, String>, locale: Locale, area: &str, src: &str) {
+    match serde_json::from_str::<HashMap<String, String>>(src) {
+        Ok(map) => {
+            for (k, v) in map {
+                out.insert(format!("{area}.{k}"), v);
+            }
         }
+        Err(e) => log::error!(
+            "locales/{}/{area}.json is not a flat JSON object: {e}",
+            locale.code()
+        ),
+    }
+}
+
+fn french() -> HashMap<String, String> {
+    let mut out = HashMap::new();
+    for (area, src) in AREAS.iter().zip(FRENCH) {
+        add_area(&mut out, Locale::Fr, area, src);
     }
     out
 }
 
 thread_local! {
-    static FR: HashMap<String, String> = dictionary(Locale::Fr);
-    static EN: HashMap<String, String> = dictionary(Locale::En);
+    static FR: HashMap<String, String> = french();
+    /// Filled by [`load_english`]; empty until then (lookups fall back to French).
+    static EN: RefCell<HashMap<String, String>> = RefCell::default();
+    /// Notified when English arrives, so text shown meanwhile in French re-renders.
+    static EN_LOADED: ArcTrigger = ArcTrigger::new();
+    static EN_REQUESTED: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Adds English area `area` from its JSON text (what [`fetch_english`] downloads;
+/// tests pass the files themselves).
+pub fn load_english(area: &str, src: &str) {
+    EN.with(|d| add_area(&mut d.borrow_mut(), Locale::En, area, src));
+    EN_LOADED.with(|t| t.notify());
+}
+
+/// Downloads the English dictionaries, once; French stays shown until they arrive
+/// (or if they cannot be fetched).
+pub async fn fetch_english() {
+    if EN_REQUESTED.with(|r| r.replace(true)) {
+        return;
+    }
+    let requests = AREAS.iter().map(|area| async move {
+        let url = format!("/locales/en/{area}.json");
+        let text = match gloo_net::http::Request::get(&url).send().await {
+            Ok(r) if r.ok() => r.text().await.ok(),
+            _ => None,
+        };
+        match text {
+            Some(text) => load_english(area, &text),
+            None => log::error!("{url}: could not be fetched"),
+        }
+    });
+    futures_join_all(requests).await;
+}
+
+/// Runs the futures concurrently (a few, so a simple loop of polls is enough).
+async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
+    let mut pending: Vec<_> = futures.map(Box::pin).map(Some).collect();
+    std::future::poll_fn(move |cx| {
+        let mut done = true;
+        for slot in pending.iter_mut() {
+            if let Some(f) = slot {
+                if f.as_mut().poll(cx).is_ready() {
+                    *slot = None;
+                } else {
+                    done = false;
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
 
 /// The text of `key` in `locale`; falls back to French, then to the key itself so a
@@ -88,7 +167,7 @@ pub fn lookup(locale: Locale, key: &str) -> String {
     let found = match locale {
         Locale::Fr => FR.with(|d| d.get(key).cloned()),
         Locale::En => EN
-            .with(|d| d.get(key).cloned())
+            .with(|d| d.borrow().get(key).cloned())
             .or_else(|| FR.with(|d| d.get(key).cloned())),
     };
     found.unwrap_or_else(|| key.to_string())
@@ -100,23 +179,30 @@ pub struct I18n(pub RwSignal<Locale>);
 
 const STORAGE_KEY: &str = "oubli.lang";
 
-/// Provides the locale (from localStorage, French by default) and keeps `<html lang>`
-/// in step with it.
-pub fn provide_i18n() -> I18n {
+/// The locale kept in localStorage, French by default.
+pub fn stored_locale() -> Locale {
     let stored = window()
         .local_storage()
         .ok()
         .flatten()
         .and_then(|s| s.get_item(STORAGE_KEY).ok().flatten());
-    let locale = if stored.as_deref() == Some("en") {
+    if stored.as_deref() == Some("en") {
         Locale::En
     } else {
         Locale::Fr
-    };
-    let i18n = I18n(RwSignal::new(locale));
+    }
+}
+
+/// Provides the locale (from localStorage, French by default) and keeps `<html lang>`
+/// in step with it; fetches English the first time it is chosen.
+pub fn provide_i18n() -> I18n {
+    let i18n = I18n(RwSignal::new(stored_locale()));
     provide_context(i18n);
     Effect::new(move |_| {
         let l = i18n.0.get();
+        if l == Locale::En {
+            leptos::task::spawn_local(fetch_english());
+        }
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", l.code());
         }
@@ -139,16 +225,25 @@ pub fn locale() -> Locale {
 /// The text of `key` in the current locale. Reading it inside a reactive closure
 /// (`move || t("lists.total")`) re-renders when the user switches language.
 pub fn t(key: &str) -> String {
-    lookup(locale(), key)
+    lookup(tracked_locale(), key)
+}
+
+/// [`locale`], also tracking the arrival of English when it is the one chosen.
+fn tracked_locale() -> Locale {
+    let l = locale();
+    if l == Locale::En {
+        EN_LOADED.with(|t| t.track());
+    }
+    l
 }
 
 /// A French message from the domain or the server, in the current locale: the English
 /// dictionary `messages.json` is keyed by the French text itself.
 pub fn msg(french: &str) -> String {
-    match locale() {
+    match tracked_locale() {
         Locale::Fr => french.to_string(),
         Locale::En => EN
-            .with(|d| d.get(&format!("messages.{french}")).cloned())
+            .with(|d| d.borrow().get(&format!("messages.{french}")).cloned())
             .unwrap_or_else(|| french.to_string()),
     }
 }

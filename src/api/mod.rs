@@ -18,10 +18,9 @@ pub mod session;
 pub mod tasks;
 pub mod users;
 
-use gloo_net::http::{Method, RequestBuilder, Response};
+use gloo_net::http::{Method, RequestBuilder};
 use oubli_domain::{ErrorBody, FieldErrors};
 use serde::{de::DeserializeOwned, Serialize};
-use std::future::Future;
 use web_sys::{AbortController, RequestCredentials};
 
 /// Root of the REST API, on the origin that served the app.
@@ -161,20 +160,12 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Sends one request and hands a 2xx response to `read`, or decodes the [`ApiError`].
-/// The abort guard lives until the body has been read: aborting earlier would cut
-/// the body stream.
-async fn call<B, T, F, Fut>(
-    method: Method,
-    path: &str,
-    body: Option<&B>,
-    read: F,
-) -> Result<T, ApiError>
-where
-    B: Serialize + ?Sized,
-    F: FnOnce(Response) -> Fut,
-    Fut: Future<Output = Result<T, ApiError>>,
-{
+/// Sends one request and returns the status and text of a 2xx answer, or decodes the
+/// [`ApiError`]. Not generic, so the fetch machinery exists once in the wasm whatever
+/// the types sent and received (each typed call only adds its serde code). The abort
+/// guard lives until the body has been read: aborting earlier would cut the body
+/// stream.
+async fn call(method: Method, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
     let guard = AbortOnDrop(AbortController::new().ok());
     let signal = guard.0.as_ref().map(AbortController::signal);
 
@@ -187,7 +178,9 @@ where
         builder = builder.header(CSRF_HEADER, "1");
     }
     let request = match body {
-        Some(body) => builder.json(body),
+        Some(body) => builder
+            .header("Content-Type", "application/json")
+            .body(body),
         None => builder.build(),
     }
     .map_err(|e| {
@@ -200,32 +193,37 @@ where
         ApiError::network()
     })?;
 
-    let result = if response.ok() {
-        read(response).await
-    } else {
-        let status = response.status();
-        let body = response.text().await.unwrap_or_default();
-        Err(ApiError::from_response(status, &body))
-    };
+    let status = response.status();
+    let text = response.text().await;
     drop(guard);
-    result
+    if response.ok() {
+        text.map(|text| (status, text)).map_err(|e| {
+            log::warn!("{method} {path}: reading the answer: {e}");
+            ApiError::network()
+        })
+    } else {
+        Err(ApiError::from_response(status, &text.unwrap_or_default()))
+    }
 }
 
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    response.json::<T>().await.map_err(|e| {
+/// The JSON text of `body`; serializing our own DTOs cannot fail in practice.
+fn to_json<B: Serialize + ?Sized>(body: &B) -> String {
+    serde_json::to_string(body).unwrap_or_else(|e| {
+        log::error!("encoding a request body: {e}");
+        String::new()
+    })
+}
+
+fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiError> {
+    serde_json::from_str(&text).map_err(|e| {
         log::error!("decoding a {status} answer: {e}");
         ApiError::unexpected_body(status)
     })
 }
 
-async fn ignore_body(_: Response) -> Result<(), ApiError> {
-    Ok(())
-}
-
 /// `GET` a JSON resource.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    call::<(), _, _, _>(Method::GET, path, None, read_json).await
+    decode(call(Method::GET, path, None).await?)
 }
 
 /// `POST` a JSON body and decode the JSON answer.
@@ -233,7 +231,8 @@ pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    call(Method::POST, path, Some(body), read_json).await
+    let body = to_json(body);
+    decode(call(Method::POST, path, Some(body)).await?)
 }
 
 /// `PATCH` with a JSON merge patch and decode the JSON answer.
@@ -241,10 +240,11 @@ pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T, ApiError> {
-    call(Method::PATCH, path, Some(body), read_json).await
+    let body = to_json(body);
+    decode(call(Method::PATCH, path, Some(body)).await?)
 }
 
 /// `DELETE`, ignoring any body of the answer.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
-    call::<(), _, _, _>(Method::DELETE, path, None, ignore_body).await
+    call(Method::DELETE, path, None).await.map(drop)
 }

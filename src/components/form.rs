@@ -8,7 +8,7 @@
 
 use crate::api::ApiError;
 use crate::i18n::{msg, t};
-use chrono::{DateTime, Local, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Datelike, Local, NaiveDate, NaiveTime, TimeZone, Timelike, Utc};
 use leptos::prelude::*;
 use oubli_domain::FieldErrors;
 use std::collections::BTreeSet;
@@ -179,24 +179,51 @@ pub fn set_opt(v: &mut Option<String>, s: String) {
 }
 
 pub fn date_text(d: &Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    d.map(iso_date).unwrap_or_default()
 }
 
+// Dates are formatted and read by hand rather than with chrono's `format` and
+// `parse_from_str`: their format-string interpreters weigh some 10 KB in the wasm.
+
+/// `2026-11-29`, the value of an `<input type="date">`.
+pub fn iso_date(d: NaiveDate) -> String {
+    format!("{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+}
+
+/// Reads `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").ok()
+    let mut parts = s.trim().splitn(3, '-');
+    let y = parts.next()?.parse().ok()?;
+    let m = parts.next()?.parse().ok()?;
+    let d = parts.next()?.parse().ok()?;
+    NaiveDate::from_ymd_opt(y, m, d)
 }
 
 /// `datetime-local` value, in the browser's time zone.
 pub fn datetime_text(d: &Option<DateTime<Utc>>) -> String {
-    d.map(|d| d.with_timezone(&Local).format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
+    d.map(|d| {
+        let d = d.with_timezone(&Local);
+        format!(
+            "{}T{:02}:{:02}",
+            iso_date(d.date_naive()),
+            d.hour(),
+            d.minute()
+        )
+    })
+    .unwrap_or_default()
 }
 
 pub fn parse_datetime(s: &str) -> Option<DateTime<Utc>> {
-    let n = NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S"))
-        .ok()?;
+    // `YYYY-MM-DDTHH:MM`, or with `:SS`.
+    let (date, time) = s.trim().split_once('T')?;
+    let mut hms = time.splitn(3, ':');
+    let h = hms.next()?.parse().ok()?;
+    let m = hms.next()?.parse().ok()?;
+    let sec = match hms.next() {
+        Some(sec) => sec.parse().ok()?,
+        None => 0,
+    };
+    let n = parse_date(date)?.and_time(NaiveTime::from_hms_opt(h, m, sec)?);
     Local
         .from_local_datetime(&n)
         .earliest()

@@ -347,12 +347,18 @@ pub fn enum_choices<E: Copy>(
 
 /// A French date ("29/11/2026").
 pub fn fr_date(d: chrono::NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
+    use chrono::Datelike;
+    format!("{:02}/{:02}/{}", d.day(), d.month(), d.year())
 }
 
 /// A French date and time in the browser's time zone.
 pub fn fr_datetime(d: chrono::DateTime<chrono::Utc>) -> String {
-    d.with_timezone(&chrono::Local)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
+    use chrono::Timelike;
+    let d = d.with_timezone(&chrono::Local);
+    format!(
+        "{} {:02}:{:02}",
+        fr_date(d.date_naive()),
+        d.hour(),
+        d.minute()
+    )
 }

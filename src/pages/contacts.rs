@@ -13,9 +13,7 @@ use crate::i18n::t;
 
 /// A date in the reader's time zone, as brokers write it.
 pub fn short_date(at: &chrono::DateTime<chrono::Utc>) -> String {
-    at.with_timezone(&chrono::Local)
-        .format("%d/%m/%Y")
-        .to_string()
+    crate::components::record::fr_date(at.with_timezone(&chrono::Local).date_naive())
 }
 
 /// The name of a user of the cabinet, or "—".

@@ -267,10 +267,10 @@ fn TaskRow(
                 {move || match (due, state()) {
                     (None, _) => t("tasks.no_due"),
                     (Some(d), Due::Overdue) => {
-                        t("tasks.overdue_since").replace("{date}", &d.format("%d/%m/%Y").to_string())
+                        t("tasks.overdue_since").replace("{date}", &crate::components::record::fr_date(d))
                     }
                     (Some(_), Due::Today) => t("tasks.due_today"),
-                    (Some(d), _) => t("tasks.due_on").replace("{date}", &d.format("%d/%m/%Y").to_string()),
+                    (Some(d), _) => t("tasks.due_on").replace("{date}", &crate::components::record::fr_date(d)),
                 }}
             </span>
             {show_assignee
@@ -400,7 +400,7 @@ fn RequestRow(
         (_, EraseAction::Delete) => "record.delete_contact_body",
     };
     let requester = r.requester_id.clone();
-    let when = r.created_at.format("%d/%m/%Y").to_string();
+    let when = crate::components::record::fr_date(r.created_at.date_naive());
     let status_key = request_status_key(&r.status);
     let why = r.reason.clone().filter(|s| !s.trim().is_empty());
     let decision = r.decision_reason.clone().filter(|s| !s.trim().is_empty());

@@ -215,7 +215,7 @@ fn date(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<NaiveDat
     if s.is_empty() {
         return None;
     }
-    match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+    match s.parse::<NaiveDate>() {
         Ok(d) => Some(d),
         Err(_) => {
             e.insert(
@@ -363,7 +363,7 @@ impl Filter {
     /// The query string that reproduces this filter (used by the browser's filter panel).
     pub fn to_query(&self) -> Vec<(&'static str, String)> {
         let mut q = Vec::new();
-        let d = |d: NaiveDate| d.format("%Y-%m-%d").to_string();
+        let d = |d: NaiveDate| d.to_string();
         if let Some(v) = self.created_before {
             q.push(("created_before", d(v)));
         }
