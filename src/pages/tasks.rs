@@ -369,7 +369,13 @@ fn RequestRow(
 ) -> impl IntoView {
     let r = request;
     let action = r.action;
-    let open = r.status == "open";
+    // An approval whose erasure was never confirmed (dialog closed) can be taken up again.
+    let open = r.status == "open" || r.status == "approved";
+    let approve_key = if r.status == "approved" {
+        "tasks.request_resume"
+    } else {
+        "tasks.request_approve"
+    };
     let approving = RwSignal::new(false);
     let rejecting = RwSignal::new(false);
     let reason = RwSignal::new(String::new());
@@ -441,7 +447,7 @@ fn RequestRow(
                         data-testid="request-approve"
                         on:click=move |_| approving.set(true)
                     >
-                        {move || t("tasks.request_approve")}
+                        {move || t(approve_key)}
                     </button>
                     <button
                         type="button"

@@ -1086,7 +1086,8 @@ async fn permission_matrix_refusals_are_403_and_audited() {
     total += 1;
     let (s, v) = t.delete(&api(&format!("/contacts/{c}")), &deputy).await;
     assert_eq!(s, StatusCode::NO_CONTENT, "{v}");
-    total += 1;
+    // DELETE goes through the erasure engine: preview, confirm, the contact, done.
+    total += 4;
     let (s, _) = t.get(&api(&format!("/contacts/{c}")), &admin).await;
     assert_eq!(s, StatusCode::NOT_FOUND);
     let page = audit_page(&t, &admin).await;
@@ -1095,10 +1096,19 @@ async fn permission_matrix_refusals_are_403_and_audited() {
         .as_array()
         .expect("items")
         .iter()
-        .take(2)
+        .take(5)
         .filter_map(|e| e["action"].as_str())
         .collect();
-    assert_eq!(actions, vec!["contact.delete", "contact.export"]);
+    assert_eq!(
+        actions,
+        vec![
+            "erasure.done.delete",
+            "contact.delete",
+            "erasure.confirm.delete",
+            "erasure.preview.delete",
+            "contact.export"
+        ]
+    );
     let text = page.to_string();
     assert!(
         !text.contains(NAME) && !text.contains(EMAIL),

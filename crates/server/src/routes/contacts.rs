@@ -7,13 +7,15 @@ use crate::db::{new_id, now_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
 use crate::listing::{self, ListOrder};
 use crate::routes::{patched, today};
-use crate::{audit, changes, store, AppState};
+use crate::{changes, erasure, store, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::filter::{ListQuery, Resource};
-use oubli_domain::{Action, Contact, ContactDetail, ContactInput, Page};
+use oubli_domain::{
+    Action, Contact, ContactDetail, ContactInput, EraseAction, ErasureTarget, Page,
+};
 use sea_query::{Expr, Query, SelectStatement};
 
 pub fn router() -> Router<AppState> {
@@ -176,7 +178,10 @@ pub async fn edit(
 }
 
 /// Deletes the contact with its projects, contracts and everything hanging from them
-/// (admin and deputy only), in one transaction; stored files are unlinked after commit.
+/// (admin and deputy only). The DELETE itself is the API client's explicit request, so
+/// the server runs both erasure steps at once, through the same engine as the
+/// browser's dialog: one deletion path (cascade, stored files, tombstone, audit,
+/// secure delete and checkpoint).
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
     responses((status = 204), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody)))]
 pub async fn remove(
@@ -184,33 +189,22 @@ pub async fn remove(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<StatusCode> {
-    let mut tx = st.db.begin().await?;
+    // Existence, scope and role first, so the answers stay 404 and 403.
+    let mut tx = st.db.read().await?;
     let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Erase, Some(("contact", &meta)))?;
-    let removed = store::delete_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
-    changes::tombstone(
-        &mut tx,
-        &auth.actor.cabinet_id,
-        &id,
-        meta.assigned_to.as_deref(),
-        meta.team_id.as_deref(),
-    )
-    .await?;
-    audit::append(
-        &mut tx,
-        &auth.actor.cabinet_id,
-        audit::Entry {
-            actor_user_id: Some(&auth.actor.user_id),
-            action: "contact.delete",
-            target_kind: Some("contact"),
-            target_id: Some(&id),
-            outcome: "ok",
-            detail: serde_json::to_value(&removed).unwrap_or_default(),
-        },
-    )
-    .await?;
     tx.commit().await?;
-    store::remove_blobs(&st.cfg.blob_dir(), &removed.blobs);
-    st.db.checkpoint().await?;
+    access::require(&auth, Action::Erase, Some(("contact", &meta)))?;
+    let target = ErasureTarget {
+        contacts: Some(vec![id.clone()]),
+        ..Default::default()
+    };
+    let created = erasure::preview(&st, &auth, EraseAction::Delete, &target, None).await?;
+    let job = erasure::confirm(&st, &auth, &created.id, &created.confirm_token).await?;
+    if job.status != "done" {
+        return Err(ApiError::Conflict {
+            code: "erasure_incomplete",
+            message: "La suppression n'a pas pu aller à son terme ; rien n'a été supprimé à moitié. Réessayez.".into(),
+        });
+    }
     Ok(StatusCode::NO_CONTENT)
 }

@@ -233,13 +233,35 @@ pub async fn create_request(
 }
 
 async fn open_request(st: &AppState, auth: &Auth, id: &str) -> Result<RequestRow> {
+    decidable(st, auth, id, false).await
+}
+
+/// The request, if it can still be decided. With `reapprove`, a request approved
+/// whose erasure was never confirmed (the dialog was closed, the token expired) can be
+/// approved again: a new preview replaces the unused one.
+async fn decidable(st: &AppState, auth: &Auth, id: &str, reapprove: bool) -> Result<RequestRow> {
     let mut tx = st.db.read().await?;
     let mut q = select("erasure_requests", "r", REQUEST_COLS);
     q.and_where(Expr::col((n("r"), n("id"))).eq(id))
         .and_where(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
     let row: RequestRow = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    let mut unconfirmed = false;
+    if reapprove && row.status == "approved" {
+        unconfirmed = match &row.erasure_id {
+            None => true,
+            Some(eid) => {
+                let mut q = Query::select();
+                q.column(n("status"))
+                    .from(n("erasures"))
+                    .and_where(Expr::col(n("id")).eq(eid.as_str()));
+                tx.opt::<(String,)>(&q)
+                    .await?
+                    .is_none_or(|(s,)| s == "previewed")
+            }
+        };
+    }
     tx.commit().await?;
-    if row.status != "open" {
+    if row.status != "open" && !unconfirmed {
         return Err(ApiError::Conflict {
             code: "already_decided",
             message: "Cette demande a déjà été traitée.".into(),
@@ -258,7 +280,7 @@ pub async fn approve(
     Path(id): Path<String>,
 ) -> Result<(StatusCode, Json<ErasureCreated>)> {
     access::require(&auth, Action::DecideRequest, None)?;
-    let row = open_request(&st, &auth, &id).await?;
+    let row = decidable(&st, &auth, &id, true).await?;
     let action = EraseAction::parse(&row.action).unwrap_or(EraseAction::Anonymize);
     let target = if row.target_kind == "projects" {
         ErasureTarget {
@@ -273,6 +295,16 @@ pub async fn approve(
     };
     let created = erasure::preview(&st, &auth, action, &target, Some(&id)).await?;
     let mut tx = st.db.begin().await?;
+    if let Some(unused) = &row.erasure_id {
+        // Approved again: the earlier, never confirmed preview's token dies.
+        let mut q = Query::update();
+        q.table(n("erasures"))
+            .value(n("token_hash"), Option::<String>::None)
+            .value(n("updated_at"), now_ms())
+            .and_where(Expr::col(n("id")).eq(unused.as_str()))
+            .and_where(Expr::col(n("status")).eq("previewed"));
+        tx.exec(&q).await?;
+    }
     let mut q = Query::update();
     q.table(n("erasure_requests"))
         .value(n("status"), "approved")
