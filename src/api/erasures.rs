@@ -3,10 +3,40 @@
 //! /erasures/{id}`, and the requests of sales and team leads (`/erasure-requests`).
 
 use super::ApiError;
+use chrono::{DateTime, Utc};
 use oubli_domain::{
-    ConfirmInput, DecisionInput, EraseAction, ErasureCreated, ErasureInput, ErasureRequest,
-    ErasureRequestInput, ErasureStatus, ErasureTarget,
+    ConfirmInput, DecisionInput, EraseAction, ErasureCreated, ErasureInput, ErasurePreview,
+    ErasureRequest, ErasureRequestInput, ErasureStatus, ErasureTarget, Page,
 };
+use serde::Deserialize;
+
+/// A confirmed erasure as `GET /erasures` lists it (the fields the RGPD page shows).
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct ErasureJob {
+    pub id: String,
+    pub action: EraseAction,
+    /// `contacts` or `projects`: what `done` and `total` count.
+    pub kind: String,
+    /// pending | running | done | failed
+    pub status: String,
+    pub done: i64,
+    pub total: i64,
+    pub preview: ErasurePreview,
+    pub actor_user_id: String,
+    pub request_id: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The cabinet's erasure jobs, newest first (administrators and deputies).
+pub async fn jobs(limit: u32, after: Option<&str>) -> Result<Page<ErasureJob>, ApiError> {
+    let mut path = format!("/erasures?limit={limit}");
+    if let Some(a) = after {
+        path.push_str("&after=");
+        path.push_str(&crate::components::filter_panel::encode_component(a));
+    }
+    super::get(&path).await
+}
 
 /// The target of a single-record erasure: one contact or one project.
 pub fn one(kind: RecordKind, id: &str) -> ErasureTarget {
