@@ -47,6 +47,9 @@ pub fn ConfirmDialog(
     /// Whether the action can be confirmed yet (e.g. its preview has arrived).
     #[prop(into, default = Signal::derive(|| true))]
     ready: Signal<bool>,
+    /// The action is over: the word and the confirm button give way to "Fermer".
+    #[prop(into, default = Signal::derive(|| false))]
+    finished: Signal<bool>,
     /// What the action will do in detail (counts, progress), under the explanation.
     #[prop(optional)]
     children: Option<ChildrenFn>,
@@ -139,7 +142,7 @@ pub fn ConfirmDialog(
                         on_confirm.run(());
                     }
                 }>
-                    <div class="field">
+                    <div class="field" class:hidden=move || finished.get()>
                         <label for="confirm-input">
                             {move || t("record.confirm_type").replace("{word}", word)}
                         </label>
@@ -173,11 +176,12 @@ pub fn ConfirmDialog(
                             id="confirm-cancel"
                             on:click=move |_| close()
                         >
-                            {move || t("record.cancel")}
+                            {move || if finished.get() { t("record.close") } else { t("record.cancel") }}
                         </button>
                         <button
                             type="submit"
                             class="btn btn-danger"
+                            class:hidden=move || finished.get()
                             id="confirm-ok"
                             data-testid="confirm-ok"
                             disabled=move || !can_confirm()

@@ -106,6 +106,59 @@ fn progress(s: &ErasureStatus) -> impl IntoView {
     }
 }
 
+/// The signals of one dialog that follow a confirmed erasure.
+#[derive(Clone, Copy)]
+struct Flow {
+    tasks: Tasks,
+    open: RwSignal<bool>,
+    phase: RwSignal<Phase>,
+    error: RwSignal<Option<String>>,
+    confirming: RwSignal<bool>,
+    on_done: Callback<ErasureStatus>,
+    /// Set when the dialog stays open after the end.
+    finished: Option<RwSignal<bool>>,
+}
+
+impl Flow {
+    /// Follows a confirmed erasure until the server says it is over.
+    fn follow(self, s: ErasureStatus) {
+        match s.status.as_str() {
+            "done" => {
+                self.phase.set(Phase::Running(s.clone()));
+                self.confirming.set(false);
+                match self.finished {
+                    Some(f) => f.set(true),
+                    None => self.open.set(false),
+                }
+                self.on_done.run(s);
+            }
+            "failed" => {
+                self.confirming.set(false);
+                self.phase.set(Phase::Running(s));
+                self.error.set(Some(t("record.erasure_failed")));
+            }
+            _ => {
+                let id = s.id.clone();
+                self.phase.set(Phase::Running(s));
+                set_timeout(
+                    move || {
+                        self.tasks.spawn(async move {
+                            match erasures::status(&id).await {
+                                Ok(s) => self.follow(s),
+                                Err(e) => {
+                                    self.confirming.set(false);
+                                    self.error.set(Some(e.message));
+                                }
+                            }
+                        })
+                    },
+                    Duration::from_millis(400),
+                );
+            }
+        }
+    }
+}
+
 /// The confirm dialog of an erasure. Opening it asks the server for the preview of
 /// `source`; `on_done` runs once the server reports the erasure done.
 #[component]
@@ -118,9 +171,14 @@ pub fn ErasureDialog(
     /// Translation key of what this erasure does, irreversibility and statistics included.
     body: &'static str,
     on_done: Callback<ErasureStatus>,
+    /// Stay open once done, the progress at 100 % and a "Fermer" button (bulk
+    /// erasures, where the outcome is worth reading); otherwise close at once.
+    #[prop(optional)]
+    keep_open: bool,
 ) -> impl IntoView {
     let tasks = Tasks::new();
     let phase = RwSignal::new(Phase::Loading);
+    let finished = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
     let confirming = RwSignal::new(false);
     let (title, confirm_label, word) = wording(action);
@@ -132,6 +190,7 @@ pub fn ErasureDialog(
         phase.set(Phase::Loading);
         error.set(None);
         confirming.set(false);
+        finished.set(false);
         let Some(src) = source.get_untracked() else {
             error.set(Some(t("record.erasure_nothing")));
             return;
@@ -148,48 +207,15 @@ pub fn ErasureDialog(
         });
     });
 
-    // Follows a confirmed erasure until the server says it is over.
-    fn follow(
-        tasks: Tasks,
-        s: ErasureStatus,
-        open: RwSignal<bool>,
-        phase: RwSignal<Phase>,
-        error: RwSignal<Option<String>>,
-        confirming: RwSignal<bool>,
-        on_done: Callback<ErasureStatus>,
-    ) {
-        match s.status.as_str() {
-            "done" => {
-                phase.set(Phase::Running(s.clone()));
-                confirming.set(false);
-                open.set(false);
-                on_done.run(s);
-            }
-            "failed" => {
-                confirming.set(false);
-                phase.set(Phase::Running(s));
-                error.set(Some(t("record.erasure_failed")));
-            }
-            _ => {
-                let id = s.id.clone();
-                phase.set(Phase::Running(s));
-                set_timeout(
-                    move || {
-                        tasks.spawn(async move {
-                            match erasures::status(&id).await {
-                                Ok(s) => follow(tasks, s, open, phase, error, confirming, on_done),
-                                Err(e) => {
-                                    confirming.set(false);
-                                    error.set(Some(e.message));
-                                }
-                            }
-                        })
-                    },
-                    Duration::from_millis(400),
-                );
-            }
-        }
-    }
+    let flow = Flow {
+        tasks,
+        open,
+        phase,
+        error,
+        confirming,
+        on_done,
+        finished: keep_open.then_some(finished),
+    };
 
     let on_confirm = Callback::new(move |_| {
         let Phase::Ready(c) = phase.get_untracked() else {
@@ -199,7 +225,7 @@ pub fn ErasureDialog(
         error.set(None);
         tasks.spawn(async move {
             match erasures::confirm(&c.id, &c.confirm_token).await {
-                Ok(s) => follow(tasks, s, open, phase, error, confirming, on_done),
+                Ok(s) => flow.follow(s),
                 Err(e) => {
                     confirming.set(false);
                     error.set(Some(e.message));
@@ -218,6 +244,7 @@ pub fn ErasureDialog(
             on_confirm=on_confirm
             pending=Signal::derive(move || confirming.get())
             ready=Signal::derive(move || matches!(phase.get(), Phase::Ready(_)))
+            finished=Signal::derive(move || finished.get())
             error=Signal::derive(move || error.get())
         >
             {move || match phase.get() {
