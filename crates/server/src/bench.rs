@@ -803,6 +803,11 @@ pub async fn run(opts: Options) -> Result<()> {
     };
     let job_time = t.elapsed();
     let anonymized = final_job["done"].as_i64().unwrap_or(0);
+    // The job reports done before its closing checkpoint (SQLite) or VACUUM
+    // (PostgreSQL); neither side is timed with it. Running it here waits for the
+    // job's own (same write connection on SQLite, VACUUM's table lock on PostgreSQL),
+    // so the baseline starts on a quiet database.
+    crate::erasure::after_erasure(&db).await?;
 
     // Baseline: the same data writes, hand-written, one transaction, on the copy B.
     let base_time = baseline(&db, &opts, &b.id, &blob_a).await?;
@@ -922,8 +927,8 @@ pub async fn run(opts: Options) -> Result<()> {
 
 /// The same data writes as the anonymization of every contact of `cabinet`, written by
 /// hand as a few set-based statements in one transaction on a connection of its own
-/// (same pragmas as the server's), then the blobs unlinked and the same
-/// checkpoint/VACUUM. What it leaves out is the job's bookkeeping: the per-contact
+/// (same pragmas as the server's), the blobs unlinked; timed up to the commit, like
+/// the job (the checkpoint/VACUUM after both is not timed). What it leaves out is the job's bookkeeping: the per-contact
 /// hash-chained audit entries, members marked done, progress.
 async fn baseline(db: &Db, opts: &Options, cabinet: &str, blob_dir: &Path) -> Result<Duration> {
     use sqlx::{Connection, Executor};
@@ -949,11 +954,17 @@ async fn baseline(db: &Db, opts: &Options, cabinet: &str, blob_dir: &Path) -> Re
         format!("SELECT id FROM contacts WHERE cabinet_id = '{cabinet}' AND anonymized_at IS NULL");
     let year = |col: &str| format!("{col} = substr({col}, 1, 4) || '-01-01'");
     let t = Instant::now();
-    let mut tx = c.begin().await?;
+    // IMMEDIATE on SQLite: take the write lock first, as the job's batches do.
+    c.execute(if db.backend == Backend::Sqlite {
+        "BEGIN IMMEDIATE"
+    } else {
+        "BEGIN"
+    })
+    .await?;
     let keys: Vec<(String,)> = sqlx::query_as(&format!(
         "SELECT blob_key FROM activities WHERE contact_id IN ({sel}) AND blob_key IS NOT NULL"
     ))
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut c)
     .await?;
     let statements = [
         format!("DELETE FROM activities WHERE contact_id IN ({sel})"),
@@ -968,13 +979,14 @@ async fn baseline(db: &Db, opts: &Options, cabinet: &str, blob_dir: &Path) -> Re
         format!("UPDATE contacts SET civility = NULL, first_name = NULL, last_name = NULL, company_name = NULL, siret = NULL, email = NULL, mobile_phone = NULL, landline_phone = NULL, street = NULL, {}, lawful_basis_source = NULL, comment = NULL, anonymized_at = {now}, updated_at = {now} WHERE cabinet_id = '{cabinet}' AND anonymized_at IS NULL", year("birth_date")),
     ];
     for sql in &statements {
-        tx.execute(sql.as_str()).await?;
+        c.execute(sql.as_str()).await?;
     }
-    tx.commit().await?;
-    c.close().await?;
     for (k,) in keys {
         let _ = std::fs::remove_file(blob_dir.join(k));
     }
+    c.execute("COMMIT").await?;
+    let elapsed = t.elapsed();
+    c.close().await?;
     crate::erasure::after_erasure(db).await?;
-    Ok(t.elapsed())
+    Ok(elapsed)
 }
