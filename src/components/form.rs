@@ -540,7 +540,7 @@ fn text_view(field: Field, input_type: &'static str, value: Read, on_input: Writ
     let autocomplete = autocomplete_of(&name);
     view! {
         <div class="field">
-            <label for=id.clone()>{move || t(label)}</label>
+            <label for=id.clone()>{tr(label)}</label>
             <input
                 id=id
                 type=input_type
@@ -569,7 +569,7 @@ fn textarea_view(field: Field, value: Read, on_input: Write) -> AnyView {
     } = field;
     view! {
         <div class="field field-wide">
-            <label for=id.clone()>{move || t(label)}</label>
+            <label for=id.clone()>{tr(label)}</label>
             <textarea
                 id=id
                 name=name.clone()
@@ -604,7 +604,7 @@ fn select_view(
     let current = Memo::new(move |_| value());
     view! {
         <div class="field">
-            <label for=id.clone()>{move || t(label)}</label>
+            <label for=id.clone()>{tr(label)}</label>
             <select
                 id=id
                 name=name.clone()
@@ -618,7 +618,7 @@ fn select_view(
                     .map(|k| {
                         view! {
                             <option value="" selected=move || current.get().is_empty()>
-                                {move || t(k)}
+                                {tr(k)}
                             </option>
                         }
                     })}
@@ -654,7 +654,7 @@ fn euros_view(field: Field, initial: String, on_input: Write) -> AnyView {
     let raw = RwSignal::new(initial);
     view! {
         <div class="field">
-            <label for=id.clone()>{move || t(label)}</label>
+            <label for=id.clone()>{tr(label)}</label>
             <div class="input-suffix">
                 <input
                     id=id
@@ -698,11 +698,17 @@ fn checkbox_view(
                 prop:checked=move || checked()
                 on:change=move |ev| on_change(event_target_checked(&ev))
             />
-            <label for=id>{move || t(label)}</label>
+            <label for=id>{tr(label)}</label>
             {err}
         </div>
     }
     .into_any()
+}
+
+/// The translation of `key`, following the language switch. Every label shares this
+/// one closure type, so the renderer is instantiated once rather than once per label.
+pub fn tr(key: &'static str) -> impl Fn() -> String + Send + Sync + Copy + 'static {
+    move || t(key)
 }
 
 /// Lets the browser fill what it knows, and never what it should not.
@@ -744,7 +750,7 @@ pub fn FormStatus(
                 .map(|_| {
                     view! {
                         <p class="form-saved" role="status">
-                            {move || t("record.saved")}
+                            {tr("record.saved")}
                         </p>
                     }
                 })
@@ -766,6 +772,11 @@ impl Tasks {
     }
 
     pub fn spawn(&self, fut: impl std::future::Future<Output = ()> + 'static) {
+        self.spawn_boxed(Box::pin(fut));
+    }
+
+    /// One copy of the spawning and cancellation code for every task.
+    fn spawn_boxed(&self, fut: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>) {
         let owner = self.0.get_value();
         owner.with(|| leptos::task::spawn_local_scoped_with_cancellation(fut));
     }

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
+use crate::components::form::tr;
 use crate::i18n::t;
 
 /// Whether a guide is reference reading or a step-by-step tutorial (grouped in the panel).
@@ -160,8 +161,8 @@ pub fn GuidesButton() -> impl IntoView {
                 type="button"
                 class="guide-bulb"
                 node_ref=button
-                aria-label=move || t("guide.button_label")
-                title=move || t("guide.button_label")
+                aria-label=tr("guide.button_label")
+                title=tr("guide.button_label")
                 aria-expanded=move || open.get().to_string()
                 aria-controls="guide-panel"
                 data-testid="guide-button"
@@ -183,13 +184,13 @@ pub fn GuidesButton() -> impl IntoView {
                     data-testid="guide-panel"
                 >
                     <h2 id="guide-panel-title" class="guide-panel-title">
-                        {move || t("guide.panel_title")}
+                        {tr("guide.panel_title")}
                     </h2>
-                    <h3 class="guide-panel-group">{move || t("guide.group_guides")}</h3>
+                    <h3 class="guide-panel-group">{tr("guide.group_guides")}</h3>
                     <ul class="guide-panel-list">{group(GuideKind::Guide)}</ul>
-                    <h3 class="guide-panel-group">{move || t("guide.group_tutorials")}</h3>
+                    <h3 class="guide-panel-group">{tr("guide.group_tutorials")}</h3>
                     <ul class="guide-panel-list">{group(GuideKind::Tutorial)}</ul>
-                    <p class="guide-panel-hint">{move || t("guide.panel_hint")}</p>
+                    <p class="guide-panel-hint">{tr("guide.panel_hint")}</p>
                 </nav>
             </Show>
         </div>

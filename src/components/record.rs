@@ -2,8 +2,9 @@
 //! IBAN, the read-only banner of anonymized records, the erasure buttons at the
 //! bottom of a page (shown per the permission matrix), rows of persons.
 
+use crate::components::form::tr;
 use crate::components::form::{Binder, FormState};
-use crate::i18n::{msg, t};
+use crate::i18n::msg;
 use leptos::prelude::*;
 use oubli_domain::perm::{decide, Action, Actor, Decision, Owner};
 use oubli_domain::{PersonInput, User, UserSummary};
@@ -129,7 +130,7 @@ pub fn masked_or<V: IntoView + 'static>(
             let text = masked_text();
             view! {
                 <div class="field">
-                    <span class="label" id=id.clone()>{move || t(label)}</span>
+                    <span class="label" id=id.clone()>{tr(label)}</span>
                     <div class="masked">
                         <span
                             class="masked-value"
@@ -144,7 +145,7 @@ pub fn masked_or<V: IntoView + 'static>(
                             data-testid=format!("reveal-{n}")
                             on:click=move |_| masks.update(|m| m.reveal(&n2))
                         >
-                            {move || t("record.reveal")}
+                            {tr("record.reveal")}
                         </button>
                     </div>
                 </div>
@@ -229,8 +230,8 @@ pub fn ReadonlyBanner(#[prop(into)] when: Signal<bool>) -> impl IntoView {
     view! {
         <Show when=move || when.get()>
             <div class="banner banner-readonly" role="note" data-testid="readonly-banner">
-                <strong>{move || t("record.anonymized_title")}</strong>
-                <span>{move || t("record.anonymized_body")}</span>
+                <strong>{tr("record.anonymized_title")}</strong>
+                <span>{tr("record.anonymized_body")}</span>
             </div>
         </Show>
     }
@@ -309,7 +310,7 @@ pub fn person_rows<T: Send + Sync + 'static>(
                         })
                     }
                 >
-                    {move || t("record.remove")}
+                    {tr("record.remove")}
                 </button>
             </div>
         }
@@ -327,7 +328,7 @@ pub fn person_rows<T: Send + Sync + 'static>(
                     })
                 }
             >
-                {move || t(add_label)}
+                {tr(add_label)}
             </button>
         </div>
     }

@@ -3,6 +3,7 @@
 //! SMS. Each tab lists the latest items and records a new one.
 
 use crate::api;
+use crate::components::form::tr;
 use crate::components::form::{
     format_euros, opt_text, set_opt, Binder, FormState, FormStatus, Tasks, Validator,
 };
@@ -60,7 +61,7 @@ pub fn ActivityTabs(
     };
     view! {
         <section class="card activity" aria-labelledby="activity-title">
-            <h2 id="activity-title">{move || t("record.activity")}</h2>
+            <h2 id="activity-title">{tr("record.activity")}</h2>
             <div class="tabs" role="tablist" aria-labelledby="activity-title">
                 {ActivityKind::ALL
                     .iter()
@@ -199,10 +200,10 @@ fn ActivityPanel(
     view! {
         {form_view}
         {move || match items.get() {
-            None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
+            None => view! { <p class="loading">{tr("record.loading")}</p> }.into_any(),
             Some(Err(m)) => view! { <p class="form-error">{move || msg(&m)}</p> }.into_any(),
             Some(Ok(list)) if list.is_empty() => {
-                view! { <p class="muted">{move || t("record.activity_empty")}</p> }.into_any()
+                view! { <p class="muted">{tr("record.activity_empty")}</p> }.into_any()
             }
             Some(Ok(list)) => {
                 let more = total.get() > list.len() as i64;
@@ -302,14 +303,14 @@ fn activity_row(
                     .map(|href| {
                         view! {
                             <a class="btn btn-small" href=href download data-testid="document-download">
-                                {move || t("record.download")}
+                                {tr("record.download")}
                             </a>
                         }
                     })}
                 {is_task
                     .then(|| {
                         if done {
-                            view! { <span class="badge badge-ok">{move || t("record.done")}</span> }
+                            view! { <span class="badge badge-ok">{tr("record.done")}</span> }
                                 .into_any()
                         } else {
                             view! {
@@ -320,7 +321,7 @@ fn activity_row(
                                     disabled=move || readonly.get()
                                     on:click=move |_| mark_done(id.clone())
                                 >
-                                    {move || t("record.mark_done")}
+                                    {tr("record.mark_done")}
                                 </button>
                             }
                                 .into_any()
@@ -422,7 +423,7 @@ fn ActivityForm(
             let err = move || form.with(|f| f.error("body"));
             view! {
                 <div class="field field-wide">
-                    <label for="note-body">{move || t("record.note")}</label>
+                    <label for="note-body">{tr("record.note")}</label>
                     <textarea
                         id="note-body"
                         rows="3"
@@ -502,7 +503,7 @@ fn ActivityForm(
             .into_any(),
         ActivityKind::Messages => view! {
             <Show when=move || opposed.get()>
-                <p class="banner banner-warning" role="note">{move || t("record.opposed_messages")}</p>
+                <p class="banner banner-warning" role="note">{tr("record.opposed_messages")}</p>
             </Show>
             <div class="grid">
                 {b.select(
@@ -547,7 +548,7 @@ fn ActivityForm(
                     data-testid=save_testid
                     disabled=move || form.with(|f| f.pending)
                 >
-                    {move || t(save_key)}
+                    {tr(save_key)}
                 </button>
             </div>
         </form>
@@ -606,7 +607,7 @@ fn DocumentForm(contact_id: String, on_added: Callback<Activity>) -> impl IntoVi
         >
             <div class="grid">
                 <div class="field">
-                    <label for="document-file">{move || t("record.file")}</label>
+                    <label for="document-file">{tr("record.file")}</label>
                     <input
                         id="document-file"
                         type="file"
@@ -628,7 +629,7 @@ fn DocumentForm(contact_id: String, on_added: Callback<Activity>) -> impl IntoVi
                     }}
                 </div>
                 <div class="field">
-                    <label for="document-title">{move || t("record.document_title")}</label>
+                    <label for="document-title">{tr("record.document_title")}</label>
                     <input
                         id="document-title"
                         type="text"

@@ -2,6 +2,7 @@
 //! and the right to object, its projects and contracts.
 
 use crate::api::{self, ApiError};
+use crate::components::form::tr;
 use crate::components::form::{
     dated_validator, format_euros, opt_text, set_opt, Binder, FormState, FormStatus, Tasks,
     Validator,
@@ -101,7 +102,7 @@ pub fn ContactForm(
         >
             <fieldset class="plain" prop:disabled=move || readonly.get()>
                 <section class="form-group" aria-labelledby="contact-identity">
-                    <h3 id="contact-identity">{move || t("record.identity")}</h3>
+                    <h3 id="contact-identity">{tr("record.identity")}</h3>
                     <div class="grid">
                         {b
                             .select(
@@ -154,7 +155,7 @@ pub fn ContactForm(
                     </div>
                 </section>
                 <section class="form-group" aria-labelledby="contact-details">
-                    <h3 id="contact-details">{move || t("record.contact_details")}</h3>
+                    <h3 id="contact-details">{tr("record.contact_details")}</h3>
                     <div class="grid">
                         {b
                             .text(
@@ -207,7 +208,7 @@ pub fn ContactForm(
                     </div>
                 </section>
                 <section class="form-group" aria-labelledby="contact-follow">
-                    <h3 id="contact-follow">{move || t("record.follow_up")}</h3>
+                    <h3 id="contact-follow">{tr("record.follow_up")}</h3>
                     <div class="grid">
                         {b
                             .select(
@@ -259,7 +260,7 @@ pub fn ContactForm(
                     </div>
                 </section>
                 <section class="form-group" aria-labelledby="contact-basis">
-                    <h3 id="contact-basis">{move || t("record.lawful_basis_title")}</h3>
+                    <h3 id="contact-basis">{tr("record.lawful_basis_title")}</h3>
                     <div class="grid">
                         {b
                             .select(
@@ -368,7 +369,7 @@ pub fn HouseholdSection(
     view! {
         <section class="card" aria-labelledby="household-title">
             <div class="card-head">
-                <h2 id="household-title">{move || t("record.household")}</h2>
+                <h2 id="household-title">{tr("record.household")}</h2>
                 <button
                     type="button"
                     class="btn btn-small"
@@ -379,24 +380,24 @@ pub fn HouseholdSection(
                         editing.set(Some(None));
                     }
                 >
-                    {move || t("record.household_add")}
+                    {tr("record.household_add")}
                 </button>
             </div>
             {move || {
                 let list = members.get();
                 if list.is_empty() {
-                    view! { <p class="muted">{move || t("record.household_empty")}</p> }
+                    view! { <p class="muted">{tr("record.household_empty")}</p> }
                         .into_any()
                 } else {
                     view! {
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{move || t("record.name")}</th>
-                                    <th scope="col">{move || t("record.relation")}</th>
-                                    <th scope="col">{move || t("record.birth_date")}</th>
+                                    <th scope="col">{tr("record.name")}</th>
+                                    <th scope="col">{tr("record.relation")}</th>
+                                    <th scope="col">{tr("record.birth_date")}</th>
                                     <th scope="col">
-                                        <span class="sr-only">{move || t("record.actions")}</span>
+                                        <span class="sr-only">{tr("record.actions")}</span>
                                     </th>
                                 </tr>
                             </thead>
@@ -430,7 +431,7 @@ pub fn HouseholdSection(
                                                             editing.set(Some(Some(id_edit.clone())));
                                                         }
                                                     >
-                                                        {move || t("record.edit")}
+                                                        {tr("record.edit")}
                                                     </button>
                                                     <button
                                                         type="button"
@@ -439,7 +440,7 @@ pub fn HouseholdSection(
                                                         disabled=move || readonly.get()
                                                         on:click=move |_| remove(id_del.clone())
                                                     >
-                                                        {move || t("record.remove")}
+                                                        {tr("record.remove")}
                                                     </button>
                                                 </td>
                                             </tr>
@@ -504,7 +505,7 @@ pub fn HouseholdSection(
                             class="btn"
                             on:click=move |_| editing.set(None)
                         >
-                            {move || t("record.cancel")}
+                            {tr("record.cancel")}
                         </button>
                         <button
                             type="submit"
@@ -512,7 +513,7 @@ pub fn HouseholdSection(
                             data-testid="household-save"
                             disabled=move || form.with(|f| f.pending)
                         >
-                            {move || t("record.save")}
+                            {tr("record.save")}
                         </button>
                     </div>
                 </form>
@@ -598,15 +599,15 @@ pub fn household_rows(form: RwSignal<FormState<Vec<HouseholdMemberInput>>>) -> i
                         })
                     }
                 >
-                    {move || t("record.remove")}
+                    {tr("record.remove")}
                 </button>
             </div>
         }
     };
     view! {
         <section class="form-group" aria-labelledby="new-household">
-            <h3 id="new-household">{move || t("record.household")}</h3>
-            <p class="muted">{move || t("record.household_optional")}</p>
+            <h3 id="new-household">{tr("record.household")}</h3>
+            <p class="muted">{tr("record.household_optional")}</p>
             {move || (0..len.get()).map(row).collect_view()}
             <button
                 type="button"
@@ -616,7 +617,7 @@ pub fn household_rows(form: RwSignal<FormState<Vec<HouseholdMemberInput>>>) -> i
                     form.update(|f| f.list_changed("household", |v| v.push(Default::default())))
                 }
             >
-                {move || t("record.household_add")}
+                {tr("record.household_add")}
             </button>
         </section>
     }
@@ -705,10 +706,10 @@ pub fn ConsentsSection(
     view! {
         <section class="card" aria-labelledby="rgpd-title" data-testid="consents-section">
             <div class="card-head">
-                <h2 id="rgpd-title">{move || t("record.rgpd")}</h2>
+                <h2 id="rgpd-title">{tr("record.rgpd")}</h2>
             </div>
             <dl class="facts">
-                <dt>{move || t("record.lawful_basis")}</dt>
+                <dt>{tr("record.lawful_basis")}</dt>
                 <dd data-testid="lawful-basis">
                     {move || {
                         contact
@@ -722,14 +723,14 @@ pub fn ConsentsSection(
                             .map(|s| format!(" — {s}"))
                     }}
                 </dd>
-                <dt>{move || t("record.opposition")}</dt>
+                <dt>{tr("record.opposition")}</dt>
                 <dd data-testid="opposition-state">
                     {move || {
                         match contact.with(|c| c.as_ref().map(|c| (c.opposition_at, c.opposition_channel))) {
                             Some((Some(at), ch)) => {
                                 view! {
                                     <span class="badge badge-danger">
-                                        {move || t("record.opposed")}
+                                        {tr("record.opposed")}
                                     </span>
                                     " "
                                     {move || t("record.opposed_on")
@@ -738,7 +739,7 @@ pub fn ConsentsSection(
                                 }
                                     .into_any()
                             }
-                            _ => view! { <span>{move || t("record.no_opposition")}</span> }.into_any(),
+                            _ => view! { <span>{tr("record.no_opposition")}</span> }.into_any(),
                         }
                     }}
                 </dd>
@@ -748,7 +749,7 @@ pub fn ConsentsSection(
             }>
                 <div class="inline-form">
                     <div class="field">
-                        <label for="opposition-channel">{move || t("record.opposition_channel")}</label>
+                        <label for="opposition-channel">{tr("record.opposition_channel")}</label>
                         <select
                             id="opposition-channel"
                             data-testid="field-opposition.channel"
@@ -759,7 +760,7 @@ pub fn ConsentsSection(
                                 opp_error.set(None);
                             }
                         >
-                            <option value="">{move || t("record.choose")}</option>
+                            <option value="">{tr("record.choose")}</option>
                             {move || {
                                 enum_choices(
                                         OppositionChannel::ALL,
@@ -791,7 +792,7 @@ pub fn ConsentsSection(
                         disabled=move || opp_pending.get()
                         on:click=oppose
                     >
-                        {move || t("record.record_opposition")}
+                        {tr("record.record_opposition")}
                     </button>
                 </div>
                 {move || {
@@ -800,25 +801,25 @@ pub fn ConsentsSection(
                         .filter(|(f, _)| f.is_none())
                         .map(|(_, m)| view! { <p class="form-error" role="alert">{move || msg(&m)}</p> })
                 }}
-                <p class="muted small">{move || t("record.opposition_help")}</p>
+                <p class="muted small">{tr("record.opposition_help")}</p>
             </Show>
-            <h3>{move || t("record.consent_history")}</h3>
+            <h3>{tr("record.consent_history")}</h3>
             {move || load_error.get().map(|m| view! { <p class="form-error">{move || msg(&m)}</p> })}
             {move || {
                 let list = consents.get();
                 if list.is_empty() {
-                    view! { <p class="muted">{move || t("record.no_consents")}</p> }.into_any()
+                    view! { <p class="muted">{tr("record.no_consents")}</p> }.into_any()
                 } else {
                     view! {
                         <div class="table-wrap">
                             <table class="table">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{move || t("record.date")}</th>
-                                        <th scope="col">{move || t("record.purpose")}</th>
-                                        <th scope="col">{move || t("record.decision")}</th>
-                                        <th scope="col">{move || t("record.recorded_by")}</th>
-                                        <th scope="col">{move || t("record.proof")}</th>
+                                        <th scope="col">{tr("record.date")}</th>
+                                        <th scope="col">{tr("record.purpose")}</th>
+                                        <th scope="col">{tr("record.decision")}</th>
+                                        <th scope="col">{tr("record.recorded_by")}</th>
+                                        <th scope="col">{tr("record.proof")}</th>
                                     </tr>
                                 </thead>
                                 <tbody>
@@ -888,7 +889,7 @@ pub fn ConsentsSection(
                                 data-testid="consent-add"
                                 on:click=move |_| adding.set(true)
                             >
-                                {move || t("record.consent_add")}
+                                {tr("record.consent_add")}
                             </button>
                         }
                     }
@@ -948,7 +949,7 @@ pub fn ConsentsSection(
                         <FormStatus message=Signal::derive(move || form.with(|f| f.message.clone())) />
                         <div class="form-actions">
                             <button type="button" class="btn" on:click=move |_| adding.set(false)>
-                                {move || t("record.cancel")}
+                                {tr("record.cancel")}
                             </button>
                             <button
                                 type="submit"
@@ -956,7 +957,7 @@ pub fn ConsentsSection(
                                 data-testid="consent-save"
                                 disabled=move || form.with(|f| f.pending)
                             >
-                                {move || t("record.save")}
+                                {tr("record.save")}
                             </button>
                         </div>
                     </form>
@@ -976,18 +977,18 @@ pub fn ProjectsList(
         {move || {
             let projects = detail.with(|d| d.as_ref().map(|d| d.projects.clone()).unwrap_or_default());
             if projects.is_empty() {
-                view! { <p class="muted">{move || t("record.no_projects")}</p> }.into_any()
+                view! { <p class="muted">{tr("record.no_projects")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{move || t("record.type")}</th>
-                                    <th scope="col">{move || t("record.status")}</th>
-                                    <th scope="col">{move || t("record.supplier")}</th>
-                                    <th scope="col">{move || t("record.assigned_to")}</th>
-                                    <th scope="col">{move || t("record.created_at")}</th>
+                                    <th scope="col">{tr("record.type")}</th>
+                                    <th scope="col">{tr("record.status")}</th>
+                                    <th scope="col">{tr("record.supplier")}</th>
+                                    <th scope="col">{tr("record.assigned_to")}</th>
+                                    <th scope="col">{tr("record.created_at")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -1032,18 +1033,18 @@ pub fn ContractsList(
         {move || {
             let list = contracts.get();
             if list.is_empty() {
-                view! { <p class="muted">{move || t("record.no_contracts")}</p> }.into_any()
+                view! { <p class="muted">{tr("record.no_contracts")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-wrap">
                         <table class="table">
                             <thead>
                                 <tr>
-                                    <th scope="col">{move || t("record.insurer")}</th>
-                                    <th scope="col">{move || t("record.product")}</th>
-                                    <th scope="col" class="num">{move || t("record.monthly_premium")}</th>
-                                    <th scope="col">{move || t("record.start_date")}</th>
-                                    <th scope="col">{move || t("record.status")}</th>
+                                    <th scope="col">{tr("record.insurer")}</th>
+                                    <th scope="col">{tr("record.product")}</th>
+                                    <th scope="col" class="num">{tr("record.monthly_premium")}</th>
+                                    <th scope="col">{tr("record.start_date")}</th>
+                                    <th scope="col">{tr("record.status")}</th>
                                 </tr>
                             </thead>
                             <tbody>

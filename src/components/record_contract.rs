@@ -2,6 +2,7 @@
 //! cents), dates, status, NIR (santé and prévoyance only, masked until asked for),
 //! code organisme, insured persons.
 
+use crate::components::form::tr;
 use crate::components::form::{opt_text, set_opt, Binder, FormState, FormStatus, Validator};
 use crate::components::record::{enum_choices, mask_nir, masked_or, person_rows, Masks};
 use crate::i18n::t;
@@ -134,7 +135,7 @@ pub fn ContractForm(
                         )}
                 </div>
                 <section class="form-group" aria-labelledby="insured-title">
-                    <h3 id="insured-title">{move || t("record.insured")}</h3>
+                    <h3 id="insured-title">{tr("record.insured")}</h3>
                     {person_rows(
                         b,
                         "insured",
@@ -153,7 +154,7 @@ pub fn ContractForm(
                         .map(|c| {
                             view! {
                                 <button type="button" class="btn" on:click=move |_| c.run(())>
-                                    {move || t("record.cancel")}
+                                    {tr("record.cancel")}
                                 </button>
                             }
                         })}

@@ -2,6 +2,7 @@
 //! subscriptions (NIR and IBAN masked until asked for). Used to create a project from
 //! the contact page and to edit it on the project page.
 
+use crate::components::form::tr;
 use crate::components::form::{
     dated_validator, opt_text, set_opt, Binder, FormState, FormStatus, Validator,
 };
@@ -138,7 +139,7 @@ pub fn ProjectForm(
                         })
                     }
                 >
-                    {move || t("record.remove")}
+                    {tr("record.remove")}
                 </button>
             </div>
         }
@@ -212,7 +213,7 @@ pub fn ProjectForm(
                         |v, s| set_opt(&mut v.comment, s),
                     )}
                 <section class="form-group" aria-labelledby="beneficiaries-title">
-                    <h3 id="beneficiaries-title">{move || t("record.beneficiaries")}</h3>
+                    <h3 id="beneficiaries-title">{tr("record.beneficiaries")}</h3>
                     {person_rows(
                         b,
                         "beneficiaries",
@@ -223,8 +224,8 @@ pub fn ProjectForm(
                     )}
                 </section>
                 <section class="form-group" aria-labelledby="subscriptions-title">
-                    <h3 id="subscriptions-title">{move || t("record.subscriptions")}</h3>
-                    <p class="muted small">{move || t("record.subscriptions_help")}</p>
+                    <h3 id="subscriptions-title">{tr("record.subscriptions")}</h3>
+                    <p class="muted small">{tr("record.subscriptions_help")}</p>
                     <div class="rows">
                         {move || (0..subs_len.get()).map(sub_row).collect_view()}
                         <button
@@ -244,7 +245,7 @@ pub fn ProjectForm(
                                 })
                             }
                         >
-                            {move || t("record.subscription_add")}
+                            {tr("record.subscription_add")}
                         </button>
                     </div>
                 </section>
@@ -257,7 +258,7 @@ pub fn ProjectForm(
                         .map(|c| {
                             view! {
                                 <button type="button" class="btn" on:click=move |_| c.run(())>
-                                    {move || t("record.cancel")}
+                                    {tr("record.cancel")}
                                 </button>
                             }
                         })}

@@ -3,6 +3,7 @@
 //! user lands on the new contact's page.
 
 use crate::api;
+use crate::components::form::tr;
 use crate::components::form::{FormState, Tasks};
 use crate::components::record_contact::{
     contact_form_state, household_rows, household_rows_validator, prefixed_error, ContactForm,
@@ -75,10 +76,10 @@ pub fn ContactNewPage() -> impl IntoView {
     view! {
         <div class="record" data-testid="contact-page">
             <header class="record-head">
-                <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
-                    <A href="/contacts">{move || t("record.contacts")}</A>
+                <nav class="crumbs" aria-label=tr("record.breadcrumb")>
+                    <A href="/contacts">{tr("record.contacts")}</A>
                 </nav>
-                <h1>{move || t("record.contact_new")}</h1>
+                <h1>{tr("record.contact_new")}</h1>
             </header>
             <section class="card">
                 <ContactForm form=form users=users readonly=Signal::derive(|| false) on_submit=save>

@@ -2,6 +2,7 @@
 //! (santé and prévoyance only, masked), code organisme, insured persons.
 
 use crate::api::{self, ApiError};
+use crate::components::form::tr;
 use crate::components::form::{format_euros, FormState, Tasks};
 use crate::components::record::{Masks, ReadonlyBanner};
 use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
@@ -78,12 +79,12 @@ fn ContractRecord(id: String) -> impl IntoView {
     view! {
         <div class="record" data-testid="contract-page">
             {move || match contract.get() {
-                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
+                None => view! { <p class="loading">{tr("record.loading")}</p> }.into_any(),
                 Some(Err(e)) => {
                     view! {
                         <div class="record-missing">
                             <p class="form-error" role="alert">{move || msg(&e.message)}</p>
-                            <A href="/contacts">{move || t("record.back_to_contacts")}</A>
+                            <A href="/contacts">{tr("record.back_to_contacts")}</A>
                         </div>
                     }
                         .into_any()
@@ -99,19 +100,19 @@ fn ContractRecord(id: String) -> impl IntoView {
                             let contact_href = format!("/contacts/{}", k.contact_id);
                             view! {
                                 <header class="record-head">
-                                    <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
-                                        <A href=contact_href>{move || t("record.contact")}</A>
+                                    <nav class="crumbs" aria-label=tr("record.breadcrumb")>
+                                        <A href=contact_href>{tr("record.contact")}</A>
                                         " / "
                                         <A href=project_href>
-                                            {move || t("record.project")} " "
+                                            {tr("record.project")} " "
                                             {move || project_type.get().map(|p| msg(p.label_fr())).unwrap_or_default()}
                                         </A>
                                     </nav>
-                                    <h1>{move || t("record.contract")} " " {k.insurer.clone()}</h1>
+                                    <h1>{tr("record.contract")} " " {k.insurer.clone()}</h1>
                                     <div class="record-meta">
                                         <span class="badge">{move || msg(status.label_fr())}</span>
                                         <span class="muted">
-                                            {move || t("record.monthly_premium")} " : "
+                                            {tr("record.monthly_premium")} " : "
                                             <strong>{format_euros(k.monthly_premium_cents)}</strong>
                                         </span>
                                     </div>
@@ -121,7 +122,7 @@ fn ContractRecord(id: String) -> impl IntoView {
                 }}
                 <ReadonlyBanner when=readonly />
                 <section class="card" aria-labelledby="contract-card-title">
-                    <h2 id="contract-card-title">{move || t("record.contract_card")}</h2>
+                    <h2 id="contract-card-title">{tr("record.contract_card")}</h2>
                     <ContractForm
                         form=form
                         masks=masks

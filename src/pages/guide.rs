@@ -13,6 +13,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_params_map;
 
+use crate::components::form::tr;
 use crate::components::guides::{find_guide, GuideKind, GUIDES};
 use crate::i18n::t;
 use crate::set_title;
@@ -55,11 +56,11 @@ pub fn GuidePage() -> impl IntoView {
         view! {
             <nav class="guide-toc" aria-labelledby="guide-toc-title">
                 <h2 id="guide-toc-title" class="guide-toc-title">
-                    {move || t("guide.panel_title")}
+                    {tr("guide.panel_title")}
                 </h2>
-                <h3 class="guide-toc-group">{move || t("guide.group_guides")}</h3>
+                <h3 class="guide-toc-group">{tr("guide.group_guides")}</h3>
                 <ul>{item(GuideKind::Guide)}</ul>
-                <h3 class="guide-toc-group">{move || t("guide.group_tutorials")}</h3>
+                <h3 class="guide-toc-group">{tr("guide.group_tutorials")}</h3>
                 <ul>{item(GuideKind::Tutorial)}</ul>
             </nav>
         }
@@ -79,7 +80,7 @@ pub fn GuidePage() -> impl IntoView {
                     </h1>
                     <p class="guide-lead">{move || g.summary()}</p>
                     <div class="guide-body">{move || render_markup(&g.body())}</div>
-                    <p class="guide-updated">{move || t("guide.footer")}</p>
+                    <p class="guide-updated">{tr("guide.footer")}</p>
                 </article>
             }
             .into_any()
@@ -87,9 +88,9 @@ pub fn GuidePage() -> impl IntoView {
         None => view! {
             <article class="guide-article" aria-labelledby="guide-title">
                 <h1 id="guide-title" data-testid="guide-title">
-                    {move || t("guide.not_found_title")}
+                    {tr("guide.not_found_title")}
                 </h1>
-                <p>{move || t("guide.not_found_text")}</p>
+                <p>{tr("guide.not_found_text")}</p>
             </article>
         }
         .into_any(),
@@ -332,14 +333,14 @@ fn render_markup(src: &str) -> AnyView {
             }
             Block::Warning(p) => view! {
                 <aside class="guide-callout guide-warning" role="note">
-                    <strong class="guide-callout-label">{move || t("guide.warning")}</strong>
+                    <strong class="guide-callout-label">{tr("guide.warning")}</strong>
                     <p>{render_inline(&p)}</p>
                 </aside>
             }
             .into_any(),
             Block::Tip(p) => view! {
                 <aside class="guide-callout guide-tip" role="note">
-                    <strong class="guide-callout-label">{move || t("guide.tip")}</strong>
+                    <strong class="guide-callout-label">{tr("guide.tip")}</strong>
                     <p>{render_inline(&p)}</p>
                 </aside>
             }
