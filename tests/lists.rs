@@ -5,12 +5,13 @@
 #![cfg(target_arch = "wasm32")]
 
 use oubli::api::tasks::{list_path, TaskScope};
+use oubli::components::data_table::{aria_sort, sort_label_key};
 use oubli::components::filter_panel::{
-    encode_component, query_string, status_options, FilterState,
+    encode_component, query_string, status_options, FilterState, ListUrl,
 };
 use oubli::components::selection::{Mode, PageState, Selection};
 use oubli::pages::tasks::{due_state, Due};
-use oubli_domain::filter::{Filter, Resource};
+use oubli_domain::filter::{Filter, Resource, Sort, SortField};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use wasm_bindgen_test::*;
@@ -160,7 +161,7 @@ fn an_empty_panel_asks_for_everything() {
     assert_eq!(state.active_count(), 0);
     let f = state.to_filter(Resource::Contacts, "").unwrap();
     assert_eq!(f, Filter::default());
-    assert_eq!(query_string(&f, 50, None), "limit=50");
+    assert_eq!(query_string(&f, Sort::CreatedDesc, 50, None), "limit=50");
 }
 
 #[wasm_bindgen_test]
@@ -180,7 +181,7 @@ fn the_panel_builds_the_query_string_of_the_api() {
     };
     assert_eq!(state.active_count(), 11);
     let f = state.to_filter(Resource::Projects, "Jean Dupont").unwrap();
-    let qs = query_string(&f, 100, Some("abc/+="));
+    let qs = query_string(&f, Sort::ContactAsc, 100, Some("abc/+="));
     let pairs: HashMap<&str, &str> = qs.split('&').map(|p| p.split_once('=').unwrap()).collect();
     assert_eq!(pairs["created_after"], "2021-01-01");
     assert_eq!(pairs["created_before"], "2023-06-30");
@@ -196,7 +197,8 @@ fn the_panel_builds_the_query_string_of_the_api() {
     assert_eq!(pairs["preset"], "retention");
     assert_eq!(pairs["limit"], "100");
     assert_eq!(pairs["after"], "abc%2F%2B%3D");
-    assert_eq!(pairs.len(), 14);
+    assert_eq!(pairs["sort"], "contact_asc");
+    assert_eq!(pairs.len(), 15);
 }
 
 #[wasm_bindgen_test]
@@ -251,6 +253,131 @@ fn query_components_are_percent_encoded() {
     assert_eq!(encode_component("abc-_.~09"), "abc-_.~09");
     assert_eq!(encode_component("a b&c=d"), "a%20b%26c%3Dd");
     assert_eq!(encode_component("Hélène"), "H%C3%A9l%C3%A8ne");
+}
+
+// ------------------------------------------------------------------ the list's URL
+
+/// Reads a query string the way the router does (the browser's `URL`), as
+/// `use_query_map` hands it to the list.
+fn browser_parse(resource: Resource, qs: &str) -> ListUrl {
+    use leptos_router::location::{BrowserUrl, LocationProvider};
+    let url = BrowserUrl::parse_with_base(&format!("/contacts?{qs}"), "http://localhost").unwrap();
+    ListUrl::from_query(resource, |k| url.search_params().get(k))
+}
+
+#[wasm_bindgen_test]
+fn the_plain_list_has_a_plain_url() {
+    let url = ListUrl::default();
+    assert_eq!(url.to_query(), "");
+    assert_eq!(url.href(Resource::Contacts), "/contacts");
+    assert_eq!(browser_parse(Resource::Projects, ""), url);
+    assert_eq!(url.sort, Sort::CreatedDesc);
+    assert_eq!(url.limit, 50);
+}
+
+#[wasm_bindgen_test]
+fn filters_search_sort_and_page_size_survive_the_url() {
+    let url = ListUrl {
+        filters: FilterState {
+            created_after: "2021-01-01".into(),
+            created_before: "2023-06-30".into(),
+            status: ids(&["en_cours", "devis_envoye"]),
+            status_not: ids(&["perdu"]),
+            types: ids(&["sante", "rc_pro"]),
+            supplier: "Lead & Co / Île-de-France".into(),
+            assigned_to: "u-42".into(),
+            last_interaction_before: "2022-12-31".into(),
+            anonymized: "false".into(),
+            opposition: "true".into(),
+            retention: true,
+        },
+        q: "Hélène d'Artois + fils".into(),
+        sort: Sort::ContactDesc,
+        limit: 100,
+    };
+    let href = url.href(Resource::Projects);
+    assert!(href.starts_with("/projects?"), "{href}");
+    let qs = href.split_once('?').unwrap().1;
+    assert!(qs.contains("sort=contact_desc"), "{qs}");
+    assert!(qs.contains("limit=100"), "{qs}");
+    assert!(!qs.split('&').any(|p| p.starts_with("after=")), "{qs}");
+    assert_eq!(browser_parse(Resource::Projects, qs), url);
+    // What the URL says is what the API is asked.
+    let f = url.filters.to_filter(Resource::Projects, &url.q).unwrap();
+    let api = query_string(&f, url.sort, url.limit, None);
+    let mut api_pairs: Vec<&str> = api.split('&').collect();
+    let mut url_pairs: Vec<&str> = qs.split('&').collect();
+    api_pairs.sort();
+    url_pairs.sort();
+    assert_eq!(api_pairs, url_pairs);
+}
+
+#[wasm_bindgen_test]
+fn a_hand_edited_url_keeps_what_it_can() {
+    // A sort of the other list, a page size out of range: the defaults.
+    let url = browser_parse(
+        Resource::Contacts,
+        "sort=contact_asc&limit=9999&status=client",
+    );
+    assert_eq!(url.sort, Sort::CreatedDesc);
+    assert_eq!(url.limit, 50);
+    assert_eq!(url.filters.status, ids(&["client"]));
+    // A wrong filter value is kept, so the panel shows it with the server's message.
+    let url = browser_parse(
+        Resource::Contacts,
+        "created_before=31%2F01%2F2023&sort=name_asc",
+    );
+    assert_eq!(url.sort, Sort::NameAsc);
+    assert_eq!(url.filters.created_before, "31/01/2023");
+    let e = url
+        .filters
+        .to_filter(Resource::Contacts, &url.q)
+        .unwrap_err();
+    assert!(e.contains_key("created_before"));
+    // The API's own query string (what a bookmark made from the API would hold) reads
+    // back too.
+    let url = browser_parse(
+        Resource::Projects,
+        "status=en_cours%2Cperdu&preset=retention&q=a%20b",
+    );
+    assert_eq!(url.filters.status, ids(&["en_cours", "perdu"]));
+    assert!(url.filters.retention);
+    assert_eq!(url.q, "a b");
+}
+
+#[wasm_bindgen_test]
+fn headings_say_how_the_list_is_sorted() {
+    assert_eq!(aria_sort(SortField::Name, Sort::NameAsc), "ascending");
+    assert_eq!(aria_sort(SortField::Name, Sort::NameDesc), "descending");
+    assert_eq!(aria_sort(SortField::Name, Sort::ContactDesc), "descending");
+    assert_eq!(
+        aria_sort(SortField::Created, Sort::CreatedDesc),
+        "descending"
+    );
+    assert_eq!(aria_sort(SortField::Created, Sort::NameAsc), "none");
+    assert_eq!(aria_sort(SortField::Name, Sort::CreatedAsc), "none");
+    // A click on the name heading: A to Z, then Z to A; on the date: newest first.
+    let s = Sort::default().toggled(Resource::Contacts, SortField::Name);
+    assert_eq!(s, Sort::NameAsc);
+    assert_eq!(
+        s.toggled(Resource::Contacts, SortField::Name),
+        Sort::NameDesc
+    );
+    assert_eq!(
+        Sort::NameDesc.toggled(Resource::Contacts, SortField::Created),
+        Sort::CreatedDesc
+    );
+    assert_eq!(
+        Sort::default().toggled(Resource::Projects, SortField::Name),
+        Sort::ContactAsc
+    );
+    // Every order has its words, in both languages.
+    use oubli::i18n::{lookup, Locale};
+    for s in Sort::ALL {
+        let key = sort_label_key(s);
+        assert_ne!(lookup(Locale::Fr, key), key);
+        assert_ne!(lookup(Locale::En, key), key);
+    }
 }
 
 // ------------------------------------------------------------------ tasks

@@ -6,10 +6,12 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::A;
-use oubli_domain::filter::Resource;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
+use oubli_domain::filter::{Resource, Sort, SortField};
 use oubli_domain::{Action, FieldErrors, Page, UserSummary};
 
-use super::filter_panel::{query_string, FilterPanel, FilterState};
+use super::filter_panel::{query_string, FilterPanel, FilterState, ListUrl};
 use super::selection::{PageState, Selection};
 use crate::api::ApiError;
 use crate::i18n::{msg, t};
@@ -42,9 +44,99 @@ impl Cell {
 pub struct Row {
     pub id: String,
     pub href: String,
+    /// How the row's checkbox names it to a screen reader ("Sélectionner {label}").
+    pub label: String,
     pub cells: Vec<Cell>,
     /// Greys the row out (anonymized records are read-only).
     pub muted: bool,
+}
+
+/// One column heading; `sort` makes it a button that sorts the list on that field.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub label: String,
+    pub sort: Option<SortField>,
+}
+
+impl Column {
+    pub fn new(label_key: &str) -> Self {
+        Column {
+            label: t(label_key),
+            sort: None,
+        }
+    }
+
+    pub fn sortable(label_key: &str, field: SortField) -> Self {
+        Column {
+            label: t(label_key),
+            sort: Some(field),
+        }
+    }
+}
+
+/// `aria-sort` of a column sorting on `field` while the list is in `current` order.
+pub fn aria_sort(field: SortField, current: Sort) -> &'static str {
+    match (current.field() == field, current.is_descending()) {
+        (false, _) => "none",
+        (true, false) => "ascending",
+        (true, true) => "descending",
+    }
+}
+
+/// The `data-testid` of a sortable heading's button.
+pub fn sort_testid(field: SortField) -> &'static str {
+    match field {
+        SortField::Created => "sort-created",
+        SortField::Name => "sort-name",
+    }
+}
+
+/// The translation key telling the order in words ("Tri : nom de A à Z").
+pub fn sort_label_key(sort: Sort) -> &'static str {
+    match sort {
+        Sort::CreatedDesc => "lists.sort_created_desc",
+        Sort::CreatedAsc => "lists.sort_created_asc",
+        Sort::NameAsc => "lists.sort_name_asc",
+        Sort::NameDesc => "lists.sort_name_desc",
+        Sort::ContactAsc => "lists.sort_contact_asc",
+        Sort::ContactDesc => "lists.sort_contact_desc",
+    }
+}
+
+#[component]
+fn Heading(column: Column, sort: Signal<Sort>, on_sort: Callback<SortField>) -> impl IntoView {
+    let Column { label, sort: field } = column;
+    match field {
+        None => view! { <th scope="col">{label}</th> }.into_any(),
+        Some(field) => {
+            let state = move || aria_sort(field, sort.get());
+            let title = {
+                let label = label.clone();
+                move || t("lists.sort_by").replace("{col}", &label)
+            };
+            view! {
+                <th scope="col" class="is-sortable" aria-sort=state>
+                    <button
+                        type="button"
+                        class="sort-button"
+                        data-testid=sort_testid(field)
+                        title=title
+                        on:click=move |_| on_sort.run(field)
+                    >
+                        <span>{label}</span>
+                        <span class="sort-icon" aria-hidden="true">
+                            {move || match state() {
+                                "ascending" => "▲",
+                                "descending" => "▼",
+                                _ => "↕",
+                            }}
+                        </span>
+                    </button>
+                </th>
+            }
+            .into_any()
+        }
+    }
 }
 
 fn cell_class(cell: &Cell) -> String {
@@ -61,7 +153,12 @@ pub fn DataTable(
     /// Accessible name of the table.
     #[prop(into)]
     caption: Signal<String>,
-    #[prop(into)] headers: Signal<Vec<String>>,
+    #[prop(into)] headers: Signal<Vec<Column>>,
+    /// The list's order, shown on the sortable headings (`aria-sort`).
+    #[prop(into)]
+    sort: Signal<Sort>,
+    /// A sortable heading was clicked.
+    on_sort: Callback<SortField>,
     #[prop(into)] rows: Signal<Vec<Row>>,
     selection: RwSignal<Selection>,
     /// A page is on its way: the current rows stay, dimmed.
@@ -97,7 +194,7 @@ pub fn DataTable(
                             headers
                                 .get()
                                 .into_iter()
-                                .map(|h| view! { <th scope="col">{h}</th> })
+                                .map(|column| view! { <Heading column sort on_sort /> })
                                 .collect_view()
                         }}
                     </tr>
@@ -126,12 +223,12 @@ fn TableRow(row: Row, selection: RwSignal<Selection>) -> impl IntoView {
     let Row {
         id,
         href,
+        label,
         cells,
         muted,
     } = row;
     let mut cells = cells.into_iter();
     let first = cells.next().unwrap_or_else(|| Cell::plain(""));
-    let label = first.text.clone();
     let selected = {
         let id = id.clone();
         Memo::new(move |_| selection.with(|s| s.is_selected(&id)))
@@ -184,7 +281,7 @@ pub struct ListConfig<T, F> {
     /// Translation key of the count, with `{n}` (e.g. "{n} contacts").
     pub total_key: &'static str,
     /// Column headings (called in a reactive closure, so they follow the language).
-    pub headers: fn() -> Vec<String>,
+    pub headers: fn() -> Vec<Column>,
     /// Turns one record into a row; gets the cabinet's users to name assignees.
     pub to_row: fn(&T, &[UserSummary]) -> Row,
     /// Fetches one page for an encoded query string.
@@ -249,35 +346,94 @@ where
         }
     });
 
-    let draft = RwSignal::new(FilterState::default());
+    // The URL is where the list's state lives (filters, search, sort, page size): the
+    // controls below navigate, and everything on screen is derived from the URL, so a
+    // reload, a shared link and the Back button all show the same list.
+    let query_map = use_query_map();
+    let url = Memo::new(move |_| query_map.with(|m| ListUrl::from_query(resource, |k| m.get(k))));
+    let navigate = use_navigate();
+    let go = Callback::new(move |(next, replace): (ListUrl, bool)| {
+        if next != url.get_untracked() {
+            navigate(
+                &next.href(resource),
+                NavigateOptions {
+                    replace,
+                    scroll: false,
+                    ..Default::default()
+                },
+            );
+        }
+    });
+    let applied = Memo::new(move |_| url.with(|u| u.filters.clone()));
+    let search = Memo::new(move |_| url.with(|u| u.q.clone()));
+    let sort = Memo::new(move |_| url.with(|u| u.sort));
+    let limit = Memo::new(move |_| url.with(|u| u.limit));
+
+    // The panel's inputs and the search box start from the URL and follow it when it
+    // changes under them (Back, a link); typing in them changes nothing until applied.
+    let draft = RwSignal::new(applied.get_untracked());
     let errors = RwSignal::new(FieldErrors::new());
-    let applied = RwSignal::new(FilterState::default());
-    let search_input = RwSignal::new(String::new());
-    let search = RwSignal::new(String::new());
-    let limit = RwSignal::new(oubli_domain::filter::DEFAULT_LIMIT);
-    // `after` cursors of the pages before the current one; empty on the first page.
-    let cursors = RwSignal::new(Vec::<String>::new());
+    let search_input = RwSignal::new(search.get_untracked());
+    Effect::new(move |_| draft.set(applied.get()));
+    Effect::new(move |_| {
+        let q = search.get();
+        // The URL holds the search trimmed: "Jean " being typed is not a change.
+        if search_input.with_untracked(|s| s.trim() != q) {
+            search_input.set(q);
+        }
+    });
+
     let selection = RwSignal::new(Selection::new(resource));
     let page = RwSignal::new(None::<Page<T>>);
     let loading = RwSignal::new(false);
     let load_error = RwSignal::new(None::<ApiError>);
 
-    // Any change of what matches starts again from the first page, with an empty
-    // selection (a selection made under another filter means nothing now).
-    let restart = move || {
-        cursors.set(Vec::new());
-        selection.update(Selection::filter_changed);
-    };
-
     let filter = Memo::new(move |_| applied.with(|a| a.to_filter(resource, &search.get())));
+    // A filter from the URL may be wrong (a hand-edited link): say so in the panel.
+    Effect::new(move |_| {
+        if let Err(e) = filter.get() {
+            errors.set(e);
+        }
+    });
+    // A selection made under another filter means nothing now (the order does not
+    // change what matches: sorting keeps it).
+    Effect::new(move |prev: Option<()>| {
+        filter.track();
+        if prev.is_some() {
+            selection.update(Selection::filter_changed);
+        }
+    });
     let search_error = move || filter.with(|f| f.as_ref().err().and_then(|e| e.get("q").cloned()));
+
+    // The first page's query; the cursors of the pages before the current one belong
+    // to it, so any change of filter, search, sort or page size starts again from the
+    // first page without a request carrying a stale cursor.
+    let base_query = Memo::new(move |_| {
+        let f = filter.get().ok()?;
+        Some(query_string(&f, sort.get(), limit.get(), None))
+    });
+    let stack = RwSignal::new((String::new(), Vec::<String>::new()));
+    let cursors = Memo::new(move |_| {
+        let base = base_query.get();
+        stack.with(|(key, cursors)| {
+            if base.as_deref() == Some(key.as_str()) {
+                cursors.clone()
+            } else {
+                Vec::new()
+            }
+        })
+    });
     let query = Memo::new(move |_| {
         let f = filter.get().ok()?;
-        Some(cursors.with(|c| query_string(&f, limit.get(), c.last().map(String::as_str))))
+        Some(
+            cursors
+                .with(|c| query_string(&f, sort.get(), limit.get(), c.last().map(String::as_str))),
+        )
     });
 
     Effect::new(move |_| {
         let Some(qs) = query.get() else {
+            loading.set(false);
             return;
         };
         loading.set(true);
@@ -307,9 +463,11 @@ where
         }
         let handle = set_timeout_with_handle(
             move || {
-                if search.get_untracked() != value {
-                    search.set(value);
-                    restart();
+                let mut next = url.get_untracked();
+                if next.q.trim() != value.trim() {
+                    next.q = value.trim().to_owned();
+                    // Each keystroke is not worth a Back step.
+                    go.run((next, true));
                 }
             },
             std::time::Duration::from_millis(SEARCH_DEBOUNCE_MS),
@@ -323,17 +481,42 @@ where
         match state.to_filter(resource, "") {
             Ok(_) => {
                 errors.set(FieldErrors::new());
-                if applied.get_untracked() != state {
-                    applied.set(state);
-                    restart();
-                }
+                let mut next = url.get_untracked();
+                next.filters = state;
+                go.run((next, false));
             }
             Err(e) => errors.set(e),
         }
     });
     let on_reset = Callback::new(move |()| {
-        applied.set(FilterState::default());
-        restart();
+        let mut next = url.get_untracked();
+        next.filters = FilterState::default();
+        go.run((next, false));
+    });
+    let on_sort = Callback::new(move |field: SortField| {
+        let mut next = url.get_untracked();
+        next.sort = next.sort.toggled(resource, field);
+        go.run((next, false));
+    });
+
+    // The cabinet's suppliers for the supplier filter, fetched the first time the
+    // field is used (the statistics are not worth a request on every list display).
+    let suppliers = RwSignal::new(Vec::<String>::new());
+    let suppliers_asked = StoredValue::new(false);
+    let on_supplier_focus = Callback::new(move |()| {
+        if suppliers_asked.get_value() {
+            return;
+        }
+        suppliers_asked.set_value(true);
+        spawn_local_scoped_with_cancellation(async move {
+            match crate::api::contacts::suppliers().await {
+                Ok(list) => suppliers.set(list),
+                Err(e) => {
+                    suppliers_asked.set_value(false);
+                    log::warn!("GET /stats/summary failed: {} ({})", e.code, e.status);
+                }
+            }
+        });
     });
 
     let total = move || page.with(|p| p.as_ref().map(|p| p.total).unwrap_or(0));
@@ -361,13 +544,22 @@ where
         }
     };
     let next_page = move |_| {
+        let Some(base) = base_query.get_untracked() else {
+            return;
+        };
         if let Some(next) = page.with_untracked(|p| p.as_ref().and_then(|p| p.next.clone())) {
-            cursors.update(|c| c.push(next));
+            stack.update(|(key, cursors)| {
+                if *key != base {
+                    *key = base;
+                    cursors.clear();
+                }
+                cursors.push(next);
+            });
         }
     };
     let prev_page = move |_| {
-        cursors.update(|c| {
-            c.pop();
+        stack.update(|(_, cursors)| {
+            cursors.pop();
         })
     };
 
@@ -408,7 +600,16 @@ where
             </header>
 
             <div class="list-body">
-            <FilterPanel resource draft errors users on_apply on_reset />
+            <FilterPanel
+                resource
+                draft
+                errors
+                users
+                suppliers
+                on_supplier_focus
+                on_apply
+                on_reset
+            />
             <div class="list-main">
             <div class="list-toolbar">
                 <div class="search">
@@ -430,7 +631,9 @@ where
                             .map(|e| view! { <p class="field-error" role="alert">{msg(&e)}</p> })
                     }}
                 </div>
-                <p class="sort-order muted">{move || t("lists.sort_newest")}</p>
+                <p class="sort-order muted" data-testid="sort-order" aria-live="polite">
+                    {move || t(sort_label_key(sort.get()))}
+                </p>
                 <div class="page-size">
                     <label for="page-size">{move || t("lists.page_size")}</label>
                     <select
@@ -438,8 +641,9 @@ where
                         data-testid="page-size"
                         on:change=move |ev| {
                             if let Ok(n) = event_target_value(&ev).parse::<i64>() {
-                                limit.set(n);
-                                cursors.set(Vec::new());
+                                let mut next = url.get_untracked();
+                                next.limit = n;
+                                go.run((next, true));
                             }
                         }
                     >
@@ -517,6 +721,8 @@ where
                 testid=table_testid
                 caption=Signal::derive(move || t(title_key))
                 headers=Signal::derive(headers)
+                sort=Signal::derive(move || sort.get())
+                on_sort
                 rows
                 selection
                 loading=Signal::derive(move || loading.get())

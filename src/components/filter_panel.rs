@@ -4,7 +4,7 @@
 //! `Filter` writes the query string, so the browser never invents a rule of its own.
 
 use leptos::prelude::*;
-use oubli_domain::filter::{Filter, ListQuery, Resource};
+use oubli_domain::filter::{page_limit, Filter, ListQuery, Resource, Sort, DEFAULT_LIMIT};
 use oubli_domain::{ContactStatus, FieldErrors, ProjectStatus, ProjectType, UserSummary};
 use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
@@ -54,6 +54,7 @@ impl FilterState {
             opposition: text(&self.opposition),
             q: text(q),
             preset: self.retention.then(|| "retention".to_owned()),
+            sort: None,
             limit: None,
             after: None,
         }
@@ -100,18 +101,142 @@ pub fn encode_component(s: &str) -> String {
     out
 }
 
-/// The query string (without `?`) of one page of a filtered list.
-pub fn query_string(filter: &Filter, limit: i64, after: Option<&str>) -> String {
+/// The query string (without `?`) of one page of a filtered list. The sort is left
+/// out when it is the default, so the default list asks what it always asked.
+pub fn query_string(filter: &Filter, sort: Sort, limit: i64, after: Option<&str>) -> String {
     let mut parts: Vec<String> = filter
         .to_query()
         .into_iter()
         .map(|(k, v)| format!("{k}={}", encode_component(&v)))
         .collect();
+    if sort != Sort::default() {
+        parts.push(format!("sort={}", sort.as_str()));
+    }
     parts.push(format!("limit={limit}"));
     if let Some(cursor) = after {
         parts.push(format!("after={}", encode_component(cursor)));
     }
     parts.join("&")
+}
+
+/// What a list's own URL holds (`/contacts?status=prospect&sort=name_asc`): the
+/// applied filters, the search, the sort and the page size, under the API's parameter
+/// names, so a reload or a shared link shows the same list. The page position is left
+/// out: a link shows the first page.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ListUrl {
+    pub filters: FilterState,
+    pub q: String,
+    pub sort: Sort,
+    pub limit: i64,
+}
+
+impl Default for ListUrl {
+    fn default() -> Self {
+        ListUrl {
+            filters: FilterState::default(),
+            q: String::new(),
+            sort: Sort::default(),
+            limit: DEFAULT_LIMIT,
+        }
+    }
+}
+
+fn split_list(v: Option<String>) -> Vec<String> {
+    v.unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+        .collect()
+}
+
+impl ListUrl {
+    /// Reads the URL's parameters (`get` returns a decoded value). Filters are taken
+    /// as written, so a wrong value shows in the panel with its error; an unknown
+    /// sort or page size falls back to the default.
+    pub fn from_query(resource: Resource, get: impl Fn(&str) -> Option<String>) -> ListUrl {
+        let text = |k: &str| get(k).map(|v| v.trim().to_owned()).unwrap_or_default();
+        let filters = FilterState {
+            created_after: text("created_after"),
+            created_before: text("created_before"),
+            status: split_list(get("status")),
+            status_not: split_list(get("status_not")),
+            types: split_list(get("type")),
+            supplier: text("supplier"),
+            assigned_to: text("assigned_to"),
+            last_interaction_before: text("last_interaction_before"),
+            anonymized: text("anonymized"),
+            opposition: text("opposition"),
+            retention: text("preset") == "retention",
+        };
+        ListUrl {
+            filters,
+            q: text("q"),
+            sort: Sort::for_list(resource, get("sort").as_deref()).unwrap_or_default(),
+            limit: page_limit(get("limit").as_deref()).unwrap_or(DEFAULT_LIMIT),
+        }
+    }
+
+    /// The encoded query (without `?`), defaults left out: `""` for the plain list.
+    pub fn to_query(&self) -> String {
+        let mut q = self.filters.to_list_query(&self.q);
+        if self.sort != Sort::default() {
+            q.sort = Some(self.sort.as_str().to_owned());
+        }
+        if self.limit != DEFAULT_LIMIT {
+            q.limit = Some(self.limit.to_string());
+        }
+        let ListQuery {
+            created_before,
+            created_after,
+            status,
+            status_not,
+            kind,
+            supplier,
+            assigned_to,
+            last_interaction_before,
+            anonymized,
+            opposition,
+            q,
+            preset,
+            sort,
+            limit,
+            after: _,
+        } = q;
+        [
+            ("created_after", created_after),
+            ("created_before", created_before),
+            ("status", status),
+            ("status_not", status_not),
+            ("type", kind),
+            ("supplier", supplier),
+            ("assigned_to", assigned_to),
+            ("last_interaction_before", last_interaction_before),
+            ("anonymized", anonymized),
+            ("opposition", opposition),
+            ("preset", preset),
+            ("q", q),
+            ("sort", sort),
+            ("limit", limit),
+        ]
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|v| format!("{k}={}", encode_component(&v))))
+        .collect::<Vec<_>>()
+        .join("&")
+    }
+
+    /// The list's path with this query: `/contacts`, `/projects?sort=contact_asc`…
+    pub fn href(&self, resource: Resource) -> String {
+        let path = match resource {
+            Resource::Contacts => "/contacts",
+            Resource::Projects => "/projects",
+        };
+        match self.to_query() {
+            q if q.is_empty() => path.to_owned(),
+            q => format!("{path}?{q}"),
+        }
+    }
 }
 
 /// The statuses a list filters on: contact statuses on /contacts, project statuses
@@ -304,6 +429,11 @@ pub fn FilterPanel(
     draft: RwSignal<FilterState>,
     errors: RwSignal<FieldErrors>,
     #[prop(into)] users: Signal<Vec<UserSummary>>,
+    /// The cabinet's known suppliers, offered in the supplier field.
+    #[prop(into)]
+    suppliers: Signal<Vec<String>>,
+    /// The supplier field got the focus: the time to fetch `suppliers` if not done yet.
+    on_supplier_focus: Callback<()>,
     on_apply: Callback<()>,
     on_reset: Callback<()>,
 ) -> impl IntoView {
@@ -394,13 +524,33 @@ pub fn FilterPanel(
                     get=|d| &d.last_interaction_before
                     set=|d, v| d.last_interaction_before = v
                 />
-                <TextInput
-                    name="supplier"
-                    label_key="lists.filter_supplier"
-                    draft errors
-                    get=|d| &d.supplier
-                    set=|d, v| d.supplier = v
-                />
+                <div class="filter-field">
+                    <label for="filter-supplier">{move || t("lists.filter_supplier")}</label>
+                    // Free text (a supplier new to the cabinet can be typed), with the
+                    // cabinet's known suppliers offered as the user types.
+                    <input
+                        id="filter-supplier"
+                        type="text"
+                        list="filter-supplier-options"
+                        autocomplete="off"
+                        data-testid="filter-supplier"
+                        prop:value=move || draft.with(|d| d.supplier.clone())
+                        on:focus=move |_| on_supplier_focus.run(())
+                        on:input=move |ev| {
+                            let v = event_target_value(&ev);
+                            draft.update(|d| d.supplier = v);
+                        }
+                    />
+                    <datalist id="filter-supplier-options" data-testid="filter-supplier-options">
+                        {move || {
+                            suppliers
+                                .get()
+                                .into_iter()
+                                .map(|name| view! { <option value=name></option> })
+                                .collect_view()
+                        }}
+                    </datalist>
+                </div>
                 <div class="filter-field">
                     <label for="filter-assigned_to">{move || t("lists.filter_assigned_to")}</label>
                     <select

@@ -4,10 +4,10 @@
 //! contact row shows.
 
 use leptos::prelude::*;
-use oubli_domain::filter::Resource;
+use oubli_domain::filter::{Resource, SortField};
 use oubli_domain::{Contact, UserSummary};
 
-use crate::components::data_table::{list_page, Cell, ListConfig, Row};
+use crate::components::data_table::{list_page, Cell, Column, ListConfig, Row};
 use crate::components::filter_panel::code_label;
 use crate::i18n::t;
 
@@ -28,50 +28,51 @@ pub fn user_name(users: &[UserSummary], id: Option<&str>) -> String {
     }
 }
 
-/// How a contact is named in lists: person, else company, else a neutral label.
+/// How a contact is named in lists, matching the name order of the server (last name,
+/// else company name): civility, first and last name when there is a last name, else
+/// the company, else the first name alone, else a neutral label.
 pub fn display_name(c: &Contact) -> String {
     if c.anonymized_at.is_some() {
         return t("lists.anonymized_contact");
     }
     let f = &c.fields;
-    let person: Vec<&str> = [
-        f.civility.map(|c| c.label_fr()),
-        f.first_name.as_deref(),
-        f.last_name.as_deref(),
-    ]
-    .into_iter()
-    .flatten()
-    .map(str::trim)
-    .filter(|s| !s.is_empty())
-    .collect();
-    let has_name = f
-        .first_name
-        .as_deref()
-        .is_some_and(|s| !s.trim().is_empty())
-        || f.last_name.as_deref().is_some_and(|s| !s.trim().is_empty());
-    if has_name {
-        person.join(" ")
-    } else if let Some(company) = f.company_name.as_deref().filter(|s| !s.trim().is_empty()) {
-        company.to_owned()
-    } else {
-        t("lists.unnamed")
+    let text = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    match (
+        text(&f.last_name),
+        text(&f.company_name),
+        text(&f.first_name),
+    ) {
+        (Some(last), _, first) => [
+            f.civility.map(|c| c.label_fr().to_owned()),
+            first,
+            Some(last),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" "),
+        (None, Some(company), _) => company,
+        (None, None, Some(first)) => first,
+        (None, None, None) => t("lists.unnamed"),
     }
 }
 
-fn headers() -> Vec<String> {
-    [
-        "lists.col_name",
-        "lists.col_city",
-        "lists.col_status",
-        "lists.col_supplier",
-        "lists.col_assigned",
-        "lists.col_created",
-        "lists.col_last_interaction",
-        "lists.col_gdpr",
+fn headers() -> Vec<Column> {
+    vec![
+        Column::sortable("lists.col_name", SortField::Name),
+        Column::new("lists.col_city"),
+        Column::new("lists.col_status"),
+        Column::new("lists.col_supplier"),
+        Column::new("lists.col_assigned"),
+        Column::sortable("lists.col_created", SortField::Created),
+        Column::new("lists.col_last_interaction"),
+        Column::new("lists.col_gdpr"),
     ]
-    .into_iter()
-    .map(t)
-    .collect()
 }
 
 fn to_row(c: &Contact, users: &[UserSummary]) -> Row {
@@ -96,11 +97,13 @@ fn to_row(c: &Contact, users: &[UserSummary]) -> Row {
     if c.opposition_at.is_some() {
         gdpr.push(t("lists.flag_opposition"));
     }
+    let name = display_name(c);
     Row {
         id: c.id.clone(),
         href: format!("/contacts/{}", c.id),
+        label: name.clone(),
         cells: vec![
-            Cell::styled(display_name(c), "cell-name"),
+            Cell::styled(name, "cell-name"),
             Cell::plain(if place.is_empty() {
                 "—".into()
             } else {

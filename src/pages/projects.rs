@@ -1,42 +1,53 @@
 //! The projects list (/projects): the same screen as the contacts list over
-//! `GET /projects`, filtering on project statuses.
+//! `GET /projects`, filtering on project statuses, with the name of each project's
+//! contact (sortable).
 
 use leptos::prelude::*;
-use oubli_domain::filter::Resource;
-use oubli_domain::{Project, UserSummary};
+use oubli_domain::filter::{ProjectListItem, Resource, SortField};
+use oubli_domain::UserSummary;
 
-use crate::components::data_table::{list_page, Cell, ListConfig, Row};
+use crate::components::data_table::{list_page, Cell, Column, ListConfig, Row};
 use crate::components::filter_panel::code_label;
 use crate::i18n::t;
 use crate::pages::contacts::{short_date, user_name};
 
-fn headers() -> Vec<String> {
-    [
-        "lists.col_project",
-        "lists.col_status",
-        "lists.col_supplier",
-        "lists.col_assigned",
-        "lists.col_created",
-        "lists.col_beneficiaries",
-        "lists.col_gdpr",
+fn headers() -> Vec<Column> {
+    vec![
+        Column::new("lists.col_project"),
+        Column::sortable("lists.col_contact", SortField::Name),
+        Column::new("lists.col_status"),
+        Column::new("lists.col_supplier"),
+        Column::new("lists.col_assigned"),
+        Column::sortable("lists.col_created", SortField::Created),
+        Column::new("lists.col_beneficiaries"),
     ]
-    .into_iter()
-    .map(t)
-    .collect()
 }
 
-fn to_row(p: &Project, users: &[UserSummary]) -> Row {
+/// Who the project is for: the contact's name, "Contact anonymisé", or "—".
+pub fn contact_label(item: &ProjectListItem) -> String {
+    if item.project.anonymized_at.is_some() {
+        t("lists.anonymized_contact")
+    } else {
+        item.contact_name.clone().unwrap_or_else(|| "—".into())
+    }
+}
+
+/// No RGPD column here: an anonymized contact shows as "Contact anonymisé" in the
+/// contact column, on a greyed row (one more column would not fit a laptop's width).
+fn to_row(item: &ProjectListItem, users: &[UserSummary]) -> Row {
+    let p = &item.project;
+    let kind = code_label(
+        &format!("lists.ptype_{}", p.kind.as_str()),
+        p.kind.label_fr(),
+    );
+    let contact = contact_label(item);
     Row {
         id: p.id.clone(),
         href: format!("/projects/{}", p.id),
+        label: format!("{kind} — {contact}"),
         cells: vec![
-            Cell::styled(
-                code_label(
-                    &format!("lists.ptype_{}", p.kind.as_str()),
-                    p.kind.label_fr(),
-                ),
-                "cell-name",
-            ),
+            Cell::styled(kind, "cell-name cell-kind"),
+            Cell::styled(contact, "cell-contact"),
             Cell::styled(
                 code_label(
                     &format!("lists.pstatus_{}", p.status.as_str()),
@@ -48,11 +59,6 @@ fn to_row(p: &Project, users: &[UserSummary]) -> Row {
             Cell::plain(user_name(users, p.assigned_to.as_deref())),
             Cell::styled(short_date(&p.created_at), "cell-date"),
             Cell::styled(p.beneficiaries.len().to_string(), "cell-number"),
-            if p.anonymized_at.is_some() {
-                Cell::styled(t("lists.flag_anonymized"), "cell-flags")
-            } else {
-                Cell::plain("")
-            },
         ],
         muted: p.anonymized_at.is_some(),
     }
