@@ -501,3 +501,32 @@ async fn a_cursor_works_only_with_its_own_sort() {
         assert_eq!(v["error"]["message"], "Curseur de pagination invalide.");
     }
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_the_sort_and_the_contact_name() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let (s, doc) = t.get("/api/v1/openapi.json", &admin).await;
+    assert_eq!(s, StatusCode::OK);
+    for path in ["/api/v1/contacts", "/api/v1/projects"] {
+        let params = doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{path} parameters"));
+        let sort = params
+            .iter()
+            .find(|p| p["name"] == "sort")
+            .unwrap_or_else(|| panic!("{path}: no sort parameter"));
+        let text = sort["description"].as_str().unwrap_or_default();
+        for value in ["created_desc", "name_asc", "contact_asc"] {
+            assert!(text.contains(value), "{path}: {text}");
+        }
+    }
+    let item = &doc["components"]["schemas"]["ProjectListItem"];
+    assert!(!item.is_null(), "ProjectListItem schema");
+    assert!(
+        item.to_string().contains("contact_name"),
+        "ProjectListItem: {item}"
+    );
+    let page = doc["paths"]["/api/v1/projects"]["get"]["responses"]["200"].to_string();
+    assert!(page.contains("ProjectListItem"), "{page}");
+}
