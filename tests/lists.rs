@@ -5,6 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use oubli::api::tasks::{list_path, TaskScope};
+use oubli::components::bulk::{button_keys, request_targets, MAX_REQUESTS};
 use oubli::components::data_table::{aria_sort, sort_label_key};
 use oubli::components::filter_panel::{
     encode_component, query_string, status_options, FilterState, ListUrl,
@@ -440,4 +441,51 @@ fn every_list_key_used_by_the_domain_codes_is_translated() {
         assert_eq!(lookup(Locale::Fr, &key), k.label_fr());
         assert_ne!(lookup(Locale::En, &key), key);
     }
+}
+
+#[wasm_bindgen_test]
+fn bulk_buttons_are_erasures_for_admins_and_requests_for_the_others() {
+    assert_eq!(
+        button_keys(Resource::Contacts, true),
+        ("lists.bulk_anonymize", "lists.bulk_delete_contacts")
+    );
+    assert_eq!(
+        button_keys(Resource::Projects, true),
+        ("lists.bulk_anonymize", "lists.bulk_delete_projects")
+    );
+    assert_eq!(
+        button_keys(Resource::Projects, false),
+        ("lists.bulk_request_anonymize", "lists.bulk_request_delete")
+    );
+}
+
+#[wasm_bindgen_test]
+fn bulk_requests_go_one_ticked_row_at_a_time() {
+    let mut s = Selection::new(Resource::Projects);
+    s.set("p1", true);
+    s.set("p2", true);
+    let targets = request_targets(&s).expect("ticked rows can be asked for");
+    assert_eq!(targets.len(), 2);
+    assert_eq!(
+        targets[0].projects.as_deref(),
+        Some(&["p1".to_string()][..])
+    );
+    assert!(targets
+        .iter()
+        .all(|t| t.contacts.is_none() && t.projects_filter.is_none()));
+    // "All matching" cannot be sent as requests.
+    s.select_all_matching(Filter::default());
+    assert_eq!(
+        request_targets(&s).unwrap_err(),
+        "lists.bulk_request_all_matching"
+    );
+    // Nor too many rows at once.
+    let mut s = Selection::new(Resource::Contacts);
+    for i in 0..=MAX_REQUESTS {
+        s.set(&format!("c{i}"), true);
+    }
+    assert_eq!(
+        request_targets(&s).unwrap_err(),
+        "lists.bulk_request_too_many"
+    );
 }

@@ -11,6 +11,7 @@ use leptos_router::NavigateOptions;
 use oubli_domain::filter::{Resource, Sort, SortField};
 use oubli_domain::{Action, FieldErrors, Page, UserSummary};
 
+use super::bulk::BulkActions;
 use super::filter_panel::{query_string, FilterPanel, FilterState, ListUrl};
 use super::selection::{PageState, Selection};
 use crate::api::ApiError;
@@ -431,7 +432,10 @@ where
         )
     });
 
+    // Bumped after a bulk erasure: the same page again, as the server now has it.
+    let refresh = RwSignal::new(0u32);
     Effect::new(move |_| {
+        refresh.track();
         let Some(qs) = query.get() else {
             loading.set(false);
             return;
@@ -770,21 +774,13 @@ where
                         n => t("lists.selected_n").replace("{n}", &format_count(n)),
                     }}
                 </span>
-                <div class="action-buttons">
-                    <button type="button" class="btn" disabled data-testid="bulk-anonymize">
-                        {move || {
-                            if privileged() { t("lists.bulk_anonymize") } else { t("lists.bulk_request_anonymize") }
-                        }}
-                    </button>
-                    <button type="button" class="btn btn-danger-outline" disabled data-testid="bulk-delete">
-                        {move || match (privileged(), resource) {
-                            (true, Resource::Contacts) => t("lists.bulk_delete_contacts"),
-                            (true, Resource::Projects) => t("lists.bulk_delete_projects"),
-                            (false, _) => t("lists.bulk_request_delete"),
-                        }}
-                    </button>
-                </div>
-                <span class="muted action-note">{move || t("lists.bulk_soon")}</span>
+                <BulkActions
+                    resource=resource
+                    selection=selection
+                    total=Signal::derive(total)
+                    privileged=Signal::derive(privileged)
+                    on_done=Callback::new(move |_| refresh.update(|n| *n += 1))
+                />
             </div>
         </section>
     }

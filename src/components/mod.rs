@@ -1,5 +1,6 @@
 //! Reusable pieces of the interface.
 
+pub mod bulk;
 pub mod confirm_dialog;
 pub mod data_table;
 pub mod erasure;

@@ -1,0 +1,83 @@
+// Issue 5 journey in real Chromium against the real server: the retention preset,
+// "select all N results" minus a few rows, "Anonymiser les contacts" at the bottom of
+// the list, the server's counts for that exact selection, the background job's
+// progress bar up to 100 %, then the records anonymized in the list, untouched
+// exclusions, and the job on the RGPD page.
+import { USERS, apiLogIn, expect, screenshotPath, test } from './fixtures';
+
+test.describe('effacement groupé', () => {
+  test('préréglage de conservation, tout sélectionner sauf deux, anonymiser, progression jusqu’à 100 %', async ({ page, contactsList }) => {
+    test.setTimeout(120_000);
+    const admin = await apiLogIn(page, USERS.admin);
+    // One salesperson's retention selection keeps the run short but well above the
+    // inline limit (20): the job runs in the background.
+    const users = await (await page.request.get('/api/v1/users')).json();
+    const sales2 = users.find((u: { email: string; id: string }) => u.email === USERS.sales2.email);
+    expect(sales2, 'demo user commercial2').toBeTruthy();
+    const apiQuery = `preset=retention&assigned_to=${sales2.id}`;
+    const before = await (await page.request.get(`/api/v1/contacts?${apiQuery}&limit=1`)).json();
+    const n = before.total as number;
+    expect(n, 'the demo data has old prospects for the retention preset').toBeGreaterThan(22);
+
+    await contactsList.goto();
+    await page.getByTestId('filter-preset').check();
+    await page.getByTestId('filter-assigned_to').selectOption(sales2.id);
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => contactsList.totalCount()).toBe(n);
+    await expect(page).toHaveURL(/preset=retention/);
+
+    await contactsList.selectPage.check();
+    await contactsList.selectAllMatching.click();
+    const excluded = [
+      await contactsList.rows.nth(0).getAttribute('data-id'),
+      await contactsList.rows.nth(1).getAttribute('data-id'),
+    ] as string[];
+    await contactsList.rows.nth(0).getByTestId('row-select').uncheck();
+    await contactsList.rows.nth(1).getByTestId('row-select').uncheck();
+    await expect(contactsList.selectionCount).toContainText(String(n - 2));
+
+    // The erasure call carries the filter and the exclusions, never a list of ids.
+    const bodies: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/erasures') bodies.push(r.postData() ?? '');
+    });
+    await page.getByTestId('bulk-anonymize').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect(dialog.getByTestId('preview-contacts')).toHaveText(String(n - 2));
+    const sent = JSON.parse(bodies[0]);
+    expect(sent.action).toBe('anonymize');
+    expect(sent.target.contacts_filter.preset).toBe('retention');
+    expect(sent.target.contacts).toBeUndefined();
+    expect([...sent.target.exclude].sort()).toEqual([...excluded].sort());
+
+    await page.getByTestId('confirm-input').fill('ANONYMISER');
+    await page.getByTestId('confirm-ok').click();
+    const progress = dialog.getByTestId('erasure-progress');
+    await expect(progress).toBeVisible();
+    await expect(progress).toHaveAttribute('data-pct', '100', { timeout: 60_000 });
+    await expect(dialog).toContainText(`${n - 2} sur ${n - 2}`);
+    await page.screenshot({ path: screenshotPath('effacement-groupe-100.png') });
+    await expect(page.getByTestId('confirm-cancel')).toHaveText('Fermer');
+    await page.getByTestId('confirm-cancel').click();
+
+    // The list under the retention preset now holds only the two rows left out.
+    await expect.poll(() => contactsList.totalCount()).toBe(2);
+    await expect.poll(async () => (await contactsList.rowIds()).sort()).toEqual([...excluded].sort());
+    // And the anonymized ones show as such in the list.
+    await page.goto(`/contacts?anonymized=true&assigned_to=${sales2.id}`);
+    await contactsList.expectLoaded();
+    await expect(contactsList.rows.first()).toContainText('Contact anonymisé');
+    const after = await (await page.request.get(`/api/v1/contacts?anonymized=true&assigned_to=${sales2.id}&limit=1`)).json();
+    expect(after.total).toBeGreaterThanOrEqual(n - 2);
+    await page.screenshot({ path: screenshotPath('liste-apres-anonymisation.png') });
+
+    // The job, on the RGPD page.
+    await page.goto('/rgpd');
+    const job = page.getByTestId('job-row').first();
+    await expect(job).toHaveAttribute('data-status', 'done');
+    await expect(job.getByTestId('job-progress')).toHaveAttribute('data-pct', '100');
+    await expect(job).toContainText(String(n - 2));
+    expect(admin.role).toBe('admin');
+    await page.screenshot({ path: screenshotPath('rgpd-effacements.png'), fullPage: true });
+  });
+});
