@@ -939,11 +939,13 @@ async fn count_by_contact(
     cids: &[String],
     extra: Option<SimpleExpr>,
 ) -> Result<HashMap<String, i64>> {
+    // No cabinet condition: `cids` were checked to be this cabinet's contacts, and with
+    // one the planner may prefer a (cabinet_id, kind) index and read the whole cabinet.
+    let _ = cabinet_id;
     let mut q = Query::select();
     q.column(n("contact_id"))
         .expr(Expr::col(n("id")).count())
         .from(n(table))
-        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
         .and_where(Expr::col(n("contact_id")).is_in(cids.iter().map(String::as_str)))
         .group_by_col(n("contact_id"));
     if let Some(e) = extra {
@@ -955,7 +957,8 @@ async fn count_by_contact(
 /// Anonymizes the contacts `cids` by the plan, in the caller's transaction, with one
 /// statement per table of the plan for the whole set (the rows and columns are those
 /// of [`PLAN`], whatever the number of contacts). Returns the blob keys to unlink after
-/// commit and each contact's counts (for its audit entry).
+/// commit and each contact's counts (for its audit entry). `cids` must be contacts of
+/// `cabinet_id` (the caller selects them by cabinet).
 pub async fn anonymize_contacts(
     tx: &mut Tx,
     cabinet_id: &str,
@@ -980,7 +983,6 @@ pub async fn anonymize_contacts(
     let mut bq = Query::select();
     bq.columns([n("contact_id"), n("blob_key")])
         .from(n("activities"))
-        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
         .and_where(Expr::col(n("contact_id")).is_in(ids()))
         .and_where(Expr::col(n("blob_key")).is_not_null());
     let mut blobs = Vec::new();
@@ -1009,7 +1011,13 @@ pub async fn anonymize_contacts(
     }
     let now = now_ms();
     for plan in PLAN {
-        let cond = link_cond(plan.link, cids).add(Expr::col(n("cabinet_id")).eq(cabinet_id));
+        // The cabinet condition only where the ids are the contacts themselves: children
+        // follow their contact, and a cabinet_id index must not win over the link's.
+        let cond = if plan.link == Link::Itself {
+            link_cond(plan.link, cids).add(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        } else {
+            link_cond(plan.link, cids)
+        };
         match plan.rows {
             Rows::Delete => {
                 tx.exec(Query::delete().from_table(n(plan.table)).cond_where(cond))
