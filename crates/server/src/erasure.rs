@@ -150,12 +150,7 @@ fn count_where(table: &'static str, cond: Cond) -> SelectStatement {
 }
 
 /// Counts for the stored member set of erasure `id`.
-async fn compute_preview(
-    tx: &mut Tx,
-    id: &str,
-    kind: MemberKind,
-    action: EraseAction,
-) -> Result<ErasurePreview> {
+async fn compute_preview(tx: &mut Tx, id: &str, kind: MemberKind) -> Result<ErasurePreview> {
     let mut members = Query::select();
     members
         .column(n("target_id"))
@@ -186,7 +181,6 @@ async fn compute_preview(
                     of().add(Expr::col(n("kind")).eq("messages")),
                 ))
                 .await?;
-            let _ = action;
         }
         MemberKind::Projects => {
             p.projects = tx
@@ -310,7 +304,7 @@ pub async fn preview(
             return Err(ApiError::read_only());
         }
     }
-    let preview = compute_preview(&mut tx, &id, kind, action).await?;
+    let preview = compute_preview(&mut tx, &id, kind).await?;
     let mut up = Query::update();
     up.table(n("erasures"))
         .value(
@@ -935,13 +929,11 @@ fn link_cond(link: Link, cids: &[String]) -> Cond {
 async fn count_by_contact(
     tx: &mut Tx,
     table: &'static str,
-    cabinet_id: &str,
     cids: &[String],
     extra: Option<SimpleExpr>,
 ) -> Result<HashMap<String, i64>> {
     // No cabinet condition: `cids` were checked to be this cabinet's contacts, and with
     // one the planner may prefer a (cabinet_id, kind) index and read the whole cabinet.
-    let _ = cabinet_id;
     let mut q = Query::select();
     q.column(n("contact_id"))
         .expr(Expr::col(n("id")).count())
@@ -992,17 +984,16 @@ pub async fn anonymize_contacts(
         }
         blobs.push(key);
     }
-    let all = count_by_contact(tx, "activities", cabinet_id, cids, None).await?;
+    let all = count_by_contact(tx, "activities", cids, None).await?;
     let messages = count_by_contact(
         tx,
         "activities",
-        cabinet_id,
         cids,
         Some(Expr::col(n("kind")).eq("messages")),
     )
     .await?;
-    let projects = count_by_contact(tx, "projects", cabinet_id, cids, None).await?;
-    let contracts = count_by_contact(tx, "contracts", cabinet_id, cids, None).await?;
+    let projects = count_by_contact(tx, "projects", cids, None).await?;
+    let contracts = count_by_contact(tx, "contracts", cids, None).await?;
     for (cid, c) in counts.iter_mut() {
         c.activity = all.get(cid).copied().unwrap_or(0);
         c.messages = messages.get(cid).copied().unwrap_or(0);
