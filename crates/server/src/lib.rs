@@ -61,6 +61,8 @@ pub struct AppState {
     pub db: db::Db,
     pub cfg: Arc<Config>,
     pub limiter: Arc<auth::LoginLimiter>,
+    /// Totals of the contacts and projects lists (see `listing::TotalCache`).
+    pub totals: Arc<listing::TotalCache>,
 }
 
 impl AppState {
@@ -73,6 +75,7 @@ impl AppState {
             db,
             cfg: Arc::new(cfg),
             limiter,
+            totals: Arc::default(),
         }
     }
 }

@@ -530,3 +530,54 @@ async fn the_openapi_document_describes_the_sort_and_the_contact_name() {
     let page = doc["paths"]["/api/v1/projects"]["get"]["responses"]["200"].to_string();
     assert!(page.contains("ProjectListItem"), "{page}");
 }
+
+/// The lists keep their totals between requests (counting is what grows with the
+/// cabinet), but never past a change: creating, editing, anonymizing or deleting
+/// moves the totals at once, for every filter.
+#[tokio::test]
+async fn list_totals_follow_every_change_at_once() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let total = |v: &Value| v["total"].as_i64().expect("total");
+    let q = "/api/v1/contacts?q=Totalement&limit=1";
+    let (s, v) = t.get(q, &admin).await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    let base = total(&v);
+    // Asked twice, same answer.
+    assert_eq!(total(&t.get(q, &admin).await.1), base);
+
+    let c = t
+        .contact(
+            &admin,
+            json!({"last_name": "Totalement", "status": "prospect"}),
+        )
+        .await;
+    assert_eq!(total(&t.get(q, &admin).await.1), base + 1);
+    let prospects = format!("{q}&status=prospect");
+    let p0 = total(&t.get(&prospects, &admin).await.1);
+    let (s, v) = t
+        .patch(
+            &format!("/api/v1/contacts/{c}"),
+            &admin,
+            json!({"status": "client"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::OK, "{v}");
+    assert_eq!(total(&t.get(&prospects, &admin).await.1), p0 - 1);
+
+    let (s, v) = t
+        .post(
+            "/api/v1/projects",
+            &admin,
+            json!({"contact_id": c, "type": "sante"}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CREATED, "{v}");
+    let projects = "/api/v1/projects?q=Totalement&limit=1";
+    let before = total(&t.get(projects, &admin).await.1);
+    assert!(before >= 1);
+    let (s, _) = t.delete(&format!("/api/v1/contacts/{c}"), &admin).await;
+    assert_eq!(s, StatusCode::NO_CONTENT);
+    assert_eq!(total(&t.get(q, &admin).await.1), base);
+    assert_eq!(total(&t.get(projects, &admin).await.1), before - 1);
+}

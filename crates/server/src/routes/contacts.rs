@@ -48,7 +48,10 @@ pub async fn list(
         .expr(Expr::col((n("c"), n("id"))).count())
         .from_as(n("contacts"), n("c"))
         .cond_where(cond.clone());
-    let total = tx.int(&count).await?;
+    let total = st
+        .totals
+        .total(&mut tx, &auth.actor, "contacts", &filter, &count)
+        .await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
     let (rows, next) = listing::page(

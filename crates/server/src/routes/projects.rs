@@ -52,7 +52,10 @@ pub async fn list(
             Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
         )
         .cond_where(cond.clone());
-    let total = tx.int(&count).await?;
+    let total = st
+        .totals
+        .total(&mut tx, &auth.actor, "projects", &filter, &count)
+        .await?;
     let mut sel = store::project_select();
     sel.cond_where(cond);
     let (items, next) = listing::page(
