@@ -497,7 +497,7 @@ mod tests {
 /// with the cabinet (a keyset page reads only its rows); every change to a contact or
 /// anything hanging from it advances the sequence, so a kept total is exact for the
 /// data, and at most [`TOTAL_TTL`] old for what depends on the clock (the retention
-/// cut-off) or on users' teams. Only numbers are kept, keyed by ids and the filter.
+/// cut-off) or on users' teams. Only numbers are kept, under a hash of ids and filter.
 #[derive(Default)]
 pub struct TotalCache(
     std::sync::Mutex<std::collections::HashMap<String, (i64, i64, std::time::Instant)>>,
@@ -523,13 +523,17 @@ impl TotalCache {
             .from(n("cabinets"))
             .and_where(Expr::col(n("id")).eq(actor.cabinet_id.as_str()));
         let seq = tx.int(&q).await?;
-        let key = format!(
-            "{}|{}|{:?}|{}|{list}|{}",
-            actor.cabinet_id,
-            actor.user_id,
-            actor.role,
-            actor.team_id.as_deref().unwrap_or(""),
-            serde_json::to_string(filter).unwrap_or_default()
+        // Hashed: a search may be a person's name, and it must not linger in memory.
+        let key = crate::auth::sha256_hex(
+            &format!(
+                "{}|{}|{:?}|{}|{list}|{}",
+                actor.cabinet_id,
+                actor.user_id,
+                actor.role,
+                actor.team_id.as_deref().unwrap_or(""),
+                serde_json::to_string(filter).unwrap_or_default()
+            )
+            .into_bytes(),
         );
         let lock = || self.0.lock().unwrap_or_else(|e| e.into_inner());
         if let Some(&(s, total, at)) = lock().get(&key) {
