@@ -34,23 +34,9 @@ pub async fn cabinet(
     email: &str,
     password_hash: &str,
 ) -> Result<BenchCabinet> {
-    let (id, admin_id, now) = (new_id(), new_id(), now_ms());
+    let (admin_id, now) = (new_id(), now_ms());
     let mut tx = db.begin().await?;
-    tx.exec(&insert(
-        "cabinets",
-        vec![
-            ("id", id.clone().into()),
-            ("name", name.to_string().into()),
-            ("retention_months", 36i64.into()),
-            ("change_seq", 0i64.into()),
-            ("audit_seq", 0i64.into()),
-            ("audit_head", String::new().into()),
-            ("hmac_key", crate::auth::new_token().into()),
-            ("created_at", now.into()),
-            ("updated_at", now.into()),
-        ],
-    ))
-    .await?;
+    let id = crate::seed::insert_cabinet(&mut tx, name).await?;
     tx.exec(&insert(
         "users",
         vec![

@@ -54,6 +54,11 @@ async fn cabinet(tx: &mut Tx, name: &str) -> Result<String> {
     if let Some(id) = find(tx, "cabinets", "name", name).await? {
         return Ok(id);
     }
+    insert_cabinet(tx, name).await
+}
+
+/// Inserts an empty cabinet (retention 36 months, fresh audit chain) and returns its id.
+pub(crate) async fn insert_cabinet(tx: &mut Tx, name: &str) -> Result<String> {
     let id = new_id();
     let now = now_ms();
     tx.exec(&crate::db::rows::insert(
