@@ -2,7 +2,8 @@
 //! to enable the button. Modal, keyboard-usable: focus moves into it, Tab stays
 //! inside, Escape closes it and gives focus back to what opened it.
 
-use crate::i18n::{msg, t};
+use crate::components::form::FormStatus;
+use crate::i18n::t;
 use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -157,17 +158,7 @@ pub fn ConfirmDialog(
                             on:input=move |ev| typed.set(event_target_value(&ev))
                         />
                     </div>
-                    {move || {
-                        error
-                            .get()
-                            .map(|m| {
-                                view! {
-                                    <p class="form-error" role="alert">
-                                        {move || msg(&m)}
-                                    </p>
-                                }
-                            })
-                    }}
+                    <FormStatus message=error />
                     <div class="dialog-actions">
                         <button
                             type="button"

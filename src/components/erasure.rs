@@ -9,9 +9,9 @@
 
 use crate::api::erasures::{self, RecordKind};
 use crate::components::confirm_dialog::{ConfirmDialog, ANONYMIZE_WORD, CONFIRM_WORD};
-use crate::components::form::Tasks;
+use crate::components::form::{FormStatus, Tasks};
 use crate::components::record::ErasureRights;
-use crate::i18n::{msg, t};
+use crate::i18n::t;
 use leptos::prelude::*;
 use oubli_domain::{
     EraseAction, ErasureCreated, ErasurePreview, ErasureRequest, ErasureStatus, ErasureTarget,
@@ -270,7 +270,7 @@ pub fn ErasureDialog(
 }
 
 /// Translation key of what erasing a record of `kind` with `action` does.
-fn body_of(kind: RecordKind, action: EraseAction) -> &'static str {
+pub fn body_of(kind: RecordKind, action: EraseAction) -> &'static str {
     match (kind, action) {
         (RecordKind::Contact, EraseAction::Anonymize) => "record.anonymize_contact_body",
         (RecordKind::Contact, EraseAction::Delete) => "record.delete_contact_body",
@@ -475,17 +475,7 @@ pub fn ErasureBar(
                                                     on:input=move |ev| reason.set(event_target_value(&ev))
                                                 ></textarea>
                                             </div>
-                                            {move || {
-                                                request_error
-                                                    .get()
-                                                    .map(|m| {
-                                                        view! {
-                                                            <p class="form-error" role="alert">
-                                                                {move || msg(&m)}
-                                                            </p>
-                                                        }
-                                                    })
-                                            }}
+                                            <FormStatus message=request_error />
                                             <div class="form-actions">
                                                 <button
                                                     type="button"

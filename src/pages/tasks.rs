@@ -12,8 +12,9 @@ use leptos_router::components::A;
 use oubli_domain::{Activity, EraseAction, ErasureRequest, Role, Scope, UserSummary};
 
 use crate::api::erasures;
+use crate::api::erasures::RecordKind;
 use crate::api::tasks::{self, TaskScope};
-use crate::components::erasure::{ErasureDialog, PreviewSource};
+use crate::components::erasure::{body_of, ErasureDialog, PreviewSource};
 use crate::i18n::{msg, t};
 use crate::pages::contacts::user_name;
 use crate::{actor_of, set_title, use_session};
@@ -384,27 +385,26 @@ fn RequestRow(
     let jobs = crate::components::form::Tasks::new();
     let rid = StoredValue::new(r.id.clone());
     let source = Signal::stored(Some(PreviewSource::Request(r.id.clone())));
-    let (href, what) = if r.target_kind == "projects" {
-        (
+    let kind = if r.target_kind == "projects" {
+        RecordKind::Project
+    } else {
+        RecordKind::Contact
+    };
+    let (href, what) = match kind {
+        RecordKind::Project => (
             format!("/projects/{}", r.target_id),
             "tasks.request_project",
-        )
-    } else {
-        (
+        ),
+        RecordKind::Contact => (
             format!("/contacts/{}", r.target_id),
             "tasks.request_contact",
-        )
+        ),
     };
     let action_key = match action {
         EraseAction::Anonymize => "tasks.request_action_anonymize",
         EraseAction::Delete => "tasks.request_action_delete",
     };
-    let body = match (r.target_kind.as_str(), action) {
-        ("projects", EraseAction::Anonymize) => "record.anonymize_project_body",
-        ("projects", EraseAction::Delete) => "record.delete_project_body",
-        (_, EraseAction::Anonymize) => "record.anonymize_contact_body",
-        (_, EraseAction::Delete) => "record.delete_contact_body",
-    };
+    let body = body_of(kind, action);
     let requester = r.requester_id.clone();
     let when = crate::components::record::fr_date(r.created_at.date_naive());
     let status_key = request_status_key(&r.status);
