@@ -4,8 +4,9 @@
 //! Dictionaries are JSON files under `locales/{fr,en}/`, one per area of the app, each
 //! a flat object `{ "key": "text" }`; keys are prefixed by the file name
 //! (`lists.json` key `total` → `lists.total`). French is the default; the choice is kept
-//! in localStorage. Only French is built into the wasm; English is fetched from
-//! `/locales/en/*.json` when chosen (see [`fetch_english`]). `tests/lists.rs` checks
+//! in localStorage. No dictionary is built into the wasm: French (and English when it
+//! is the stored choice) is fetched from `/locales/*/` before the first paint, English
+//! otherwise when chosen (see [`fetch_locale`]). `tests/lists.rs` checks
 //! that English has every French key, `tests/i18n.rs` that loaded English is used.
 
 use leptos::prelude::*;
@@ -27,25 +28,16 @@ impl Locale {
     }
 }
 
-/// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here, in [`FRENCH`]
-/// and in [`SOURCES`] to add an area.
+/// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here and in
+/// [`SOURCES`] to add an area.
 pub const AREAS: &[&str] = &["common", "lists", "record", "tasks", "guide", "messages"];
 
-/// French, the default, is built into the app: it is needed before the first paint.
-/// Same order as [`AREAS`].
-const FRENCH: &[&str] = &[
-    include_str!("../locales/fr/common.json"),
-    include_str!("../locales/fr/lists.json"),
-    include_str!("../locales/fr/record.json"),
-    include_str!("../locales/fr/tasks.json"),
-    include_str!("../locales/fr/guide.json"),
-    include_str!("../locales/fr/messages.json"),
-];
-
-/// (area, French file, English file), for the tests that compare the two locales.
-/// The app itself never reads this constant, so the English text stays out of the
-/// wasm: it is fetched from `/locales/en/` (Trunk copies `locales/` into `dist/`)
-/// the first time English is chosen; see [`load_english`].
+/// (area, French file, English file), for the tests that compare the two locales and
+/// load them with [`load_sources`]. The app itself never reads this constant, so no
+/// dictionary is built into the wasm: `main` fetches them from `/locales/{fr,en}/`
+/// (Trunk copies `locales/` into `dist/`) before the first paint; see
+/// [`fetch_locale`]. 60 KB of French text is data, not code: kept out of the wasm,
+/// it costs the browser no compilation and can be cached on its own.
 pub const SOURCES: &[(&str, &str, &str)] = &[
     (
         "common",
@@ -94,48 +86,96 @@ fn add_area(out: &mut HashMap<String, String>, locale: Locale, area: &str, src: 
     }
 }
 
-fn french() -> HashMap<String, String> {
-    let mut out = HashMap::new();
-    for (area, src) in AREAS.iter().zip(FRENCH) {
-        add_area(&mut out, Locale::Fr, area, src);
-    }
-    out
-}
-
 thread_local! {
-    static FR: HashMap<String, String> = french();
-    /// Filled by [`load_english`]; empty until then (lookups fall back to French).
-    static EN: RefCell<HashMap<String, String>> = RefCell::default();
+    /// French then English, filled by [`load_area`]; empty until then.
+    static DICTS: [RefCell<HashMap<String, String>>; 2] = Default::default();
     /// Notified when English arrives, so text shown meanwhile in French re-renders.
     static EN_LOADED: ArcTrigger = ArcTrigger::new();
-    static EN_REQUESTED: Cell<bool> = const { Cell::new(false) };
+    static REQUESTED: [Cell<bool>; 2] = const { [Cell::new(false), Cell::new(false)] };
 }
 
-/// Adds English area `area` from its JSON text (what [`fetch_english`] downloads;
-/// tests pass the files themselves).
-pub fn load_english(area: &str, src: &str) {
-    EN.with(|d| add_area(&mut d.borrow_mut(), Locale::En, area, src));
-    EN_LOADED.with(|t| t.notify());
-}
-
-/// Downloads the English dictionaries, once; French stays shown until they arrive
-/// (or if they cannot be fetched).
-pub async fn fetch_english() {
-    if EN_REQUESTED.with(|r| r.replace(true)) {
-        return;
+fn slot(locale: Locale) -> usize {
+    match locale {
+        Locale::Fr => 0,
+        Locale::En => 1,
     }
-    let requests = AREAS.iter().map(|area| async move {
-        let url = format!("/locales/en/{area}.json");
-        let text = match gloo_net::http::Request::get(&url).send().await {
-            Ok(r) if r.ok() => r.text().await.ok(),
-            _ => None,
-        };
-        match text {
-            Some(text) => load_english(area, &text),
-            None => log::error!("{url}: could not be fetched"),
+}
+
+/// Adds area `area` of `locale` from its JSON text (what [`fetch_locale`] downloads;
+/// tests pass the files themselves).
+pub fn load_area(locale: Locale, area: &str, src: &str) {
+    DICTS.with(|d| add_area(&mut d[slot(locale)].borrow_mut(), locale, area, src));
+    if locale == Locale::En {
+        EN_LOADED.with(|t| t.notify());
+    }
+}
+
+/// Loads both locales from [`SOURCES`]: for tests, which have no server to fetch from.
+pub fn load_sources() {
+    for (area, fr, en) in SOURCES {
+        load_area(Locale::Fr, area, fr);
+        load_area(Locale::En, area, en);
+    }
+}
+
+/// Downloads the dictionaries of `locale`, once. `false` when one of them could not
+/// be fetched (text of a missing English entry falls back to French).
+pub async fn fetch_locale(locale: Locale) -> bool {
+    if REQUESTED.with(|r| r[slot(locale)].replace(true)) {
+        return true;
+    }
+    let all = std::rc::Rc::new(Cell::new(true));
+    let requests = AREAS.iter().map(|area| {
+        let all = all.clone();
+        async move {
+            let url = format!("/locales/{}/{area}.json", locale.code());
+            let text = match gloo_net::http::Request::get(&url).send().await {
+                Ok(r) if r.ok() => r.text().await.ok(),
+                _ => None,
+            };
+            match text {
+                Some(text) => load_area(locale, area, &text),
+                None => {
+                    all.set(false);
+                    log::error!("{url}: could not be fetched");
+                }
+            }
         }
     });
     futures_join_all(requests).await;
+    let ok = all.get();
+    if !ok {
+        // Let a later choice of this language try again.
+        REQUESTED.with(|r| r[slot(locale)].set(false));
+    }
+    ok
+}
+
+/// Runs two futures concurrently and gives both results.
+pub async fn join<A: std::future::Future, B: std::future::Future>(
+    a: A,
+    b: B,
+) -> (A::Output, B::Output) {
+    let (mut a, mut b) = (Box::pin(a), Box::pin(b));
+    let (mut ra, mut rb) = (None, None);
+    std::future::poll_fn(move |cx| {
+        if ra.is_none() {
+            if let std::task::Poll::Ready(v) = a.as_mut().poll(cx) {
+                ra = Some(v);
+            }
+        }
+        if rb.is_none() {
+            if let std::task::Poll::Ready(v) = b.as_mut().poll(cx) {
+                rb = Some(v);
+            }
+        }
+        if ra.is_some() && rb.is_some() {
+            std::task::Poll::Ready((ra.take().unwrap(), rb.take().unwrap()))
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await
 }
 
 /// Runs the futures concurrently (a few, so a simple loop of polls is enough).
@@ -164,13 +204,15 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Ite
 /// The text of `key` in `locale`; falls back to French, then to the key itself so a
 /// missing entry is visible rather than blank.
 pub fn lookup(locale: Locale, key: &str) -> String {
-    let found = match locale {
-        Locale::Fr => FR.with(|d| d.get(key).cloned()),
-        Locale::En => EN
-            .with(|d| d.borrow().get(key).cloned())
-            .or_else(|| FR.with(|d| d.get(key).cloned())),
-    };
-    found.unwrap_or_else(|| key.to_string())
+    DICTS.with(|d| {
+        let found = match locale {
+            Locale::Fr => None,
+            Locale::En => d[1].borrow().get(key).cloned(),
+        };
+        found
+            .or_else(|| d[0].borrow().get(key).cloned())
+            .unwrap_or_else(|| key.to_string())
+    })
 }
 
 /// The current locale, provided by the App.
@@ -201,7 +243,9 @@ pub fn provide_i18n() -> I18n {
     Effect::new(move |_| {
         let l = i18n.0.get();
         if l == Locale::En {
-            leptos::task::spawn_local(fetch_english());
+            leptos::task::spawn_local(async {
+                fetch_locale(Locale::En).await;
+            });
         }
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", l.code());
@@ -242,8 +286,8 @@ fn tracked_locale() -> Locale {
 pub fn msg(french: &str) -> String {
     match tracked_locale() {
         Locale::Fr => french.to_string(),
-        Locale::En => EN
-            .with(|d| d.borrow().get(&format!("messages.{french}")).cloned())
+        Locale::En => DICTS
+            .with(|d| d[1].borrow().get(&format!("messages.{french}")).cloned())
             .unwrap_or_else(|| french.to_string()),
     }
 }

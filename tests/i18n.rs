@@ -1,10 +1,10 @@
 //! The translation layer, in a real headless Chromium:
 //! `cargo test -p oubli --target wasm32-unknown-unknown --test i18n`.
-//! French is built into the app; English is fetched when chosen and loaded with
-//! `load_english`, which these tests feed with the files themselves.
+//! No dictionary is built into the app: `main` fetches them and loads them with
+//! `load_area`, which these tests feed with the files themselves.
 #![cfg(target_arch = "wasm32")]
 
-use oubli::i18n::{load_english, lookup, Locale, AREAS, SOURCES};
+use oubli::i18n::{load_area, lookup, Locale, AREAS, SOURCES};
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -16,10 +16,20 @@ fn the_fetched_areas_are_the_tested_ones() {
 }
 
 #[wasm_bindgen_test]
-fn french_is_built_in_and_loaded_english_is_used() {
+fn loaded_french_then_loaded_english_are_used() {
+    // Nothing loaded yet: the key itself shows, never a blank.
+    assert_eq!(
+        lookup(Locale::Fr, "common.nav_projects"),
+        "common.nav_projects"
+    );
+    for (area, fr, _) in SOURCES {
+        load_area(Locale::Fr, area, fr);
+    }
     assert_eq!(lookup(Locale::Fr, "common.nav_projects"), "Projets");
+    // English not loaded yet: French shows.
+    assert_eq!(lookup(Locale::En, "common.nav_projects"), "Projets");
     for (area, _, en) in SOURCES {
-        load_english(area, en);
+        load_area(Locale::En, area, en);
     }
     assert_eq!(lookup(Locale::En, "common.nav_projects"), "Projects");
     assert_eq!(lookup(Locale::Fr, "common.nav_projects"), "Projets");

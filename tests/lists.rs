@@ -36,6 +36,7 @@ fn prospects() -> Filter {
 
 #[wasm_bindgen_test]
 fn main_checkbox_selects_then_unselects_the_page() {
+    oubli::i18n::load_sources();
     let page = ids(&["a", "b", "c"]);
     let mut s = Selection::new(Resource::Contacts);
     assert_eq!(s.page_state(&page), PageState::None);
@@ -50,6 +51,7 @@ fn main_checkbox_selects_then_unselects_the_page() {
 
 #[wasm_bindgen_test]
 fn a_partly_selected_page_is_indeterminate_and_the_main_checkbox_completes_it() {
+    oubli::i18n::load_sources();
     let page = ids(&["a", "b", "c"]);
     let mut s = Selection::new(Resource::Contacts);
     s.set("b", true);
@@ -63,6 +65,7 @@ fn a_partly_selected_page_is_indeterminate_and_the_main_checkbox_completes_it() 
 
 #[wasm_bindgen_test]
 fn selections_from_several_pages_add_up() {
+    oubli::i18n::load_sources();
     let mut s = Selection::new(Resource::Projects);
     s.toggle_page(&ids(&["a", "b"]));
     s.toggle_page(&ids(&["c", "d"]));
@@ -72,6 +75,7 @@ fn selections_from_several_pages_add_up() {
 
 #[wasm_bindgen_test]
 fn select_all_matching_counts_the_total_and_tracks_exclusions() {
+    oubli::i18n::load_sources();
     let page = ids(&["a", "b", "c"]);
     let mut s = Selection::new(Resource::Contacts);
     s.toggle_page(&page);
@@ -98,6 +102,7 @@ fn select_all_matching_counts_the_total_and_tracks_exclusions() {
 
 #[wasm_bindgen_test]
 fn changing_the_filter_clears_the_selection() {
+    oubli::i18n::load_sources();
     let mut s = Selection::new(Resource::Contacts);
     s.toggle_page(&ids(&["a", "b"]));
     s.filter_changed();
@@ -112,6 +117,7 @@ fn changing_the_filter_clears_the_selection() {
 
 #[wasm_bindgen_test]
 fn target_json_for_ids_and_for_filters() {
+    oubli::i18n::load_sources();
     let mut s = Selection::new(Resource::Contacts);
     assert_eq!(s.target_json(), json!({ "contacts": [] }));
     s.set("c2", true);
@@ -158,6 +164,7 @@ fn target_json_for_ids_and_for_filters() {
 
 #[wasm_bindgen_test]
 fn an_empty_panel_asks_for_everything() {
+    oubli::i18n::load_sources();
     let state = FilterState::default();
     assert_eq!(state.active_count(), 0);
     let f = state.to_filter(Resource::Contacts, "").unwrap();
@@ -167,6 +174,7 @@ fn an_empty_panel_asks_for_everything() {
 
 #[wasm_bindgen_test]
 fn the_panel_builds_the_query_string_of_the_api() {
+    oubli::i18n::load_sources();
     let state = FilterState {
         created_after: "2021-01-01".into(),
         created_before: "2023-06-30".into(),
@@ -204,6 +212,7 @@ fn the_panel_builds_the_query_string_of_the_api() {
 
 #[wasm_bindgen_test]
 fn the_panel_refuses_what_the_server_would_refuse() {
+    oubli::i18n::load_sources();
     // A project status on the contacts list, a malformed date, an over-long search.
     let state = FilterState {
         status: ids(&["perdu"]),
@@ -223,6 +232,7 @@ fn the_panel_refuses_what_the_server_would_refuse() {
 
 #[wasm_bindgen_test]
 fn reset_gives_back_an_empty_panel() {
+    oubli::i18n::load_sources();
     let mut state = FilterState {
         supplier: "X".into(),
         retention: true,
@@ -237,6 +247,7 @@ fn reset_gives_back_an_empty_panel() {
 
 #[wasm_bindgen_test]
 fn each_list_offers_its_own_statuses() {
+    oubli::i18n::load_sources();
     let contacts: Vec<_> = status_options(Resource::Contacts)
         .into_iter()
         .map(|(c, ..)| c)
@@ -251,6 +262,7 @@ fn each_list_offers_its_own_statuses() {
 
 #[wasm_bindgen_test]
 fn query_components_are_percent_encoded() {
+    oubli::i18n::load_sources();
     assert_eq!(encode_component("abc-_.~09"), "abc-_.~09");
     assert_eq!(encode_component("a b&c=d"), "a%20b%26c%3Dd");
     assert_eq!(encode_component("Hélène"), "H%C3%A9l%C3%A8ne");
@@ -268,6 +280,7 @@ fn browser_parse(resource: Resource, qs: &str) -> ListUrl {
 
 #[wasm_bindgen_test]
 fn the_plain_list_has_a_plain_url() {
+    oubli::i18n::load_sources();
     let url = ListUrl::default();
     assert_eq!(url.to_query(), "");
     assert_eq!(url.href(Resource::Contacts), "/contacts");
@@ -278,6 +291,7 @@ fn the_plain_list_has_a_plain_url() {
 
 #[wasm_bindgen_test]
 fn filters_search_sort_and_page_size_survive_the_url() {
+    oubli::i18n::load_sources();
     let url = ListUrl {
         filters: FilterState {
             created_after: "2021-01-01".into(),
@@ -315,6 +329,7 @@ fn filters_search_sort_and_page_size_survive_the_url() {
 
 #[wasm_bindgen_test]
 fn a_hand_edited_url_keeps_what_it_can() {
+    oubli::i18n::load_sources();
     // A sort of the other list, a page size out of range: the defaults.
     let url = browser_parse(
         Resource::Contacts,
@@ -348,6 +363,7 @@ fn a_hand_edited_url_keeps_what_it_can() {
 
 #[wasm_bindgen_test]
 fn headings_say_how_the_list_is_sorted() {
+    oubli::i18n::load_sources();
     assert_eq!(aria_sort(SortField::Name, Sort::NameAsc), "ascending");
     assert_eq!(aria_sort(SortField::Name, Sort::NameDesc), "descending");
     assert_eq!(aria_sort(SortField::Name, Sort::ContactDesc), "descending");
@@ -385,6 +401,7 @@ fn headings_say_how_the_list_is_sorted() {
 
 #[wasm_bindgen_test]
 fn task_paths_and_due_states() {
+    oubli::i18n::load_sources();
     assert_eq!(
         list_path(TaskScope::Mine, false, 100),
         "/tasks?scope=mine&limit=100&done=false"
@@ -406,6 +423,7 @@ fn task_paths_and_due_states() {
 
 #[wasm_bindgen_test]
 fn english_has_every_french_key() {
+    oubli::i18n::load_sources();
     for (area, fr, en) in oubli::i18n::SOURCES {
         let fr: HashMap<String, Value> =
             serde_json::from_str(fr).unwrap_or_else(|e| panic!("locales/fr/{area}.json: {e}"));
@@ -427,6 +445,7 @@ fn english_has_every_french_key() {
 
 #[wasm_bindgen_test]
 fn every_list_key_used_by_the_domain_codes_is_translated() {
+    oubli::i18n::load_sources();
     use oubli::i18n::{lookup, Locale};
     // French labels are the domain's own; English ones exist.
     for (_, key, label_fr) in status_options(Resource::Contacts)
@@ -445,6 +464,7 @@ fn every_list_key_used_by_the_domain_codes_is_translated() {
 
 #[wasm_bindgen_test]
 fn bulk_buttons_are_erasures_for_admins_and_requests_for_the_others() {
+    oubli::i18n::load_sources();
     assert_eq!(
         button_keys(Resource::Contacts, true),
         ("lists.bulk_anonymize", "lists.bulk_delete_contacts")
@@ -461,6 +481,7 @@ fn bulk_buttons_are_erasures_for_admins_and_requests_for_the_others() {
 
 #[wasm_bindgen_test]
 fn bulk_requests_go_one_ticked_row_at_a_time() {
+    oubli::i18n::load_sources();
     let mut s = Selection::new(Resource::Projects);
     s.set("p1", true);
     s.set("p2", true);

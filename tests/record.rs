@@ -49,6 +49,7 @@ fn server_error(fields: &[(&str, &str)]) -> ApiError {
 
 #[wasm_bindgen_test]
 fn form_state_runs_the_domain_validator_as_the_user_types() {
+    oubli::i18n::load_sources();
     let mut f = contact_form_state(ContactInput::default());
     // Nothing is shown before the user touches a field…
     assert_eq!(f.error("last_name"), None);
@@ -71,6 +72,7 @@ fn form_state_runs_the_domain_validator_as_the_user_types() {
 
 #[wasm_bindgen_test]
 fn form_state_normalizes_before_validating_like_the_server() {
+    oubli::i18n::load_sources();
     let mut f = contact_form_state(ContactInput::default());
     // Only spaces: the server trims it to nothing, so the name is still missing.
     f.edit("last_name", |v| v.last_name = Some("   ".into()));
@@ -82,6 +84,7 @@ fn form_state_normalizes_before_validating_like_the_server() {
 
 #[wasm_bindgen_test]
 fn form_state_keeps_server_errors_until_the_field_is_edited() {
+    oubli::i18n::load_sources();
     let mut f = contact_form_state(ContactInput {
         last_name: Some("Martin".into()),
         ..Default::default()
@@ -112,6 +115,7 @@ fn form_state_keeps_server_errors_until_the_field_is_edited() {
 
 #[wasm_bindgen_test]
 fn form_state_reports_unreadable_amounts() {
+    oubli::i18n::load_sources();
     let mut f = contact_form_state(ContactInput {
         last_name: Some("Martin".into()),
         ..Default::default()
@@ -128,6 +132,7 @@ fn form_state_reports_unreadable_amounts() {
 
 #[wasm_bindgen_test]
 fn list_rows_are_validated_with_their_index_and_reset_on_change() {
+    oubli::i18n::load_sources();
     let mut f = FormState::new(ProjectInput::default(), project_validator());
     f.list_changed("subscriptions", |v| {
         v.subscriptions = Some(vec![
@@ -158,6 +163,7 @@ fn list_rows_are_validated_with_their_index_and_reset_on_change() {
 
 #[wasm_bindgen_test]
 fn household_rows_and_server_errors_carry_the_household_prefix() {
+    oubli::i18n::load_sources();
     let v = household_rows_validator();
     let errors = v(&vec![
         HouseholdMemberInput {
@@ -184,6 +190,7 @@ fn household_rows_and_server_errors_carry_the_household_prefix() {
 
 #[wasm_bindgen_test]
 fn iban_is_masked_except_country_and_last_four() {
+    oubli::i18n::load_sources();
     assert_eq!(mask_iban(VALID_IBAN), "FR76 •••• •••• 0189");
     assert_eq!(
         mask_iban("fr7630006000011234567890189"),
@@ -196,6 +203,7 @@ fn iban_is_masked_except_country_and_last_four() {
 
 #[wasm_bindgen_test]
 fn nir_is_masked_except_its_key() {
+    oubli::i18n::load_sources();
     let nir = validate::gen::nir_from(1, 85, 5, "78", 6, 84);
     let masked = mask_nir(&nir);
     let key = &nir[nir.len() - 2..];
@@ -212,6 +220,7 @@ fn nir_is_masked_except_its_key() {
 
 #[wasm_bindgen_test]
 fn masks_follow_removed_rows() {
+    oubli::i18n::load_sources();
     let mut m = Masks::default();
     for n in [
         "subscriptions.0.iban",
@@ -233,6 +242,7 @@ fn masks_follow_removed_rows() {
 
 #[wasm_bindgen_test]
 fn euros_are_read_as_typed_in_french() {
+    oubli::i18n::load_sources();
     assert_eq!(parse_euros("45,90"), Ok(Some(4590)));
     assert_eq!(parse_euros("45.9"), Ok(Some(4590)));
     assert_eq!(parse_euros("1 200 €"), Ok(Some(120_000)));
@@ -246,6 +256,7 @@ fn euros_are_read_as_typed_in_french() {
 
 #[wasm_bindgen_test]
 fn the_confirm_word_must_be_typed_exactly() {
+    oubli::i18n::load_sources();
     assert!(confirms(CONFIRM_WORD));
     assert!(confirms(" SUPPRIMER "));
     assert!(!confirms("supprimer"));
@@ -254,6 +265,7 @@ fn the_confirm_word_must_be_typed_exactly() {
 
 #[wasm_bindgen_test]
 fn each_erasure_has_its_own_word_and_wording() {
+    oubli::i18n::load_sources();
     assert_eq!(wording(EraseAction::Anonymize).2, ANONYMIZE_WORD);
     assert_eq!(wording(EraseAction::Delete).2, CONFIRM_WORD);
     assert_ne!(
@@ -267,6 +279,7 @@ fn each_erasure_has_its_own_word_and_wording() {
 
 #[wasm_bindgen_test]
 fn erasure_progress_is_a_whole_percentage_that_never_overshoots() {
+    oubli::i18n::load_sources();
     assert_eq!(percent(0, 0), 0);
     assert_eq!(percent(0, 3), 0);
     assert_eq!(percent(1, 3), 33);
@@ -279,6 +292,7 @@ fn erasure_progress_is_a_whole_percentage_that_never_overshoots() {
 
 #[wasm_bindgen_test]
 async fn confirm_dialog_waits_for_the_word_and_for_the_preview() {
+    oubli::i18n::load_sources();
     let parent = host();
     let open = RwSignal::new(true);
     let ready = RwSignal::new(false);
@@ -323,6 +337,7 @@ async fn confirm_dialog_waits_for_the_word_and_for_the_preview() {
 
 #[wasm_bindgen_test]
 fn erasure_buttons_follow_the_permission_matrix() {
+    oubli::i18n::load_sources();
     let owner = Owner {
         cabinet_id: "cab".into(),
         assigned_to: Some("u-sales".into()),
@@ -391,6 +406,7 @@ fn host() -> HtmlElement {
 
 #[wasm_bindgen_test]
 async fn contact_form_shows_the_french_message_of_a_bad_email() {
+    oubli::i18n::load_sources();
     let parent = host();
     let form = RwSignal::new(contact_form_state(ContactInput::default()));
     let submitted = RwSignal::new(0);
@@ -447,6 +463,7 @@ async fn contact_form_shows_the_french_message_of_a_bad_email() {
 
 #[wasm_bindgen_test]
 async fn project_form_refuses_a_bad_iban_and_masks_saved_ones() {
+    oubli::i18n::load_sources();
     let parent = host();
     let saved_iban = VALID_IBAN.replace(' ', "");
     let form = RwSignal::new(FormState::new(

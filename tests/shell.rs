@@ -19,6 +19,7 @@ wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn api_error_reads_the_error_body() {
+    oubli::i18n::load_sources();
     let body = r#"{"error":{"code":"invalid_fields","message":"Certaines valeurs sont invalides.",
         "fields":{"email":"Adresse email invalide.","postal_code":"Code postal invalide."}}}"#;
     let e = ApiError::from_response(422, body);
@@ -33,6 +34,7 @@ fn api_error_reads_the_error_body() {
 
 #[wasm_bindgen_test]
 fn api_error_without_fields_has_none() {
+    oubli::i18n::load_sources();
     let body =
         r#"{"error":{"code":"invalid_credentials","message":"Email ou mot de passe incorrect."}}"#;
     let e = ApiError::from_response(401, body);
@@ -44,6 +46,7 @@ fn api_error_without_fields_has_none() {
 
 #[wasm_bindgen_test]
 fn api_error_falls_back_to_a_french_message_for_foreign_bodies() {
+    oubli::i18n::load_sources();
     // A proxy's HTML page, an empty body, JSON of another shape: never shown raw.
     for (status, body, code) in [
         (502, "<html><body>Bad Gateway</body></html>", "server_error"),
@@ -69,6 +72,7 @@ fn api_error_falls_back_to_a_french_message_for_foreign_bodies() {
 
 #[wasm_bindgen_test]
 fn api_error_keeps_the_code_when_the_message_is_blank() {
+    oubli::i18n::load_sources();
     let e = ApiError::from_response(409, r#"{"error":{"code":"anonymized","message":" "}}"#);
     assert_eq!(e.code, "anonymized");
     assert_eq!(
@@ -79,6 +83,7 @@ fn api_error_keeps_the_code_when_the_message_is_blank() {
 
 #[wasm_bindgen_test]
 fn network_error_is_status_zero_and_not_unauthorized() {
+    oubli::i18n::load_sources();
     let e = ApiError::network();
     assert_eq!(e.status, 0);
     assert!(!e.is_unauthorized());
@@ -87,6 +92,7 @@ fn network_error_is_status_zero_and_not_unauthorized() {
 
 #[wasm_bindgen_test]
 fn only_unsafe_methods_carry_the_csrf_header() {
+    oubli::i18n::load_sources();
     for m in [Method::POST, Method::PATCH, Method::PUT, Method::DELETE] {
         assert!(needs_csrf_header(&m), "{m}");
     }
@@ -106,6 +112,7 @@ fn form(email: &str, password: &str) -> LoginForm {
 
 #[wasm_bindgen_test]
 fn login_form_requires_both_fields() {
+    oubli::i18n::load_sources();
     let e = form("", "").check().unwrap_err();
     assert_eq!(e.email.as_deref(), Some(EMAIL_MISSING));
     assert_eq!(e.password.as_deref(), Some(PASSWORD_MISSING));
@@ -118,6 +125,7 @@ fn login_form_requires_both_fields() {
 
 #[wasm_bindgen_test]
 fn login_form_uses_the_domain_email_rule_and_message() {
+    oubli::i18n::load_sources();
     for bad in ["alice", "alice@", "@demo.fr", "alice demo@demo.fr"] {
         let e = form(bad, "demo1234").check().unwrap_err();
         let expected = validate::email(bad.trim()).expect_err(bad);
@@ -128,6 +136,7 @@ fn login_form_uses_the_domain_email_rule_and_message() {
 
 #[wasm_bindgen_test]
 fn login_form_trims_the_email_but_not_the_password() {
+    oubli::i18n::load_sources();
     let request = form("  admin@demo.fr ", " demo1234 ").check().unwrap();
     assert_eq!(request.email, "admin@demo.fr");
     assert_eq!(request.password, " demo1234 ");
@@ -136,6 +145,7 @@ fn login_form_trims_the_email_but_not_the_password() {
 
 #[wasm_bindgen_test]
 fn login_form_debug_hides_the_password() {
+    oubli::i18n::load_sources();
     let shown = format!("{:?}", form("admin@demo.fr", "demo1234"));
     assert!(
         !shown.contains("demo1234") && !shown.contains("admin@demo.fr"),
@@ -174,6 +184,7 @@ async fn settle() {
 
 #[wasm_bindgen_test]
 async fn login_page_shows_french_field_errors_and_sends_nothing_invalid() {
+    oubli::i18n::load_sources();
     let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&parent).unwrap();
     let auth = RwSignal::new(Auth::LoggedOut);
@@ -214,4 +225,37 @@ async fn login_page_shows_french_field_errors_and_sends_nothing_invalid() {
     assert!(auth.get_untracked() == Auth::LoggedOut);
 
     parent.remove();
+}
+
+#[wasm_bindgen_test]
+fn every_path_has_its_screen_and_parameter() {
+    use oubli::{route_of, Screen};
+    let cases = [
+        ("/", Screen::Home, ""),
+        ("/login", Screen::Login, ""),
+        ("/contacts", Screen::Contacts, ""),
+        ("/contacts/", Screen::Contacts, ""),
+        ("/contacts/new", Screen::ContactNew, ""),
+        ("/contacts/c-42", Screen::Contact, "c-42"),
+        ("/projects", Screen::Projects, ""),
+        ("/projects/p-1", Screen::Project, "p-1"),
+        ("/contracts/k-9", Screen::Contract, "k-9"),
+        ("/tasks", Screen::Tasks, ""),
+        ("/rgpd", Screen::Rgpd, ""),
+        ("/admin", Screen::Admin, ""),
+        (
+            "/guides/informations-rgpd",
+            Screen::Guide,
+            "informations-rgpd",
+        ),
+        // Unknown paths, and known ones with too many or too few segments.
+        ("/nulle-part", Screen::NotFound, ""),
+        ("/contracts", Screen::NotFound, ""),
+        ("/guides", Screen::NotFound, ""),
+        ("/contacts/c-42/edit", Screen::NotFound, ""),
+        ("/login/x", Screen::NotFound, ""),
+    ];
+    for (path, screen, param) in cases {
+        assert_eq!(route_of(path), (screen, param.to_owned()), "{path}");
+    }
 }

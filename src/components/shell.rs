@@ -2,17 +2,17 @@
 //! routed page.
 
 use leptos::prelude::*;
-use leptos_router::components::{Outlet, Redirect};
+use leptos_router::components::Redirect;
 
 use super::top_bar::TopBar;
 use crate::i18n::t;
 use crate::{use_session, Auth};
 
-/// Layout route for the logged-in pages. Sends visitors without a session to the
+/// Frame of the logged-in pages; `content` is the current screen. Sends visitors without a session to the
 /// login page; the server refuses their API calls anyway, this only spares them a
 /// screen of errors.
 #[component]
-pub fn Shell() -> impl IntoView {
+pub fn Shell(#[prop(into)] content: ViewFn) -> impl IntoView {
     let session = use_session();
     // Re-render only when someone logs in or out, not on every write to the session.
     let state = Memo::new(move |_| {
@@ -33,7 +33,7 @@ pub fn Shell() -> impl IntoView {
             <div class="app">
                 <TopBar />
                 <main class="page" id="contenu">
-                    <Outlet />
+                    {content.run()}
                 </main>
             </div>
         }

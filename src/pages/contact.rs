@@ -18,7 +18,7 @@ use crate::i18n::{msg, t};
 use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use oubli_domain::{Contact, ContactDetail, ContactInput, EraseAction, ProjectInput, UserSummary};
 
 /// The name a contact is known by: "Mme Claire Martin", or the company name.
@@ -43,8 +43,7 @@ pub fn display_name(c: &ContactInput) -> String {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let id = crate::route_param();
     // Bumped after an anonymization: the record is built again from the server's
     // answer, every section included (history, documents: gone).
     let generation = RwSignal::new(0u32);

@@ -10,13 +10,11 @@ use crate::i18n::{msg, t};
 use crate::set_title;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 use oubli_domain::{Contract, ContractInput, Project};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let id = crate::route_param();
     move || {
         let id = id.get();
         view! { <ContractRecord id=id /> }

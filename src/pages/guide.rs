@@ -11,7 +11,6 @@
 
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::use_params_map;
 
 use crate::components::form::tr;
 use crate::components::guides::{find_guide, GuideKind, GUIDES};
@@ -20,8 +19,7 @@ use crate::set_title;
 
 #[component]
 pub fn GuidePage() -> impl IntoView {
-    let params = use_params_map();
-    let slug = Memo::new(move |_| params.with(|p| p.get("slug").unwrap_or_default()));
+    let slug = crate::route_param();
 
     Effect::new(move |_| {
         let title = find_guide(&slug.get())

@@ -17,13 +17,12 @@ use crate::pages::contact::display_name;
 use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use oubli_domain::{ContactDetail, ContractInput, EraseAction, Project, ProjectInput, UserSummary};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()));
+    let id = crate::route_param();
     // Bumped after an anonymization: the record is built again from the server's
     // answer, every section included (history, documents: gone).
     let generation = RwSignal::new(0u32);
