@@ -168,19 +168,24 @@ async fn compute_preview(tx: &mut Tx, id: &str, kind: MemberKind) -> Result<Eras
             let of = || Cond::all().add(Expr::col(n("contact_id")).in_subquery(members.clone()));
             p.projects = tx.int(&count_where("projects", of())).await?;
             p.contracts = tx.int(&count_where("contracts", of())).await?;
-            p.activity = tx.int(&count_where("activities", of())).await?;
-            p.documents = tx
-                .int(&count_where(
-                    "activities",
-                    of().add(Expr::col(n("kind")).eq("documents")),
-                ))
-                .await?;
-            p.messages = tx
-                .int(&count_where(
-                    "activities",
-                    of().add(Expr::col(n("kind")).eq("messages")),
-                ))
-                .await?;
+            // The activity, documents and messages counts in one pass over the
+            // activities (one read of a large table, not three).
+            let of_kind = |kind: &str| {
+                let case: SimpleExpr =
+                    Expr::case(Expr::col(n("kind")).eq(kind), 1i32).finally(0i32).into();
+                sea_query::Func::sum(case)
+            };
+            let mut aq = Query::select();
+            aq.expr(Expr::col(n("id")).count())
+                .expr(of_kind("documents"))
+                .expr(of_kind("messages"))
+                .from(n("activities"))
+                .cond_where(of());
+            let (activity, documents, messages): (i64, Option<i64>, Option<i64>) =
+                tx.opt(&aq).await?.unwrap_or_default();
+            p.activity = activity;
+            p.documents = documents.unwrap_or(0);
+            p.messages = messages.unwrap_or(0);
         }
         MemberKind::Projects => {
             p.projects = tx
@@ -628,6 +633,10 @@ pub const MAX_FAILURES: i64 = 3;
 /// interrupted: the worker takes it over.
 const STALE_MS: i64 = 60_000;
 
+/// Jobs with at least this many members refresh the members' statistics before their
+/// first batch on PostgreSQL (see [`run_batches`]).
+const ANALYZE_FROM: i64 = 1000;
+
 pub fn batch_size() -> usize {
     std::env::var("OUBLI_ERASURE_BATCH")
         .ok()
@@ -660,11 +669,28 @@ pub async fn run_batches(
     if !matches!(job.status.as_str(), "pending" | "running") {
         return Ok(0);
     }
+    if db.backend == Backend::Postgres && job.status == "pending" && job.total >= ANALYZE_FROM {
+        // The preview has just added `total` members in one go, unseen by the planner's
+        // statistics until autovacuum's next pass: marking a batch done would then be
+        // planned as a scan of every member of the job (each batch reading the whole
+        // set) instead of one index probe per member.
+        db.raw("ANALYZE erasure_members").await?;
+    }
     let mut processed = 0;
+    // Claims go forward through the members in id order from `after` (the last member
+    // this run claimed), so a claim never reads again the members done before it.
+    // Members passed over because another worker held them are normally done by that
+    // worker; if it failed they are free again: when nothing is left after the cursor,
+    // one more claim from the start takes them.
+    let mut after = String::new();
     loop {
-        match process_batch(db, blob_dir, &job, batch).await {
-            Ok(Some(0)) => break,
-            Ok(Some(k)) => processed += k,
+        match process_batch(db, blob_dir, &job, batch, &after).await {
+            Ok(Some((0, _))) if after.is_empty() => break,
+            Ok(Some((0, _))) => after.clear(),
+            Ok(Some((k, last))) => {
+                processed += k;
+                after = last;
+            }
             // Finished or failed meanwhile (by another worker).
             Ok(None) => return Ok(processed),
             Err(e) => {
@@ -705,14 +731,16 @@ async fn mark_running(tx: &mut Tx, id: &str, add: i64) -> Result<bool> {
 /// single write lock at once: writers (tasks of this process through its one write
 /// connection, other processes through the busy timeout) go one batch at a time.
 ///
-/// Returns the number of members processed, `Some(0)` when there was nothing to claim,
-/// `None` when the job is no longer runnable.
+/// Claims members whose id sorts after `after` (all of them when it is empty).
+/// Returns the number of members processed and the last one's id, `Some((0, _))` when
+/// there was nothing to claim, `None` when the job is no longer runnable.
 async fn process_batch(
     db: &Db,
     blob_dir: &std::path::Path,
     job: &ErasureRow,
     batch: usize,
-) -> Result<Option<usize>> {
+    after: &str,
+) -> Result<Option<(usize, String)>> {
     let mut tx = db.begin().await?;
     let pg = tx.backend == Backend::Postgres;
     if !pg && !mark_running(&mut tx, &job.id, 0).await? {
@@ -723,6 +751,7 @@ async fn process_batch(
         .from(n("erasure_members"))
         .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
         .and_where(Expr::col(n("done")).eq(0i64))
+        .and_where(Expr::col(n("target_id")).gt(after))
         .order_by(n("target_id"), Order::Asc)
         .limit(batch as u64);
     if pg {
@@ -737,12 +766,13 @@ async fn process_batch(
         .into_iter()
         .map(|t| t.0)
         .collect();
-    if targets.is_empty() {
+    let Some(last) = targets.last().cloned() else {
         tx.commit().await?;
-        return Ok(Some(0));
-    }
+        return Ok(Some((0, String::new())));
+    };
     let action = job.action();
-    let blobs = match (job.kind(), action) {
+    let mut unlinks = Unlinks::default();
+    match (job.kind(), action) {
         (MemberKind::Contacts, EraseAction::Anonymize) => {
             anonymize_batch(
                 &mut tx,
@@ -750,6 +780,8 @@ async fn process_batch(
                 &job.actor_user_id,
                 &job.id,
                 &targets,
+                blob_dir,
+                &mut unlinks,
             )
             .await?
         }
@@ -765,11 +797,13 @@ async fn process_batch(
                         action,
                         kind,
                         target,
+                        blob_dir,
+                        &mut unlinks,
                     )
                     .await?,
                 );
             }
-            blobs
+            unlinks.start(blob_dir, blobs);
         }
     };
     let mut q = Query::update();
@@ -794,13 +828,13 @@ async fn process_batch(
             .and_where(Expr::col(n("id")).eq(job.id.as_str()));
         tx.exec(&q).await?;
     }
-    // The files go just before the commit: a crash between the two leaves these
+    // The files go before the commit (see [`Unlinks`]): a crash before it leaves these
     // members to do (the resumed job erases their rows, the missing files are fine),
     // whereas unlinking after the commit could leave files of erased contacts that no
     // row names any more, personal data nobody would ever delete.
-    store::remove_blobs(blob_dir, &blobs);
+    unlinks.finish().await;
     tx.commit().await?;
-    Ok(Some(targets.len()))
+    Ok(Some((targets.len(), last)))
 }
 
 /// Closes the job when no member is left (one statement, so two instances finishing
@@ -925,37 +959,64 @@ fn link_cond(link: Link, cids: &[String]) -> Cond {
     }
 }
 
-/// Per-contact counts: `(contact_id, n)` grouped.
-async fn count_by_contact(
-    tx: &mut Tx,
-    table: &'static str,
-    cids: &[String],
-    extra: Option<SimpleExpr>,
-) -> Result<HashMap<String, i64>> {
-    // No cabinet condition: `cids` were checked to be this cabinet's contacts, and with
-    // one the planner may prefer a (cabinet_id, kind) index and read the whole cabinet.
-    let mut q = Query::select();
-    q.column(n("contact_id"))
-        .expr(Expr::col(n("id")).count())
-        .from(n(table))
-        .and_where(Expr::col(n("contact_id")).is_in(cids.iter().map(String::as_str)))
-        .group_by_col(n("contact_id"));
-    if let Some(e) = extra {
-        q.and_where(e);
+/// Blob files being unlinked for a batch: started on a blocking thread as soon as their
+/// keys are known (while the batch's other statements run), all finished before the
+/// batch commits. Unlinking before the commit is what keeps a crash from leaving files
+/// of erased contacts that no row names any more; a batch that fails after its files
+/// went leaves its members to do, and the retry erases their rows (missing files are
+/// fine), exactly as a crash between the unlinking and the commit does.
+#[derive(Default)]
+pub struct Unlinks {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Unlinks {
+    fn start(&mut self, dir: &std::path::Path, keys: Vec<String>) {
+        if keys.is_empty() {
+            return;
+        }
+        let dir = dir.to_path_buf();
+        self.tasks.push(tokio::task::spawn_blocking(move || {
+            store::remove_blobs(&dir, &keys)
+        }));
     }
-    Ok(tx.all::<(String, i64)>(&q).await?.into_iter().collect())
+
+    /// Waits until every file started here is unlinked (or logged as not removable).
+    pub async fn finish(self) {
+        for t in self.tasks {
+            if let Err(e) = t.await {
+                tracing::error!(error = %e, "blob unlinking task failed");
+            }
+        }
+    }
+}
+
+/// What [`anonymize_contacts`] did: each contact's counts (for its audit entry) and the
+/// change sequence number stamped on the contacts.
+pub struct Anonymized {
+    pub counts: HashMap<String, ErasurePreview>,
+    pub stamp: i64,
 }
 
 /// Anonymizes the contacts `cids` by the plan, in the caller's transaction, with one
 /// statement per table of the plan for the whole set (the rows and columns are those
-/// of [`PLAN`], whatever the number of contacts). Returns the blob keys to unlink after
-/// commit and each contact's counts (for its audit entry). `cids` must be contacts of
-/// `cabinet_id` (the caller selects them by cabinet).
+/// of [`PLAN`], whatever the number of contacts). The counts of each contact's audit
+/// entry come from the writes themselves (`RETURNING`): the activities deleted, the
+/// projects and contracts treated. The blob files of the deleted documents start
+/// being unlinked into `unlinks` at once.
+///
+/// The cabinet's change sequence is advanced by `cids.len() + tombstones` just before
+/// the contacts row update, which stamps the contacts with the first new number (one
+/// write of each contact row, not two); the cabinet row stays locked from there to the
+/// commit. `cids` must be contacts of `cabinet_id` (the caller selects them by cabinet).
 pub async fn anonymize_contacts(
     tx: &mut Tx,
     cabinet_id: &str,
     cids: &[String],
-) -> Result<(Vec<String>, HashMap<String, ErasurePreview>)> {
+    tombstones: i64,
+    blob_dir: &std::path::Path,
+    unlinks: &mut Unlinks,
+) -> Result<Anonymized> {
     let mut counts: HashMap<String, ErasurePreview> = cids
         .iter()
         .map(|c| {
@@ -969,38 +1030,10 @@ pub async fn anonymize_contacts(
         })
         .collect();
     if cids.is_empty() {
-        return Ok((Vec::new(), counts));
-    }
-    let ids = || cids.iter().map(String::as_str);
-    let mut bq = Query::select();
-    bq.columns([n("contact_id"), n("blob_key")])
-        .from(n("activities"))
-        .and_where(Expr::col(n("contact_id")).is_in(ids()))
-        .and_where(Expr::col(n("blob_key")).is_not_null());
-    let mut blobs = Vec::new();
-    for (cid, key) in tx.all::<(String, String)>(&bq).await? {
-        if let Some(c) = counts.get_mut(&cid) {
-            c.documents += 1;
-        }
-        blobs.push(key);
-    }
-    let all = count_by_contact(tx, "activities", cids, None).await?;
-    let messages = count_by_contact(
-        tx,
-        "activities",
-        cids,
-        Some(Expr::col(n("kind")).eq("messages")),
-    )
-    .await?;
-    let projects = count_by_contact(tx, "projects", cids, None).await?;
-    let contracts = count_by_contact(tx, "contracts", cids, None).await?;
-    for (cid, c) in counts.iter_mut() {
-        c.activity = all.get(cid).copied().unwrap_or(0);
-        c.messages = messages.get(cid).copied().unwrap_or(0);
-        c.projects = projects.get(cid).copied().unwrap_or(0);
-        c.contracts = contracts.get(cid).copied().unwrap_or(0);
+        return Ok(Anonymized { counts, stamp: 0 });
     }
     let now = now_ms();
+    let mut stamp = 0;
     for plan in PLAN {
         // The cabinet condition only where the ids are the contacts themselves: children
         // follow their contact, and a cabinet_id index must not win over the link's.
@@ -1011,8 +1044,31 @@ pub async fn anonymize_contacts(
         };
         match plan.rows {
             Rows::Delete => {
-                tx.exec(Query::delete().from_table(n(plan.table)).cond_where(cond))
-                    .await?;
+                let mut q = Query::delete();
+                q.from_table(n(plan.table)).cond_where(cond);
+                if plan.table == "activities" {
+                    q.returning(Query::returning().columns([
+                        n("contact_id"),
+                        n("kind"),
+                        n("blob_key"),
+                    ]));
+                    let mut keys = Vec::new();
+                    for (cid, kind, key) in tx.all::<(String, String, Option<String>)>(&q).await? {
+                        if let Some(c) = counts.get_mut(&cid) {
+                            c.activity += 1;
+                            if kind == "messages" {
+                                c.messages += 1;
+                            }
+                            if key.is_some() {
+                                c.documents += 1;
+                            }
+                        }
+                        keys.extend(key);
+                    }
+                    unlinks.start(blob_dir, keys);
+                } else {
+                    tx.exec(&q).await?;
+                }
             }
             Rows::Treat => {
                 let mut q = Query::update();
@@ -1037,16 +1093,48 @@ pub async fn anonymize_contacts(
                     }
                 }
                 if plan.table == "contacts" {
-                    q.value(n("anonymized_at"), now);
+                    stamp = advance_change_seq(tx, cabinet_id, cids.len() as i64 + tombstones)
+                        .await?;
+                    q.value(n("anonymized_at"), now)
+                        .value(n("change_seq"), stamp);
                 }
-                if any {
-                    q.value(n("updated_at"), now).cond_where(cond);
+                if !any {
+                    continue;
+                }
+                q.value(n("updated_at"), now).cond_where(cond);
+                let count: Option<fn(&mut ErasurePreview)> = match plan.table {
+                    "projects" => Some(|c| c.projects += 1),
+                    "contracts" => Some(|c| c.contracts += 1),
+                    _ => None,
+                };
+                if let Some(add) = count {
+                    q.returning(Query::returning().columns([n("contact_id")]));
+                    for (cid,) in tx.all::<(String,)>(&q).await? {
+                        if let Some(c) = counts.get_mut(&cid) {
+                            add(c);
+                        }
+                    }
+                } else {
                     tx.exec(&q).await?;
                 }
             }
         }
     }
-    Ok((blobs, counts))
+    Ok(Anonymized { counts, stamp })
+}
+
+/// Advances the cabinet's change sequence by `k` (locking the cabinet row until the
+/// commit); returns the first of the `k` new numbers.
+async fn advance_change_seq(tx: &mut Tx, cabinet_id: &str, k: i64) -> Result<i64> {
+    let mut sq = Query::update();
+    sq.table(n("cabinets"))
+        // i32, as in changes::next_seq: this is the same SQL text, and PostgreSQL's
+        // prepared-statement cache keeps the parameter types of its first use.
+        .value(n("change_seq"), Expr::col(n("change_seq")).add(k as i32))
+        .and_where(Expr::col(n("id")).eq(cabinet_id))
+        .returning(Query::returning().columns([n("change_seq")]));
+    let (top,): (i64,) = tx.opt(&sq).await?.ok_or(ApiError::NotFound)?;
+    Ok(top - k + 1)
 }
 
 /// (contact id, assigned user, assigned user's team) of a contact to anonymize.
@@ -1061,7 +1149,9 @@ async fn anonymize_batch(
     actor: &str,
     erasure_id: &str,
     targets: &[String],
-) -> Result<Vec<String>> {
+    blob_dir: &std::path::Path,
+    unlinks: &mut Unlinks,
+) -> Result<()> {
     let mut meta = Query::select();
     meta.columns([(n("c"), n("id")), (n("c"), n("assigned_to"))])
         .column((n("u"), n("team_id")))
@@ -1078,32 +1168,15 @@ async fn anonymize_batch(
         .order_by((n("c"), n("id")), Order::Asc);
     let rows: Vec<ToAnonymize> = tx.all(&meta).await?;
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let cids: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
-    let (blobs, counts) = anonymize_contacts(tx, cabinet_id, &cids).await?;
     // Change sequence: one number stamps the batch's contacts (they change together),
     // then one per tombstone, as touch_contact followed by tombstone does for one.
     let k = cids.len() as i64;
-    let mut sq = Query::update();
-    sq.table(n("cabinets"))
-        // i32, as in changes::next_seq: this is the same SQL text, and PostgreSQL's
-        // prepared-statement cache keeps the parameter types of its first use.
-        .value(
-            n("change_seq"),
-            Expr::col(n("change_seq")).add((k + 1) as i32),
-        )
-        .and_where(Expr::col(n("id")).eq(cabinet_id))
-        .returning(Query::returning().columns([n("change_seq")]));
-    let (top,): (i64,) = tx.opt(&sq).await?.ok_or(ApiError::NotFound)?;
-    let stamp = top - k;
+    let Anonymized { counts, stamp } =
+        anonymize_contacts(tx, cabinet_id, &cids, k, blob_dir, unlinks).await?;
     let now = now_ms();
-    let mut q = Query::update();
-    q.table(n("contacts"))
-        .value(n("change_seq"), stamp)
-        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
-        .and_where(Expr::col(n("id")).is_in(cids.iter().map(String::as_str)));
-    tx.exec(&q).await?;
     let mut ins = Query::insert();
     ins.into_table(n("tombstones")).columns(
         [
@@ -1140,7 +1213,7 @@ async fn anonymize_batch(
             (cid.clone(), d)
         })
         .collect();
-    append_audit_batch(
+    audit::append_batch(
         tx,
         cabinet_id,
         actor,
@@ -1149,88 +1222,6 @@ async fn anonymize_batch(
         entries,
     )
     .await?;
-    Ok(blobs)
-}
-
-/// Appends one audit entry per `(target id, detail)` in the caller's transaction: the
-/// same entries, chain and lock as [`audit::append`] called once per target, written
-/// with three statements for the whole batch.
-async fn append_audit_batch(
-    tx: &mut Tx,
-    cabinet_id: &str,
-    actor: &str,
-    action: &str,
-    target_kind: &str,
-    entries: Vec<(String, serde_json::Value)>,
-) -> Result<()> {
-    if entries.is_empty() {
-        return Ok(());
-    }
-    let k = entries.len() as i64;
-    let mut q = Query::update();
-    q.table(n("cabinets"))
-        // i32 for the same reason as the change sequence above (audit::append).
-        .value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32))
-        .and_where(Expr::col(n("id")).eq(cabinet_id))
-        .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
-    let (top, mut prev): (i64, String) = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
-    let at = now_ms();
-    let mut ins = Query::insert();
-    ins.into_table(n("audit_log")).columns(
-        [
-            "cabinet_id",
-            "seq",
-            "at",
-            "actor_user_id",
-            "action",
-            "target_kind",
-            "target_id",
-            "outcome",
-            "detail",
-            "prev_hash",
-            "hash",
-            "created_at",
-            "updated_at",
-        ]
-        .map(n),
-    );
-    for (i, (target, detail)) in entries.into_iter().enumerate() {
-        let mut e = oubli_domain::AuditEntry {
-            seq: top - k + 1 + i as i64,
-            at: from_ms(at),
-            actor_user_id: Some(actor.to_string()),
-            action: action.to_string(),
-            target_kind: Some(target_kind.to_string()),
-            target_id: Some(target),
-            outcome: "ok".into(),
-            detail,
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
-        e.hash = audit::entry_hash(&prev, &e);
-        ins.values_panic([
-            cabinet_id.into(),
-            e.seq.into(),
-            at.into(),
-            e.actor_user_id.clone().into(),
-            e.action.clone().into(),
-            e.target_kind.clone().into(),
-            e.target_id.clone().into(),
-            e.outcome.clone().into(),
-            e.detail.to_string().into(),
-            prev.into(),
-            e.hash.clone().into(),
-            at.into(),
-            at.into(),
-        ]);
-        prev = e.hash;
-    }
-    tx.exec(&ins).await?;
-    let mut q = Query::update();
-    q.table(n("cabinets"))
-        .value(n("audit_head"), prev)
-        .and_where(Expr::col(n("id")).eq(cabinet_id));
-    tx.exec(&q).await?;
     Ok(())
 }
 
@@ -1238,7 +1229,9 @@ async fn append_audit_batch(
 type MemberContact = (String, Option<String>, Option<i64>, Option<String>);
 
 /// Erases one member (deletions; anonymizing a single member goes through the batch
-/// path too), in the caller's transaction; returns the blob keys to unlink after commit.
+/// path too), in the caller's transaction; returns the blob keys to unlink before the
+/// commit (an anonymization starts its own in `unlinks`).
+#[allow(clippy::too_many_arguments)]
 async fn erase_member(
     tx: &mut Tx,
     cabinet_id: &str,
@@ -1247,6 +1240,8 @@ async fn erase_member(
     action: EraseAction,
     kind: MemberKind,
     target: &str,
+    blob_dir: &std::path::Path,
+    unlinks: &mut Unlinks,
 ) -> Result<Vec<String>> {
     let mut blobs = Vec::new();
     // The record may have changed since the preview: erase it only if it is still there
@@ -1284,7 +1279,8 @@ async fn erase_member(
     };
     let (what, detail) = match (kind, action) {
         (MemberKind::Contacts, EraseAction::Anonymize) if anonymized_at.is_none() => {
-            blobs = anonymize_batch(tx, cabinet_id, actor, erasure_id, &[cid]).await?;
+            anonymize_batch(tx, cabinet_id, actor, erasure_id, &[cid], blob_dir, unlinks)
+                .await?;
             return Ok(blobs);
         }
         (MemberKind::Contacts, EraseAction::Delete) => {
