@@ -106,7 +106,8 @@ pub async fn append_batch(
         .value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32))
         .and_where(Expr::col(n("id")).eq(cabinet_id))
         .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
-    let (top, mut prev): (i64, String) = tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
+    let (top, mut prev): (i64, String) =
+        tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
     let at = now_ms();
     let mut ins = Query::insert();
     ins.into_table(n("audit_log")).columns(

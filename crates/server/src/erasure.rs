@@ -171,8 +171,9 @@ async fn compute_preview(tx: &mut Tx, id: &str, kind: MemberKind) -> Result<Eras
             // The activity, documents and messages counts in one pass over the
             // activities (one read of a large table, not three).
             let of_kind = |kind: &str| {
-                let case: SimpleExpr =
-                    Expr::case(Expr::col(n("kind")).eq(kind), 1i32).finally(0i32).into();
+                let case: SimpleExpr = Expr::case(Expr::col(n("kind")).eq(kind), 1i32)
+                    .finally(0i32)
+                    .into();
                 sea_query::Func::sum(case)
             };
             let mut aq = Query::select();
@@ -1093,8 +1094,8 @@ pub async fn anonymize_contacts(
                     }
                 }
                 if plan.table == "contacts" {
-                    stamp = advance_change_seq(tx, cabinet_id, cids.len() as i64 + tombstones)
-                        .await?;
+                    stamp =
+                        advance_change_seq(tx, cabinet_id, cids.len() as i64 + tombstones).await?;
                     q.value(n("anonymized_at"), now)
                         .value(n("change_seq"), stamp);
                 }
@@ -1279,8 +1280,7 @@ async fn erase_member(
     };
     let (what, detail) = match (kind, action) {
         (MemberKind::Contacts, EraseAction::Anonymize) if anonymized_at.is_none() => {
-            anonymize_batch(tx, cabinet_id, actor, erasure_id, &[cid], blob_dir, unlinks)
-                .await?;
+            anonymize_batch(tx, cabinet_id, actor, erasure_id, &[cid], blob_dir, unlinks).await?;
             return Ok(blobs);
         }
         (MemberKind::Contacts, EraseAction::Delete) => {
