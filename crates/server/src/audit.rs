@@ -4,7 +4,7 @@
 //! Appending locks the cabinet row (`UPDATE … RETURNING`), so concurrent writers on
 //! PostgreSQL extend the chain one after the other instead of forking it.
 
-use crate::db::rows::{insert, n, select};
+use crate::db::rows::{n, select};
 use crate::db::{from_ms, now_ms, Db, Tx};
 use crate::error::Result;
 use oubli_domain::AuditEntry;
@@ -38,51 +38,19 @@ pub fn entry_hash(prev: &str, e: &AuditEntry) -> String {
 
 /// Appends within the caller's transaction: the entry commits with the change it records.
 pub async fn append(tx: &mut Tx, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
-    let mut q = Query::update();
-    q.table(n("cabinets"))
-        .value(n("audit_seq"), Expr::col(n("audit_seq")).add(1))
-        .and_where(Expr::col(n("id")).eq(cabinet_id))
-        .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
-    let (seq, prev): (i64, String) = tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
-    let at = now_ms();
-    let mut entry = AuditEntry {
-        seq,
-        at: from_ms(at),
+    let entry = AuditEntry {
+        seq: 0,
+        at: from_ms(0),
         actor_user_id: e.actor_user_id.map(String::from),
         action: e.action.into(),
         target_kind: e.target_kind.map(String::from),
         target_id: e.target_id.map(String::from),
         outcome: e.outcome.into(),
         detail: e.detail,
-        prev_hash: prev.clone(),
+        prev_hash: String::new(),
         hash: String::new(),
     };
-    entry.hash = entry_hash(&prev, &entry);
-    tx.exec(&insert(
-        "audit_log",
-        vec![
-            ("cabinet_id", cabinet_id.to_string().into()),
-            ("seq", seq.into()),
-            ("at", at.into()),
-            ("actor_user_id", entry.actor_user_id.clone().into()),
-            ("action", entry.action.clone().into()),
-            ("target_kind", entry.target_kind.clone().into()),
-            ("target_id", entry.target_id.clone().into()),
-            ("outcome", entry.outcome.clone().into()),
-            ("detail", entry.detail.to_string().into()),
-            ("prev_hash", prev.into()),
-            ("hash", entry.hash.clone().into()),
-            ("created_at", at.into()),
-            ("updated_at", at.into()),
-        ],
-    ))
-    .await?;
-    let mut q = Query::update();
-    q.table(n("cabinets"))
-        .value(n("audit_head"), entry.hash)
-        .and_where(Expr::col(n("id")).eq(cabinet_id));
-    tx.exec(&q).await?;
-    Ok(())
+    chain(tx, cabinet_id, vec![entry]).await
 }
 
 /// Appends one audit entry per `(target id, detail)` in the caller's transaction: the
@@ -96,13 +64,35 @@ pub async fn append_batch(
     target_kind: &str,
     entries: Vec<(String, serde_json::Value)>,
 ) -> Result<()> {
+    let entries = entries
+        .into_iter()
+        .map(|(target, detail)| AuditEntry {
+            seq: 0,
+            at: from_ms(0),
+            actor_user_id: Some(actor.to_string()),
+            action: action.to_string(),
+            target_kind: Some(target_kind.to_string()),
+            target_id: Some(target),
+            outcome: "ok".into(),
+            detail,
+            prev_hash: String::new(),
+            hash: String::new(),
+        })
+        .collect();
+    chain(tx, cabinet_id, entries).await
+}
+
+/// Chains `entries` (their seq, time and hashes are set here) after the cabinet's
+/// head: takes the cabinet row's lock and the next seqs in one update, writes the
+/// entries in one insert, then moves the head.
+async fn chain(tx: &mut Tx, cabinet_id: &str, entries: Vec<AuditEntry>) -> Result<()> {
     if entries.is_empty() {
         return Ok(());
     }
     let k = entries.len() as i64;
     let mut q = Query::update();
     q.table(n("cabinets"))
-        // i32 for the same reason as the change sequence above ([`append`]).
+        // i32 for the same reason as the change sequence ([`crate::changes`]).
         .value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32))
         .and_where(Expr::col(n("id")).eq(cabinet_id))
         .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
@@ -128,31 +118,22 @@ pub async fn append_batch(
         ]
         .map(n),
     );
-    for (i, (target, detail)) in entries.into_iter().enumerate() {
-        let mut e = AuditEntry {
-            seq: top - k + 1 + i as i64,
-            at: from_ms(at),
-            actor_user_id: Some(actor.to_string()),
-            action: action.to_string(),
-            target_kind: Some(target_kind.to_string()),
-            target_id: Some(target),
-            outcome: "ok".into(),
-            detail,
-            prev_hash: prev.clone(),
-            hash: String::new(),
-        };
+    for (i, mut e) in entries.into_iter().enumerate() {
+        e.seq = top - k + 1 + i as i64;
+        e.at = from_ms(at);
+        e.prev_hash = prev.clone();
         e.hash = entry_hash(&prev, &e);
         ins.values_panic([
             cabinet_id.into(),
             e.seq.into(),
             at.into(),
-            e.actor_user_id.clone().into(),
-            e.action.clone().into(),
-            e.target_kind.clone().into(),
-            e.target_id.clone().into(),
-            e.outcome.clone().into(),
+            e.actor_user_id.into(),
+            e.action.into(),
+            e.target_kind.into(),
+            e.target_id.into(),
+            e.outcome.into(),
             e.detail.to_string().into(),
-            prev.into(),
+            e.prev_hash.into(),
             e.hash.clone().into(),
             at.into(),
             at.into(),
