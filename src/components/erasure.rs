@@ -282,7 +282,7 @@ pub fn body_of(kind: RecordKind, action: EraseAction) -> &'static str {
 /// An open request of the current user about this record, if any.
 fn open_request(list: &[ErasureRequest], id: &str, action: EraseAction) -> bool {
     list.iter()
-        .any(|r| r.target_id == id && r.action == action && r.status == "open")
+        .any(|r| r.target_id.as_deref() == Some(id) && r.action == action && r.status == "open")
 }
 
 /// The buttons at the bottom of a contact or project page, per the permission matrix:

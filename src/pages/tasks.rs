@@ -9,11 +9,13 @@ use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::A;
+use oubli_domain::filter::Resource;
 use oubli_domain::{Activity, EraseAction, ErasureRequest, Role, Scope, UserSummary};
 
 use crate::api::erasures;
 use crate::api::erasures::RecordKind;
 use crate::api::tasks::{self, TaskScope};
+use crate::components::bulk;
 use crate::components::erasure::{body_of, ErasureDialog, PreviewSource};
 use crate::i18n::{msg, t};
 use crate::pages::contacts::user_name;
@@ -390,21 +392,27 @@ fn RequestRow(
     } else {
         RecordKind::Contact
     };
-    let (href, what) = match kind {
-        RecordKind::Project => (
-            format!("/projects/{}", r.target_id),
-            "tasks.request_project",
-        ),
-        RecordKind::Contact => (
-            format!("/contacts/{}", r.target_id),
-            "tasks.request_contact",
-        ),
+    // One record (a link to it), or a selection ("de N contacts"), stored by the server.
+    let target = match (&r.target_id, kind) {
+        (Some(one), RecordKind::Project) => {
+            Ok((format!("/projects/{one}"), "tasks.request_project"))
+        }
+        (Some(one), RecordKind::Contact) => {
+            Ok((format!("/contacts/{one}"), "tasks.request_contact"))
+        }
+        (None, RecordKind::Project) => Err("tasks.request_selection_projects"),
+        (None, RecordKind::Contact) => Err("tasks.request_selection_contacts"),
     };
+    let count = r.count;
     let action_key = match action {
         EraseAction::Anonymize => "tasks.request_action_anonymize",
         EraseAction::Delete => "tasks.request_action_delete",
     };
-    let body = body_of(kind, action);
+    let body = match (r.is_selection(), kind) {
+        (false, _) => body_of(kind, action),
+        (true, RecordKind::Project) => bulk::body_key(Resource::Projects, action),
+        (true, RecordKind::Contact) => bulk::body_key(Resource::Contacts, action),
+    };
     let requester = r.requester_id.clone();
     let when = crate::components::record::fr_date(r.created_at.date_naive());
     let status_key = request_status_key(&r.status);
@@ -427,7 +435,10 @@ fn RequestRow(
             <span class="request-what">
                 <strong>{move || t(action_key)}</strong>
                 " "
-                <A href=href attr:data-testid="request-target">{move || t(what)}</A>
+                {match target {
+                    Ok((href, what)) => view! { <A href=href attr:data-testid="request-target">{move || t(what)}</A> }.into_any(),
+                    Err(key) => view! { <span data-testid="request-target">{move || t(key).replace("{n}", &count.to_string())}</span> }.into_any(),
+                }}
             </span>
             <span class="muted">
                 {move || {

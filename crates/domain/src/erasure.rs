@@ -76,6 +76,10 @@ pub const NOT_ABOUT_A_PERSON: &[(&str, &str)] = &[
         "contact ids of a pending or running erasure",
     ),
     ("erasure_requests", "ids and the requester's reason"),
+    (
+        "erasure_request_members",
+        "contact or project ids a selection request covers",
+    ),
     ("_sqlx_migrations", "schema versions"),
 ];
 

@@ -1467,7 +1467,9 @@ pub struct ErasureStatus {
 #[serde(deny_unknown_fields)]
 pub struct ErasureRequestInput {
     pub action: EraseAction,
-    /// `{ "contacts": [id] }` or `{ "projects": [id] }`, one id.
+    /// Any form of API.md: one or more ids, or a filter with exclusions. The server
+    /// resolves it when the request is made, within the requester's scope, and the
+    /// request covers exactly that set.
     pub target: ErasureTarget,
     pub reason: Option<String>,
 }
@@ -1479,9 +1481,17 @@ pub struct ErasureRequest {
     pub id: String,
     pub requester_id: String,
     pub action: EraseAction,
-    /// contacts | projects
+    /// contacts | projects: the one record, or what the records of a selection are
+    /// (anonymizing projects means anonymizing their contacts: such a selection
+    /// covers contacts).
     pub target_kind: String,
-    pub target_id: String,
+    /// The one record of a single-record request; null for a selection (several ids,
+    /// or a filter), whose records the server stored when the request was made.
+    #[serde(default)]
+    pub target_id: Option<String>,
+    /// How many records the request covers (1 for a single record).
+    #[serde(default = "one")]
+    pub count: i64,
     pub reason: Option<String>,
     /// open | approved | rejected | done
     pub status: String,
@@ -1491,7 +1501,18 @@ pub struct ErasureRequest {
     pub erasure_id: Option<String>,
     pub created_at: DateTime<Utc>,
 }
-crate::masked_debug!(ErasureRequest, id, action, status);
+crate::masked_debug!(ErasureRequest, id, action, status, count);
+
+fn one() -> i64 {
+    1
+}
+
+impl ErasureRequest {
+    /// A request for a selection (several records), not for one record.
+    pub fn is_selection(&self) -> bool {
+        self.target_id.is_none()
+    }
+}
 
 #[derive(Clone, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

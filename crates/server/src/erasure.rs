@@ -34,12 +34,53 @@ pub enum MemberKind {
 }
 
 impl MemberKind {
-    fn as_str(self) -> &'static str {
+    pub fn as_str(self) -> &'static str {
         match self {
             MemberKind::Contacts => "contacts",
             MemberKind::Projects => "projects",
         }
     }
+
+    /// The kind stored as `as_str` (contacts when unknown).
+    pub fn parse(s: &str) -> MemberKind {
+        if s == "projects" {
+            MemberKind::Projects
+        } else {
+            MemberKind::Contacts
+        }
+    }
+}
+
+/// `SELECT DISTINCT` the contacts of the projects `p` (joined to their contact `c`)
+/// matching `cond`, as `x_id`.
+fn contacts_of_projects(cond: Cond) -> SelectStatement {
+    let mut q = Query::select();
+    q.distinct()
+        .expr_as(Expr::col((n("p"), n("contact_id"))), n("x_id"))
+        .from_as(n("projects"), n("p"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            n("contacts"),
+            n("c"),
+            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
+        )
+        .cond_where(cond);
+    q
+}
+
+/// `SELECT` the projects `p` (joined to their contact `c`) matching `cond`, as `x_id`.
+fn project_ids(cond: Cond) -> SelectStatement {
+    let mut q = Query::select();
+    q.expr_as(Expr::col((n("p"), n("id"))), n("x_id"))
+        .from_as(n("projects"), n("p"))
+        .join_as(
+            sea_query::JoinType::InnerJoin,
+            n("contacts"),
+            n("c"),
+            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
+        )
+        .cond_where(cond);
+    q
 }
 
 /// `SELECT id` of the records a target designates, within what the actor may see.
@@ -57,33 +98,6 @@ fn target_ids(
         } else {
             c
         }
-    };
-    let contacts_of_projects = |cond: Cond| {
-        let mut q = Query::select();
-        q.distinct()
-            .expr_as(Expr::col((n("p"), n("contact_id"))), n("x_id"))
-            .from_as(n("projects"), n("p"))
-            .join_as(
-                sea_query::JoinType::InnerJoin,
-                n("contacts"),
-                n("c"),
-                Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-            )
-            .cond_where(cond);
-        q
-    };
-    let project_ids = |cond: Cond| {
-        let mut q = Query::select();
-        q.expr_as(Expr::col((n("p"), n("id"))), n("x_id"))
-            .from_as(n("projects"), n("p"))
-            .join_as(
-                sea_query::JoinType::InnerJoin,
-                n("contacts"),
-                n("c"),
-                Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-            )
-            .cond_where(cond);
-        q
     };
     let scope = listing::scope_cond(&auth.actor);
     Ok(match form {
@@ -139,6 +153,51 @@ fn target_ids(
             }
         }
     })
+}
+
+/// What a preview resolves: a target of API.md, or the members stored with an erasure
+/// request (its selection as resolved when it was made).
+enum Selection<'a> {
+    Target(TargetForm<'a>),
+    Request(MemberKind, &'a str),
+}
+
+/// `SELECT id` (as `x_id`) of the members stored with erasure request `request_id`
+/// that still exist, within what the actor may see: the explicit-ids arms of
+/// [`target_ids`] with the stored set in place of the list. The filter is not run
+/// again: a record that started matching it after the request is not included.
+fn request_ids(
+    auth: &Auth,
+    action: EraseAction,
+    kind: MemberKind,
+    request_id: &str,
+) -> (MemberKind, SelectStatement) {
+    let mut set = Query::select();
+    set.column(n("target_id"))
+        .from(n("erasure_request_members"))
+        .and_where(Expr::col(n("request_id")).eq(request_id))
+        .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
+    let mut scope = listing::scope_cond(&auth.actor);
+    if action == EraseAction::Anonymize {
+        scope = scope.add(Expr::col((n("c"), n("anonymized_at"))).is_null());
+    }
+    match (kind, action) {
+        (MemberKind::Contacts, _) => {
+            let mut q = Query::select();
+            q.expr_as(Expr::col((n("c"), n("id"))), n("x_id"))
+                .from_as(n("contacts"), n("c"))
+                .cond_where(scope.add(Expr::col((n("c"), n("id"))).in_subquery(set)));
+            (MemberKind::Contacts, q)
+        }
+        (MemberKind::Projects, EraseAction::Anonymize) => (
+            MemberKind::Contacts,
+            contacts_of_projects(scope.add(Expr::col((n("p"), n("id"))).in_subquery(set))),
+        ),
+        (MemberKind::Projects, EraseAction::Delete) => (
+            MemberKind::Projects,
+            project_ids(scope.add(Expr::col((n("p"), n("id"))).in_subquery(set))),
+        ),
+    }
 }
 
 fn count_where(table: &'static str, cond: Cond) -> SelectStatement {
@@ -215,9 +274,42 @@ pub async fn preview(
     request_id: Option<&str>,
 ) -> Result<oubli_domain::ErasureCreated> {
     let form = target.form().map_err(ApiError::Invalid)?;
+    preview_of(st, auth, action, Selection::Target(form), request_id).await
+}
+
+/// Step one for an erasure request of a selection: the preview of exactly the members
+/// stored with the request (`kind` as stored), minus what no longer exists or is
+/// already anonymized.
+pub async fn preview_request(
+    st: &AppState,
+    auth: &Auth,
+    action: EraseAction,
+    kind: MemberKind,
+    request_id: &str,
+) -> Result<oubli_domain::ErasureCreated> {
+    preview_of(
+        st,
+        auth,
+        action,
+        Selection::Request(kind, request_id),
+        Some(request_id),
+    )
+    .await
+}
+
+async fn preview_of(
+    st: &AppState,
+    auth: &Auth,
+    action: EraseAction,
+    selection: Selection<'_>,
+    request_id: Option<&str>,
+) -> Result<oubli_domain::ErasureCreated> {
     let mut tx = st.db.begin().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
-    let (kind, ids) = target_ids(auth, action, &form, cutoff)?;
+    let (kind, ids) = match &selection {
+        Selection::Target(form) => target_ids(auth, action, form, cutoff)?,
+        Selection::Request(kind, rid) => request_ids(auth, action, *kind, rid),
+    };
     let id = crate::db::new_id();
     let now = now_ms();
     let mut ins = Query::insert();
@@ -289,13 +381,15 @@ pub async fn preview(
     let total = tx.exec(&members).await? as i64;
     // Ids named explicitly must all be visible: a stale or foreign id is an error, not
     // a silent partial erasure.
-    if let TargetForm::Contacts(v) | TargetForm::Projects(v) = form {
+    if let Selection::Target(form @ (TargetForm::Contacts(v) | TargetForm::Projects(v))) =
+        &selection
+    {
         let mut distinct = v.to_vec();
         distinct.sort();
         distinct.dedup();
         // The delete selection does not leave out anonymized contacts: it counts what
         // exists and is visible.
-        let (_, visible) = target_ids(auth, EraseAction::Delete, &form, cutoff)?;
+        let (_, visible) = target_ids(auth, EraseAction::Delete, form, cutoff)?;
         let mut cq = Query::select();
         cq.expr(Expr::col(n("x_id")).count())
             .from_subquery(visible, n("v"));
@@ -1391,13 +1485,15 @@ pub fn spawn_worker(
     })
 }
 
-/// Inserts an erasure request row.
+/// Inserts an erasure request row: for one record (`target_id`, `count` 1) or for a
+/// selection (no `target_id`, `count` members).
 pub async fn insert_request(
     tx: &mut Tx,
     auth: &Auth,
     action: EraseAction,
     kind: &str,
-    target_id: &str,
+    target_id: Option<&str>,
+    count: i64,
     reason: Option<String>,
 ) -> Result<String> {
     let id = crate::db::new_id();
@@ -1410,7 +1506,8 @@ pub async fn insert_request(
             ("requester_id", auth.actor.user_id.clone().into()),
             ("action", action.as_str().to_string().into()),
             ("target_kind", kind.to_string().into()),
-            ("target_id", target_id.to_string().into()),
+            ("target_id", target_id.map(String::from).into()),
+            ("member_count", count.into()),
             ("reason", reason.into()),
             ("status", "open".to_string().into()),
             ("decided_by", Option::<String>::None.into()),
@@ -1423,4 +1520,77 @@ pub async fn insert_request(
     ))
     .await?;
     Ok(id)
+}
+
+/// An erasure request for a selection (several ids, or a filter with exclusions), in
+/// the caller's transaction: resolves `form` now, within what the requester may see
+/// (the same selection as [`preview`]: scope, list filter, exclusions, and for an
+/// anonymization only contacts not anonymized yet), and stores the request with the
+/// ids it resolved to. Returns the request id, what its members are and how many.
+///
+/// An explicit id the requester cannot see is 404, as for a single record; an empty
+/// selection is 422. Either way the caller's transaction is dropped: nothing stored.
+/// The filter itself is not kept anywhere (a search term can be a name).
+pub async fn insert_selection_request(
+    tx: &mut Tx,
+    auth: &Auth,
+    action: EraseAction,
+    form: &TargetForm<'_>,
+    reason: Option<String>,
+) -> Result<(String, MemberKind, i64)> {
+    let cutoff = listing::retention_cutoff(tx, &auth.actor.cabinet_id).await?;
+    let (kind, ids) = target_ids(auth, action, form, cutoff)?;
+    let explicit = matches!(form, TargetForm::Contacts(_) | TargetForm::Projects(_));
+    if let TargetForm::Contacts(v) | TargetForm::Projects(v) = form {
+        let mut distinct = v.to_vec();
+        distinct.sort();
+        distinct.dedup();
+        let (_, visible) = target_ids(auth, EraseAction::Delete, form, cutoff)?;
+        let mut cq = Query::select();
+        cq.expr(Expr::col(n("x_id")).count())
+            .from_subquery(visible, n("v"));
+        if tx.int(&cq).await? != distinct.len() as i64 {
+            return Err(ApiError::NotFound);
+        }
+    }
+    let rid = insert_request(tx, auth, action, kind.as_str(), None, 0, reason).await?;
+    let now = now_ms();
+    let mut members = Query::insert();
+    members
+        .into_table(n("erasure_request_members"))
+        .columns(["request_id", "cabinet_id", "target_id", "created_at"].map(n))
+        .select_from({
+            let mut s = Query::select();
+            s.expr(Expr::val(rid.as_str()))
+                .expr(Expr::val(auth.actor.cabinet_id.as_str()))
+                .column(n("x_id"))
+                .expr(Expr::val(now))
+                .from_subquery(ids, n("sel"));
+            s
+        })
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    let count = tx.exec(&members).await? as i64;
+    if count == 0 {
+        if explicit {
+            // All there and visible, all already anonymized.
+            return Err(ApiError::read_only());
+        }
+        return Err(ApiError::invalid(
+            "target",
+            match action {
+                EraseAction::Anonymize => {
+                    "Aucun contact à anonymiser dans cette sélection (dans votre périmètre) : aucune demande n'a été créée."
+                }
+                EraseAction::Delete => {
+                    "Aucun élément à supprimer dans cette sélection (dans votre périmètre) : aucune demande n'a été créée."
+                }
+            },
+        ));
+    }
+    let mut up = Query::update();
+    up.table(n("erasure_requests"))
+        .value(n("member_count"), count)
+        .and_where(Expr::col(n("id")).eq(rid.as_str()));
+    tx.exec(&up).await?;
+    Ok((rid, kind, count))
 }

@@ -105,7 +105,8 @@ struct RequestRow {
     requester_id: String,
     action: String,
     target_kind: String,
-    target_id: String,
+    target_id: Option<String>,
+    member_count: i64,
     reason: Option<String>,
     status: String,
     decided_by: Option<String>,
@@ -121,6 +122,7 @@ const REQUEST_COLS: &[&str] = &[
     "action",
     "target_kind",
     "target_id",
+    "member_count",
     "reason",
     "status",
     "decided_by",
@@ -138,6 +140,7 @@ impl RequestRow {
             action: EraseAction::parse(&self.action).unwrap_or(EraseAction::Anonymize),
             target_kind: self.target_kind,
             target_id: self.target_id,
+            count: self.member_count,
             reason: self.reason,
             status: self.status,
             decided_by: self.decided_by,
@@ -172,10 +175,14 @@ pub async fn list_requests(
     ))
 }
 
-/// "Demander l'anonymisation / la suppression": a task for admins and deputies.
+/// "Demander l'anonymisation / la suppression": a task for admins and deputies. One
+/// record (`{contacts: [id]}`, `{projects: [id]}`), or a selection in any other form of
+/// API.md (several ids, or a filter with exclusions): the selection is resolved now,
+/// within the requester's scope, and the request covers exactly those records
+/// (`target_id` null, `count` of them), however many they are — one task.
 #[utoipa::path(post, path = "/api/v1/erasure-requests", tag = "erasure", request_body = ErasureRequestInput,
     responses((status = 201, body = ErasureRequest), (status = 404, body = oubli_domain::ErrorBody),
-              (status = 422, body = oubli_domain::ErrorBody)))]
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
 pub async fn create_request(
     State(st): State<AppState>,
     auth: Auth,
@@ -186,12 +193,7 @@ pub async fn create_request(
     let (kind, id) = match form {
         TargetForm::Contacts([one]) => ("contacts", one.clone()),
         TargetForm::Projects([one]) => ("projects", one.clone()),
-        _ => {
-            return Err(ApiError::invalid(
-                "target",
-                "Une demande porte sur un seul contact ou un seul projet.",
-            ))
-        }
+        selection => return create_selection_request(&st, &auth, &input, &selection).await,
     };
     let mut tx = st.db.begin().await?;
     let contact_id = if kind == "projects" {
@@ -207,7 +209,8 @@ pub async fn create_request(
     let meta = access::contact_meta(&mut tx, &auth, &contact_id).await?;
     access::require(&auth, Action::RequestErasure, Some(("contact", &meta)))?;
     let reason = input.reason.as_deref().map(str::trim).map(String::from);
-    let rid = erasure::insert_request(&mut tx, &auth, input.action, kind, &id, reason).await?;
+    let rid =
+        erasure::insert_request(&mut tx, &auth, input.action, kind, Some(&id), 1, reason).await?;
     audit::append(
         &mut tx,
         &auth.actor.cabinet_id,
@@ -222,6 +225,48 @@ pub async fn create_request(
             target_id: Some(&id),
             outcome: "ok",
             detail: serde_json::json!({ "request_id": rid }),
+        },
+    )
+    .await?;
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.and_where(Expr::col((n("r"), n("id"))).eq(rid.as_str()));
+    let row: RequestRow = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+    tx.commit().await?;
+    Ok((StatusCode::CREATED, Json(row.into_domain())))
+}
+
+/// A request for a selection (see [`create_request`]). The audit entry holds the
+/// request id, the kind and the count: never the filter (a search term can be a name).
+async fn create_selection_request(
+    st: &AppState,
+    auth: &Auth,
+    input: &ErasureRequestInput,
+    form: &TargetForm<'_>,
+) -> Result<(StatusCode, Json<ErasureRequest>)> {
+    access::require(auth, Action::RequestErasure, None)?;
+    let reason = input.reason.as_deref().map(str::trim).map(String::from);
+    let mut tx = st.db.begin().await?;
+    let (rid, kind, count) =
+        erasure::insert_selection_request(&mut tx, auth, input.action, form, reason).await?;
+    audit::append(
+        &mut tx,
+        &auth.actor.cabinet_id,
+        audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action: &format!("erasure_request.{}", input.action.as_str()),
+            target_kind: Some("erasure_request"),
+            target_id: Some(&rid),
+            outcome: "ok",
+            detail: serde_json::json!({
+                "request_id": rid,
+                "kind": kind.as_str(),
+                "count": count,
+                "selection": if matches!(form, TargetForm::ContactsFilter(..) | TargetForm::ProjectsFilter(..)) {
+                    "filter"
+                } else {
+                    "ids"
+                },
+            }),
         },
     )
     .await?;
@@ -271,6 +316,9 @@ async fn decidable(st: &AppState, auth: &Auth, id: &str, reapprove: bool) -> Res
 }
 
 /// Approving opens the same two-step flow: the answer is the preview and its token.
+/// For a selection, the preview covers exactly the records stored with the request
+/// (those still there and, for an anonymization, not anonymized yet): the filter is
+/// not run again.
 #[utoipa::path(post, path = "/api/v1/erasure-requests/{id}/approve", tag = "erasure", params(("id" = String, Path)),
     responses((status = 201, body = ErasureCreated), (status = 403, body = oubli_domain::ErrorBody),
               (status = 409, body = oubli_domain::ErrorBody)))]
@@ -282,18 +330,26 @@ pub async fn approve(
     access::require(&auth, Action::DecideRequest, None)?;
     let row = decidable(&st, &auth, &id, true).await?;
     let action = EraseAction::parse(&row.action).unwrap_or(EraseAction::Anonymize);
-    let target = if row.target_kind == "projects" {
-        ErasureTarget {
-            projects: Some(vec![row.target_id.clone()]),
-            ..Default::default()
+    let created = match &row.target_id {
+        Some(one) => {
+            let target = if row.target_kind == "projects" {
+                ErasureTarget {
+                    projects: Some(vec![one.clone()]),
+                    ..Default::default()
+                }
+            } else {
+                ErasureTarget {
+                    contacts: Some(vec![one.clone()]),
+                    ..Default::default()
+                }
+            };
+            erasure::preview(&st, &auth, action, &target, Some(&id)).await?
         }
-    } else {
-        ErasureTarget {
-            contacts: Some(vec![row.target_id.clone()]),
-            ..Default::default()
+        None => {
+            let kind = erasure::MemberKind::parse(&row.target_kind);
+            erasure::preview_request(&st, &auth, action, kind, &id).await?
         }
     };
-    let created = erasure::preview(&st, &auth, action, &target, Some(&id)).await?;
     let mut tx = st.db.begin().await?;
     if let Some(unused) = &row.erasure_id {
         // Approved again: the earlier, never confirmed preview's token dies.
