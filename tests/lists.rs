@@ -5,7 +5,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use oubli::api::tasks::{list_path, TaskScope};
-use oubli::components::bulk::{button_keys, request_targets, MAX_REQUESTS};
+use oubli::components::bulk::{button_keys, request_sent_text, request_target};
 use oubli::components::data_table::{aria_sort, sort_label_key};
 use oubli::components::filter_panel::{
     encode_component, query_string, status_options, FilterState, ListUrl,
@@ -480,33 +480,65 @@ fn bulk_buttons_are_erasures_for_admins_and_requests_for_the_others() {
 }
 
 #[wasm_bindgen_test]
-fn bulk_requests_go_one_ticked_row_at_a_time() {
+fn a_bulk_request_is_one_request_carrying_the_selection_as_the_preview_does() {
     oubli::i18n::load_sources();
+    // Ticked rows: one target with every ticked id (not one request per row).
     let mut s = Selection::new(Resource::Projects);
     s.set("p1", true);
     s.set("p2", true);
-    let targets = request_targets(&s).expect("ticked rows can be asked for");
-    assert_eq!(targets.len(), 2);
-    assert_eq!(
-        targets[0].projects.as_deref(),
-        Some(&["p1".to_string()][..])
-    );
-    assert!(targets
-        .iter()
-        .all(|t| t.contacts.is_none() && t.projects_filter.is_none()));
-    // "All matching" cannot be sent as requests.
-    s.select_all_matching(Filter::default());
-    assert_eq!(
-        request_targets(&s).unwrap_err(),
-        "lists.bulk_request_all_matching"
-    );
-    // Nor too many rows at once.
+    let target = request_target(&s);
+    assert_eq!(target.projects, Some(ids(&["p1", "p2"])));
+    assert!(target.contacts.is_none() && target.projects_filter.is_none());
+    // More rows than the old cap of 50: still one target with all of them.
     let mut s = Selection::new(Resource::Contacts);
-    for i in 0..=MAX_REQUESTS {
+    for i in 0..120 {
         s.set(&format!("c{i}"), true);
     }
+    assert_eq!(request_target(&s).contacts.map(|v| v.len()), Some(120));
+    // "All N matching" minus exclusions: the filter and the exclusions, exactly what
+    // the erasure preview sends, never the ids.
+    s.select_all_matching(prospects());
+    s.set("c7", false);
+    let target = request_target(&s);
+    assert_eq!(target, s.target());
+    assert!(target.contacts.is_none() && target.projects_filter.is_none());
     assert_eq!(
-        request_targets(&s).unwrap_err(),
-        "lists.bulk_request_too_many"
+        target
+            .contacts_filter
+            .as_ref()
+            .and_then(|f| f.status.as_deref()),
+        Some("prospect")
     );
+    assert_eq!(target.exclude, Some(ids(&["c7"])));
+}
+
+#[wasm_bindgen_test]
+fn the_bulk_bar_says_one_request_was_sent_for_n_records() {
+    oubli::i18n::load_sources();
+    let request = |kind: &str, count: i64| -> oubli_domain::ErasureRequest {
+        serde_json::from_value(json!({
+            "id": "r1", "requester_id": "u1", "action": "delete", "target_kind": kind,
+            "target_id": null, "count": count, "reason": null, "status": "open",
+            "decided_by": null, "decided_at": null, "decision_reason": null,
+            "erasure_id": null, "created_at": "2024-05-01T08:00:00Z"
+        }))
+        .expect("an erasure request")
+    };
+    let projects = request_sent_text(&request("projects", 1234));
+    let contacts = request_sent_text(&request("contacts", 1234));
+    for text in [&projects, &contacts] {
+        assert!(text.contains("1234") && !text.contains("{n}"), "{text}");
+    }
+    assert_ne!(projects, contacts);
+    assert!(request("contacts", 2).is_selection());
+    // A single-record request (older servers sent no count): one record.
+    let one: oubli_domain::ErasureRequest = serde_json::from_value(json!({
+        "id": "r2", "requester_id": "u1", "action": "anonymize", "target_kind": "contacts",
+        "target_id": "c1", "reason": "x", "status": "open", "decided_by": null,
+        "decided_at": null, "decision_reason": null, "erasure_id": null,
+        "created_at": "2024-05-01T08:00:00Z"
+    }))
+    .expect("a single-record request");
+    assert!(!one.is_selection());
+    assert_eq!(one.count, 1);
 }

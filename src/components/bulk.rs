@@ -4,20 +4,18 @@
 //! record pages, on the selection as it travels to the server (ids, or filter +
 //! exclusions); the dialog shows the server's counts for that exact selection, then the
 //! job's progress until 100 %. Team leads and sales get the request variant: one
-//! request per ticked row, with a shared reason.
+//! request for the whole selection, carried exactly as the preview carries it (ids, or
+//! filter + exclusions), with a shared reason; the server resolves it within their
+//! scope when it is sent.
 
 use crate::api::erasures;
 use crate::components::erasure::{ErasureDialog, PreviewSource};
 use crate::components::form::Tasks;
-use crate::components::selection::{Mode, Selection};
+use crate::components::selection::Selection;
 use crate::i18n::{msg, t};
 use leptos::prelude::*;
 use oubli_domain::filter::Resource;
-use oubli_domain::{EraseAction, ErasureTarget};
-
-/// At most this many rows can be asked for in one go by request (each becomes a task
-/// for the administrators).
-pub const MAX_REQUESTS: usize = 50;
+use oubli_domain::{EraseAction, ErasureRequest, ErasureTarget};
 
 /// The translation keys of the two buttons, per list and per right.
 pub fn button_keys(resource: Resource, privileged: bool) -> (&'static str, &'static str) {
@@ -38,31 +36,22 @@ pub fn body_key(resource: Resource, action: EraseAction) -> &'static str {
     }
 }
 
-/// The single-record targets a request variant sends, or why it cannot: requests go
-/// one record at a time, so only rows ticked one by one qualify.
-pub fn request_targets(selection: &Selection) -> Result<Vec<ErasureTarget>, &'static str> {
-    let Mode::Ids(ids) = &selection.mode else {
-        return Err("lists.bulk_request_all_matching");
+/// The target of the one request the request variant sends: the selection exactly as
+/// the erasure preview sends it (the ticked ids, or the filter and the exclusions when
+/// "all N matching" is on), whatever its size.
+pub fn request_target(selection: &Selection) -> ErasureTarget {
+    selection.target()
+}
+
+/// What the bulk bar says once a request is sent: one request, for how many records
+/// of which kind (as the server resolved the selection).
+pub fn request_sent_text(request: &ErasureRequest) -> String {
+    let key = if request.target_kind == "projects" {
+        "lists.bulk_request_sent_projects"
+    } else {
+        "lists.bulk_request_sent_contacts"
     };
-    if ids.len() > MAX_REQUESTS {
-        return Err("lists.bulk_request_too_many");
-    }
-    Ok(ids
-        .iter()
-        .map(|id| {
-            let one = Some(vec![id.clone()]);
-            match selection.resource {
-                Resource::Contacts => ErasureTarget {
-                    contacts: one,
-                    ..Default::default()
-                },
-                Resource::Projects => ErasureTarget {
-                    projects: one,
-                    ..Default::default()
-                },
-            }
-        })
-        .collect())
+    t(key).replace("{n}", &request.count.to_string())
 }
 
 #[component]
@@ -99,43 +88,38 @@ pub fn BulkActions(
     let reason = RwSignal::new(String::new());
     let sending = RwSignal::new(false);
     let outcome = RwSignal::new(None::<String>);
+    let request_error = RwSignal::new(None::<String>);
     let send = move || {
         let Some(action) = asking.get_untracked() else {
             return;
         };
-        let targets = match selection.with_untracked(request_targets) {
-            Ok(t) => t,
-            Err(key) => {
-                outcome.set(Some(t(key)));
-                return;
-            }
-        };
+        let target = selection.with_untracked(request_target);
         let r = reason.get_untracked().trim().to_string();
         sending.set(true);
         outcome.set(None);
+        request_error.set(None);
         tasks.spawn(async move {
-            let mut sent = 0usize;
-            let mut failed = None;
-            for target in &targets {
-                match erasures::request(action, target, (!r.is_empty()).then(|| r.clone())).await {
-                    Ok(_) => sent += 1,
-                    Err(e) => failed = Some(e.message),
+            match erasures::request(action, &target, (!r.is_empty()).then_some(r)).await {
+                Ok(req) => {
+                    outcome.set(Some(request_sent_text(&req)));
+                    asking.set(None);
+                    reason.set(String::new());
+                    selection.update(Selection::clear);
+                    on_done.run(());
                 }
+                // The form stays open with the server's reason (empty selection,
+                // missing reason…); nothing was stored.
+                Err(e) => request_error.set(Some(
+                    e.fields
+                        .values()
+                        .next()
+                        .map_or_else(|| msg(&e.message), |m| msg(m)),
+                )),
             }
             sending.set(false);
-            let mut text = t("lists.bulk_requests_sent").replace("{n}", &sent.to_string());
-            if let Some(m) = failed {
-                text.push(' ');
-                text.push_str(&msg(&m));
-            }
-            outcome.set(Some(text));
-            asking.set(None);
-            reason.set(String::new());
-            selection.update(Selection::clear);
-            on_done.run(());
         });
     };
-    let request_blocked = move || selection.with(|s| request_targets(s).err());
+    let selected = move || selection.with(|s| s.count(total.get()));
 
     let (anon_key, delete_key) = (
         Signal::derive(move || button_keys(resource, privileged.get()).0),
@@ -149,6 +133,7 @@ pub fn BulkActions(
                 EraseAction::Delete => open_delete.set(true),
             }
         } else {
+            request_error.set(None);
             asking.set(Some(a));
         }
     };
@@ -224,7 +209,10 @@ pub fn BulkActions(
                         >
                             <h2 id="bulk-request-title">{move || t(title)}</h2>
                             <p class="muted">{move || t("record.request_help")}</p>
-                            {move || request_blocked().map(|k| view! { <p class="form-error" role="alert">{move || t(k)}</p> })}
+                            <p class="muted" data-testid="bulk-request-count">
+                                {move || t("lists.bulk_request_help").replace("{n}", &selected().to_string())}
+                            </p>
+                            {move || request_error.get().map(|m| view! { <p class="form-error" role="alert" data-testid="bulk-request-error">{m}</p> })}
                             <div class="field">
                                 <label for="bulk-request-reason">{move || t("record.request_reason")}</label>
                                 <textarea
@@ -245,7 +233,7 @@ pub fn BulkActions(
                                     type="submit"
                                     class="btn btn-primary"
                                     data-testid="request-send"
-                                    disabled=move || sending.get() || request_blocked().is_some()
+                                    disabled=move || sending.get()
                                 >
                                     {move || t("record.request_send")}
                                 </button>
