@@ -1558,12 +1558,22 @@ pub async fn insert_selection_request(
     let mut members = Query::insert();
     members
         .into_table(n("erasure_request_members"))
-        .columns(["request_id", "cabinet_id", "target_id", "created_at"].map(n))
+        .columns(
+            [
+                "request_id",
+                "cabinet_id",
+                "target_id",
+                "created_at",
+                "updated_at",
+            ]
+            .map(n),
+        )
         .select_from({
             let mut s = Query::select();
             s.expr(Expr::val(rid.as_str()))
                 .expr(Expr::val(auth.actor.cabinet_id.as_str()))
                 .column(n("x_id"))
+                .expr(Expr::val(now))
                 .expr(Expr::val(now))
                 .from_subquery(ids, n("sel"));
             s

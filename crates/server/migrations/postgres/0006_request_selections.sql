@@ -16,5 +16,8 @@ CREATE TABLE erasure_request_members (
     -- A contact or project id; no foreign key, since the record may go away.
     target_id TEXT NOT NULL,
     created_at BIGINT NOT NULL,
+    updated_at BIGINT NOT NULL,
     PRIMARY KEY (request_id, target_id)
 );
+-- Every foreign key is indexed (the tenant's, as for erasure_members).
+CREATE INDEX erasure_request_members_cabinet ON erasure_request_members (cabinet_id);
