@@ -33,7 +33,12 @@ pub fn Shell(#[prop(into)] content: ViewFn) -> impl IntoView {
             <div class="app">
                 <TopBar />
                 <main class="page" id="contenu">
-                    {content.run()}
+                    // Its own reactive scope: a change of screen rebuilds the page,
+                    // not the top bar around it.
+                    {
+                        let content = content.clone();
+                        move || content.run()
+                    }
                 </main>
             </div>
         }
