@@ -28,7 +28,7 @@ wasm_bindgen_version() {
 
 setup_build() {
   rustup target list --installed | grep -qx wasm32-unknown-unknown || { log "rustup target add wasm32-unknown-unknown"; rustup target add wasm32-unknown-unknown; }
-  for c in clippy rustfmt; do
+  for c in clippy rustfmt rust-src; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
   done
   if ! trunk --version 2>/dev/null | grep -q "$TRUNK_VERSION"; then

@@ -4,6 +4,9 @@ use leptos::prelude::*;
 use oubli::i18n::{fetch_locale, stored_locale, Locale};
 
 fn main() {
+    // Release builds abort on panic without a message (scripts/build-app.sh), so the
+    // hook would never run there.
+    #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
     // A second init (hot reload) fails harmlessly; nothing to report.
     let _ = console_log::init_with_level(log::Level::Info);

@@ -24,7 +24,9 @@ pub struct ErasureJob {
     pub preview: ErasurePreview,
     pub actor_user_id: String,
     pub request_id: Option<String>,
+    #[serde(with = "oubli_domain::date::utc")]
     pub created_at: DateTime<Utc>,
+    #[serde(default, with = "oubli_domain::date::opt_utc")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 

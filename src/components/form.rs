@@ -192,11 +192,7 @@ pub fn iso_date(d: NaiveDate) -> String {
 
 /// Reads `YYYY-MM-DD`.
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
-    let mut parts = s.trim().splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
-    let m = parts.next()?.parse().ok()?;
-    let d = parts.next()?.parse().ok()?;
-    NaiveDate::from_ymd_opt(y, m, d)
+    oubli_domain::date::parse_iso(s.trim())
 }
 
 /// `datetime-local` value, in the browser's time zone.

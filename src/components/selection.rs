@@ -6,9 +6,9 @@
 //! [`Selection`] is plain data with pure methods, so the rules are unit-tested
 //! without a DOM; the lists keep it in an `RwSignal`.
 
-use oubli_domain::filter::{Filter, ListQuery, Resource};
+use oubli_domain::filter::{Filter, Resource};
 use oubli_domain::ErasureTarget;
-use serde_json::{Map, Value};
+use serde_json::Value;
 use std::collections::BTreeSet;
 
 /// What is selected.
@@ -150,14 +150,7 @@ impl Selection {
                 }
             }
             Mode::AllMatching { filter, excluded } => {
-                let params: Map<String, Value> = filter
-                    .to_query()
-                    .into_iter()
-                    .map(|(k, v)| (k.to_owned(), Value::String(v)))
-                    .collect();
-                // The names of `to_query` are those of `ListQuery`: this cannot fail.
-                let query: ListQuery =
-                    serde_json::from_value(Value::Object(params)).unwrap_or_default();
+                let query = filter.to_list_query();
                 let exclude = Some(excluded.iter().cloned().collect());
                 match self.resource {
                     Resource::Contacts => ErasureTarget {

@@ -196,13 +196,16 @@ pub enum Resource {
 /// A checked filter.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Filter {
+    #[serde(default, with = "crate::date::opt")]
     pub created_before: Option<NaiveDate>,
+    #[serde(default, with = "crate::date::opt")]
     pub created_after: Option<NaiveDate>,
     pub status: Vec<String>,
     pub status_not: Vec<String>,
     pub types: Vec<ProjectType>,
     pub supplier: Option<String>,
     pub assigned_to: Option<String>,
+    #[serde(default, with = "crate::date::opt")]
     pub last_interaction_before: Option<NaiveDate>,
     pub anonymized: Option<bool>,
     pub opposition: Option<bool>,
@@ -215,9 +218,9 @@ fn date(e: &mut FieldErrors, field: &str, v: &Option<String>) -> Option<NaiveDat
     if s.is_empty() {
         return None;
     }
-    match s.parse::<NaiveDate>() {
-        Ok(d) => Some(d),
-        Err(_) => {
+    match crate::date::parse_iso(s) {
+        Some(d) => Some(d),
+        None => {
             e.insert(
                 field.into(),
                 "Date invalide : format attendu AAAA-MM-JJ.".into(),
@@ -409,11 +412,69 @@ impl Filter {
         }
         q
     }
+
+    /// The same filter as a [`ListQuery`] (what a bulk selection sends), from
+    /// [`Filter::to_query`], without sort or paging.
+    pub fn to_list_query(&self) -> ListQuery {
+        let mut l = ListQuery::default();
+        for (k, v) in self.to_query() {
+            let slot = match k {
+                "created_before" => &mut l.created_before,
+                "created_after" => &mut l.created_after,
+                "status" => &mut l.status,
+                "status_not" => &mut l.status_not,
+                "type" => &mut l.kind,
+                "supplier" => &mut l.supplier,
+                "assigned_to" => &mut l.assigned_to,
+                "last_interaction_before" => &mut l.last_interaction_before,
+                "anonymized" => &mut l.anonymized,
+                "opposition" => &mut l.opposition,
+                "q" => &mut l.q,
+                "preset" => &mut l.preset,
+                _ => continue,
+            };
+            *slot = Some(v);
+        }
+        l
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_filter_becomes_the_list_query_of_its_query_string() {
+        let q = ListQuery {
+            created_before: Some("2023-01-31".into()),
+            created_after: Some("2020-02-01".into()),
+            status: Some("prospect".into()),
+            status_not: Some("client".into()),
+            kind: Some("sante,auto".into()),
+            supplier: Some("Comparateur".into()),
+            assigned_to: Some("u1".into()),
+            last_interaction_before: Some("2024-05-06".into()),
+            anonymized: Some("false".into()),
+            opposition: Some("true".into()),
+            q: Some("dupont".into()),
+            preset: Some("retention".into()),
+            ..Default::default()
+        };
+        let (f, _) = q.parse(Resource::Contacts).unwrap();
+        let pairs = f.to_query();
+        assert_eq!(pairs.len(), 12, "every filter travels: {pairs:?}");
+        // The names are those of `ListQuery`'s fields as serde reads them.
+        let by_serde: ListQuery = serde_json::from_value(serde_json::Value::Object(
+            pairs
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), serde_json::Value::String(v)))
+                .collect(),
+        ))
+        .unwrap();
+        assert_eq!(f.to_list_query(), by_serde);
+        assert_eq!(f.to_list_query().parse(Resource::Contacts).unwrap().0, f);
+        assert_eq!(Filter::default().to_list_query(), ListQuery::default());
+    }
 
     #[test]
     fn parses_and_rejects() {

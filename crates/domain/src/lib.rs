@@ -3,6 +3,7 @@
 //! the permission matrix, and list filters. No I/O here, so both sides refuse exactly
 //! the same input and apply exactly the same rights.
 
+pub mod date;
 pub mod erasure;
 pub mod filter;
 pub mod model;
