@@ -10,7 +10,8 @@ use oubli::components::confirm_dialog::{
 };
 use oubli::components::erasure::{percent, wording};
 use oubli::components::form::{
-    euros_input_text, format_euros, parse_euros, FormState, UnreadableAmount, AMOUNT_UNREADABLE,
+    euros_input_text, format_euros, parse_euros, premium_text, FormState, UnreadableAmount,
+    AMOUNT_UNREADABLE,
 };
 use oubli::components::record::{
     erasure_rights, group4, mask_iban, mask_nir, ErasureRights, Masks,
@@ -252,6 +253,9 @@ fn euros_are_read_as_typed_in_french() {
     assert_eq!(parse_euros(","), Err(UnreadableAmount));
     assert_eq!(euros_input_text(Some(4590)), "45,90");
     assert_eq!(format_euros(123_456), "1\u{a0}234,56 €");
+    // A contract saved without a premium is stored with 0: shown as not given.
+    assert_eq!(premium_text(0), "—");
+    assert_eq!(premium_text(4590), "45,90 €");
 }
 
 #[wasm_bindgen_test]

@@ -271,6 +271,15 @@ pub fn format_euros(cents: i64) -> String {
     format!("{} €", euros_text(cents))
 }
 
+/// A contract's monthly premium: "—" when none was given (the server stores 0).
+pub fn premium_text(cents: i64) -> String {
+    if cents == 0 {
+        "—".to_owned()
+    } else {
+        format_euros(cents)
+    }
+}
+
 /// Cents → "1234,50", what an amount input shows.
 pub fn euros_input_text(cents: Option<i64>) -> String {
     cents

@@ -4,7 +4,7 @@
 use crate::api::{self, ApiError};
 use crate::components::form::tr;
 use crate::components::form::{
-    dated_validator, format_euros, opt_text, set_opt, Binder, FormState, FormStatus, Tasks,
+    dated_validator, opt_text, premium_text, set_opt, Binder, FormState, FormStatus, Tasks,
     Validator,
 };
 use crate::components::record::{enum_choices, fr_date, fr_datetime, user_choices, user_name};
@@ -1059,7 +1059,7 @@ pub fn ContractsList(
                                                     <A href=href>{k.insurer.clone()}</A>
                                                 </td>
                                                 <td>{k.product.clone().unwrap_or_default()}</td>
-                                                <td class="num">{format_euros(k.monthly_premium_cents)}</td>
+                                                <td class="num">{premium_text(k.monthly_premium_cents)}</td>
                                                 <td>{k.start_date.map(fr_date).unwrap_or_default()}</td>
                                                 <td>
                                                     <span class="badge">{move || msg(status.label_fr())}</span>

@@ -3,7 +3,7 @@
 
 use crate::api::{self, ApiError};
 use crate::components::form::tr;
-use crate::components::form::{format_euros, FormState, Tasks};
+use crate::components::form::{premium_text, FormState, Tasks};
 use crate::components::record::{Masks, ReadonlyBanner};
 use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
 use crate::i18n::{msg, t};
@@ -111,7 +111,7 @@ fn ContractRecord(id: String) -> impl IntoView {
                                         <span class="badge">{move || msg(status.label_fr())}</span>
                                         <span class="muted">
                                             {tr("record.monthly_premium")} " : "
-                                            <strong>{format_euros(k.monthly_premium_cents)}</strong>
+                                            <strong>{premium_text(k.monthly_premium_cents)}</strong>
                                         </span>
                                     </div>
                                 </header>
