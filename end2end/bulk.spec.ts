@@ -3,7 +3,7 @@
 // the list, the server's counts for that exact selection, the background job's
 // progress bar up to 100 %, then the records anonymized in the list, untouched
 // exclusions, and the job on the RGPD page.
-import { USERS, apiLogIn, expect, screenshotPath, test } from './fixtures';
+import { USERS, apiLogIn, expect, screenshotPath, test, fullPageShot } from './fixtures';
 
 test.describe('effacement groupé', () => {
   test('préréglage de conservation, tout sélectionner sauf deux, anonymiser, progression jusqu’à 100 %', async ({ page, contactsList }) => {
@@ -78,6 +78,6 @@ test.describe('effacement groupé', () => {
     await expect(job.getByTestId('job-progress')).toHaveAttribute('data-pct', '100');
     await expect(job).toContainText(String(n - 2));
     expect(admin.role).toBe('admin');
-    await page.screenshot({ path: screenshotPath('rgpd-effacements.png'), fullPage: true });
+    await fullPageShot(page, 'rgpd-effacements.png');
   });
 });

@@ -4,7 +4,7 @@
 // afterwards. Every erasure goes through the dialog: the server's preview counts, the
 // typed word (ANONYMISER or SUPPRIMER), then the server's confirmation.
 import { type Page } from '@playwright/test';
-import { CSRF, USERS, apiLogIn, expect, screenshotPath, test } from './fixtures';
+import { CSRF, USERS, apiLogIn, expect, screenshotPath, test, fullPageShot } from './fixtures';
 
 const stamp = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1e4)}`;
 
@@ -66,7 +66,7 @@ test.describe('effacement depuis les fiches', () => {
     await expect(page.getByTestId('contact-page')).not.toContainText(name);
     await expect(contactPage.field('last_name')).toBeDisabled();
     await expect(contactPage.save).toBeDisabled();
-    await page.screenshot({ path: screenshotPath('fiche-contact-anonymisee.png'), fullPage: true });
+    await fullPageShot(page, 'fiche-contact-anonymisee.png');
 
     const r = await page.request.get(`/api/v1/contacts/${contactId}`);
     const detail = await r.json();

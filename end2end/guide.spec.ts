@@ -1,6 +1,6 @@
 // Journey (issue 3, Acceptance): the guides open from the yellow light bulb; every guide
 // has its page, in French and in English, and the panel is usable from the keyboard.
-import { GUIDES, USERS, apiLogIn, expect, screenshotPath, test } from './fixtures';
+import { GUIDES, USERS, apiLogIn, expect, screenshotPath, test, fullPageShot } from './fixtures';
 
 test.describe('guides', () => {
   test.beforeEach(async ({ page }) => {
@@ -41,7 +41,7 @@ test.describe('guides', () => {
       await expect(body, `the guide speaks of "${topic}"`).toContainText(topic);
     }
     await expect(body.locator('table')).toBeVisible();
-    await page.screenshot({ path: screenshotPath('guide-informations-rgpd.png'), fullPage: true });
+    await fullPageShot(page, 'guide-informations-rgpd.png');
 
     // Every guide, reached from the bulb.
     for (const g of GUIDES.slice(1)) {
@@ -49,7 +49,7 @@ test.describe('guides', () => {
       await shell.guideLink(g.slug).click();
       await guidePage.expectShown(g.slug, g.title);
     }
-    await page.screenshot({ path: screenshotPath('guide-supprimer.png'), fullPage: true });
+    await fullPageShot(page, 'guide-supprimer.png');
 
     await page.goto('/guides/modele-cgu');
     await guidePage.expectShown('modele-cgu', 'Modèle de CGU pour les formulaires web');

@@ -2,7 +2,7 @@
 // project with a beneficiary and a subscription, a contract with an insured person, a
 // note and a document; then edits them. Everything goes through the screens; the API
 // only confirms what was stored.
-import { USERS, apiLogIn, expect, screenshotPath, test } from './fixtures';
+import { USERS, apiLogIn, expect, test, fullPageShot } from './fixtures';
 
 /** Valid identifiers (the domain validators' rules), none a real person's. */
 const VALID = {
@@ -81,7 +81,7 @@ test.describe('fiches', () => {
     expect(project.beneficiaries[0].first_name).toBe('Hugo');
     expect(project.subscriptions).toHaveLength(1);
     expect(project.subscriptions[0].iban).toBe(VALID.iban);
-    await page.screenshot({ path: screenshotPath('project.png'), fullPage: true });
+    await fullPageShot(page, 'project.png');
 
     // --- contract with an insured person
     await projectPage.contractNew.click();
@@ -114,7 +114,7 @@ test.describe('fiches', () => {
       mimeType: 'application/pdf',
       buffer: Buffer.from('%PDF-1.4\n% Oubli e2e\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n'),
     });
-    await page.screenshot({ path: screenshotPath('contact.png'), fullPage: true });
+    await fullPageShot(page, 'contact.png');
 
     // --- edit the contact
     await contactPage.fill('city', 'Villeurbanne');
@@ -160,6 +160,6 @@ test.describe('fiches', () => {
         return `${c.product}/${c.insured?.[0]?.first_name}`;
       })
       .toBe('Santé Confort/Hugues');
-    await page.screenshot({ path: screenshotPath('contract.png'), fullPage: true });
+    await fullPageShot(page, 'contract.png');
   });
 });
