@@ -80,4 +80,55 @@ test.describe('effacement groupé', () => {
     expect(admin.role).toBe('admin');
     await fullPageShot(page, 'rgpd-effacements.png');
   });
+
+  test('un commercial demande l’anonymisation de toute sa sélection : une seule demande, que l’administrateur approuve sur ces contacts-là', async ({ page, contactsList }) => {
+    test.setTimeout(90_000);
+    await apiLogIn(page, USERS.sales1);
+    // A salesperson sees only their own contacts: the preset's total is theirs.
+    const before = await (await page.request.get('/api/v1/contacts?preset=retention&limit=1')).json();
+    const n = before.total as number;
+    expect(n, 'commercial1 has old prospects for the retention preset').toBeGreaterThan(2);
+
+    await contactsList.goto();
+    await page.getByTestId('filter-preset').check();
+    await page.getByTestId('filter-apply').click();
+    await expect.poll(() => contactsList.totalCount()).toBe(n);
+    await contactsList.selectPage.check();
+    await contactsList.selectAllMatching.click();
+    const excluded = (await contactsList.rows.nth(0).getAttribute('data-id')) as string;
+    await contactsList.rows.nth(0).getByTestId('row-select').uncheck();
+    await expect(contactsList.selectionCount).toContainText(String(n - 1));
+
+    const bodies: string[] = [];
+    page.on('request', (r) => {
+      if (r.method() === 'POST' && new URL(r.url()).pathname === '/api/v1/erasure-requests') bodies.push(r.postData() ?? '');
+    });
+    // The request variant of the bottom action: a reason, then one request.
+    await page.getByTestId('bulk-anonymize').click();
+    await expect(page.getByTestId('bulk-request-form')).toBeVisible();
+    await expect(page.getByTestId('bulk-request-count')).toContainText(String(n - 1));
+    const reason = `Prospects anciens, demande groupée ${Date.now().toString(36)}`;
+    await page.getByTestId('request-reason').fill(reason);
+    await page.getByTestId('request-send').click();
+    await expect(page.getByTestId('bulk-outcome')).toContainText(`pour ${n - 1} contact(s)`);
+    expect(bodies).toHaveLength(1);
+    const sent = JSON.parse(bodies[0]);
+    expect(sent.target.contacts_filter.preset).toBe('retention');
+    expect(sent.target.contacts).toBeUndefined();
+    expect(sent.target.exclude).toEqual([excluded]);
+
+    // One request for the administrator, about exactly those contacts.
+    await apiLogIn(page, USERS.admin);
+    await page.goto('/tasks');
+    const row = page.getByTestId('request-row').filter({ hasText: reason });
+    await expect(row).toHaveCount(1);
+    await expect(row).toHaveAttribute('data-status', 'open');
+    await expect(row.getByTestId('request-target')).toContainText(String(n - 1));
+    await row.getByTestId('request-approve').click();
+    const dialog = page.getByTestId('confirm-dialog');
+    await expect(dialog.getByTestId('preview-contacts')).toHaveText(String(n - 1));
+    await page.screenshot({ path: screenshotPath('approbation-demande-groupee.png') });
+    // Left unconfirmed: the demo data stays for the other journeys.
+    await page.getByTestId('confirm-cancel').click();
+  });
 });
