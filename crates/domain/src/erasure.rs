@@ -72,7 +72,7 @@ pub const NOT_ABOUT_A_PERSON: &[(&str, &str)] = &[
     ),
     ("erasures", "ids and counts of erasure operations"),
     (
-        "erasure_members",
+        "erasure_chunks",
         "contact ids of a pending or running erasure",
     ),
     ("erasure_requests", "ids and the requester's reason"),

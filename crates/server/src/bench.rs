@@ -874,7 +874,7 @@ pub async fn run(opts: Options) -> Result<()> {
         "Both write the same erased rows (PLAN: activities deleted, every personal column \
          blanked or cut to the year), one tombstone per contact, and unlink the same files. \
          The job also writes its bookkeeping: one hash-chained audit entry per contact, the \
-         contacts' change stamps, members marked done and progress, in batches of {} \
+         contacts' change stamps, chunks of members marked done and progress, in batches of {} \
          contacts (one transaction each), run by the task confirm starts and the instance's \
          worker; the baseline writes none of it, in one transaction.\n",
         crate::erasure::batch_size()
@@ -978,7 +978,7 @@ pub async fn run(opts: Options) -> Result<()> {
 /// hand as a few set-based statements in one transaction on a connection of its own
 /// (same pragmas as the server's), the blobs unlinked; timed up to the commit, like
 /// the job (the checkpoint/VACUUM after both is not timed). What it leaves out is the job's bookkeeping: the per-contact
-/// hash-chained audit entries, members marked done, progress.
+/// hash-chained audit entries, chunks of members marked done, progress.
 async fn baseline(db: &Db, opts: &Options, cabinet: &str, blob_dir: &Path) -> Result<Duration> {
     use sqlx::{Connection, Executor};
     assert!(cabinet.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'));

@@ -200,6 +200,88 @@ fn request_ids(
     }
 }
 
+/// Members per stored chunk (`erasure_chunks`, migration 0008): the preview writes one
+/// row per 50 members (2,000 rows for 100,000 contacts, not 100,000), and a batch
+/// claims whole chunks.
+pub const CHUNK: i64 = 50;
+
+/// Stores the ids that `ids` selects (as `x_id`) as the member set of erasure `id`, in
+/// chunks of [`CHUNK`] ids (JSON arrays) numbered in id order, with one INSERT … SELECT:
+/// the selection is resolved in the database, never shipped through the application.
+/// Returns how many members were stored.
+async fn store_chunks(
+    tx: &mut Tx,
+    id: &str,
+    cabinet_id: &str,
+    ids: SelectStatement,
+    now: i64,
+) -> Result<i64> {
+    let aggregate = match tx.backend {
+        Backend::Sqlite => "json_group_array(x_id)",
+        Backend::Postgres => "json_agg(x_id)::text",
+    };
+    let mut numbered = Query::select();
+    numbered
+        .column(n("x_id"))
+        .expr_as(
+            Expr::cust(format!("(ROW_NUMBER() OVER (ORDER BY x_id) - 1) / {CHUNK}")),
+            n("seq"),
+        )
+        .from_subquery(ids, n("sel"));
+    let mut chunks = Query::select();
+    chunks
+        .expr(Expr::val(id))
+        .expr(Expr::val(cabinet_id))
+        .column(n("seq"))
+        .expr(Expr::cust("COUNT(*)"))
+        .expr(Expr::cust(aggregate))
+        .expr(Expr::val(0i64))
+        .expr(Expr::val(now))
+        .expr(Expr::val(now))
+        .from_subquery(numbered, n("numbered"))
+        .group_by_col(n("seq"));
+    let mut ins = Query::insert();
+    ins.into_table(n("erasure_chunks"))
+        .columns(
+            [
+                "erasure_id",
+                "cabinet_id",
+                "seq",
+                "size",
+                "target_ids",
+                "done",
+                "created_at",
+                "updated_at",
+            ]
+            .map(n),
+        )
+        .select_from(chunks)
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
+    tx.exec(&ins).await?;
+    let mut total = Query::select();
+    // SUM of BIGINT is NUMERIC on PostgreSQL.
+    total
+        .expr(Expr::cust("CAST(SUM(size) AS BIGINT)"))
+        .from(n("erasure_chunks"))
+        .and_where(Expr::col(n("erasure_id")).eq(id));
+    Ok(tx.int(&total).await?)
+}
+
+/// `col IN (the members of erasure id)`: the stored chunks' ids, read in SQL.
+fn in_chunks(backend: Backend, col: &str, id: &str) -> SimpleExpr {
+    let sql = match backend {
+        Backend::Sqlite => format!(
+            "{col} IN (SELECT j.value FROM erasure_chunks k, json_each(k.target_ids) j \
+             WHERE k.erasure_id = ?)"
+        ),
+        Backend::Postgres => format!(
+            "{col} IN (SELECT j.value FROM erasure_chunks k, \
+             json_array_elements_text(k.target_ids::json) AS j(value) WHERE k.erasure_id = $1)"
+        ),
+    };
+    Expr::cust_with_values(sql, [id])
+}
+
 /// `COUNT(*)` of `table` under `cond`: not `COUNT(id)`, which would read each row's id
 /// where an index holding the condition's column alone (contracts_contact) can answer.
 fn count_where(table: &'static str, cond: Cond) -> SelectStatement {
@@ -217,11 +299,8 @@ async fn compute_preview(
     kind: MemberKind,
     total: i64,
 ) -> Result<ErasurePreview> {
-    let mut members = Query::select();
-    members
-        .column(n("target_id"))
-        .from(n("erasure_members"))
-        .and_where(Expr::col(n("erasure_id")).eq(id));
+    let backend = tx.backend;
+    let members = |col: &str| in_chunks(backend, col, id);
     let mut p = ErasurePreview::default();
     match kind {
         MemberKind::Contacts => {
@@ -229,7 +308,7 @@ async fn compute_preview(
             // contacts table in this transaction): counting them again would only
             // repeat the insert's count.
             p.contacts = total;
-            let of = || Cond::all().add(Expr::col(n("contact_id")).in_subquery(members.clone()));
+            let of = || Cond::all().add(members("contact_id"));
             p.projects = tx.int(&count_where("projects", of())).await?;
             p.contracts = tx.int(&count_where("contracts", of())).await?;
             // The activity, documents and messages counts in one pass over the
@@ -259,7 +338,7 @@ async fn compute_preview(
             p.contracts = tx
                 .int(&count_where(
                     "contracts",
-                    Cond::all().add(Expr::col(n("project_id")).in_subquery(members)),
+                    Cond::all().add(members("project_id")),
                 ))
                 .await?;
         }
@@ -352,35 +431,7 @@ async fn preview_of(
         now.into(),
     ]);
     tx.exec(&ins).await?;
-    // INSERT … SELECT: the selection is resolved in the database, never shipped as a
-    // list of ids through the application.
-    let mut members = Query::insert();
-    members
-        .into_table(n("erasure_members"))
-        .columns(
-            [
-                "erasure_id",
-                "cabinet_id",
-                "target_id",
-                "done",
-                "created_at",
-                "updated_at",
-            ]
-            .map(n),
-        )
-        .select_from({
-            let mut s = Query::select();
-            s.expr(Expr::val(id.as_str()))
-                .expr(Expr::val(auth.actor.cabinet_id.as_str()))
-                .column(n("x_id"))
-                .expr(Expr::val(0i64))
-                .expr(Expr::val(now))
-                .expr(Expr::val(now))
-                .from_subquery(ids, n("sel"));
-            s
-        })
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
-    let total = tx.exec(&members).await? as i64;
+    let total = store_chunks(&mut tx, &id, &auth.actor.cabinet_id, ids, now).await?;
     // Ids named explicitly must all be visible: a stale or foreign id is an error, not
     // a silent partial erasure.
     if let Selection::Target(form @ (TargetForm::Contacts(v) | TargetForm::Projects(v))) =
@@ -730,10 +781,6 @@ pub const MAX_FAILURES: i64 = 3;
 /// interrupted: the worker takes it over.
 const STALE_MS: i64 = 60_000;
 
-/// Jobs with at least this many members refresh the members' statistics before their
-/// first batch on PostgreSQL (see [`run_batches`]).
-const ANALYZE_FROM: i64 = 1000;
-
 pub fn batch_size() -> usize {
     std::env::var("OUBLI_ERASURE_BATCH")
         .ok()
@@ -766,24 +813,17 @@ pub async fn run_batches(
     if !matches!(job.status.as_str(), "pending" | "running") {
         return Ok(0);
     }
-    if db.backend == Backend::Postgres && job.status == "pending" && job.total >= ANALYZE_FROM {
-        // The preview has just added `total` members in one go, unseen by the planner's
-        // statistics until autovacuum's next pass: marking a batch done would then be
-        // planned as a scan of every member of the job (each batch reading the whole
-        // set) instead of one index probe per member.
-        db.raw("ANALYZE erasure_members").await?;
-    }
     let mut processed = 0;
-    // Claims go forward through the members in id order from `after` (the last member
-    // this run claimed), so a claim never reads again the members done before it.
-    // Members passed over because another worker held them are normally done by that
-    // worker; if it failed they are free again: when nothing is left after the cursor,
-    // one more claim from the start takes them.
-    let mut after = String::new();
+    // Claims go forward through the chunks in order from `after` (the last chunk this
+    // run claimed), so a claim never reads again the chunks done before it. Chunks
+    // passed over because another worker held them are normally done by that worker;
+    // if it failed they are free again: when nothing is left after the cursor, one more
+    // claim from the start takes them.
+    let mut after = -1;
     loop {
-        match process_batch(db, blob_dir, &job, batch, &after).await {
-            Ok(Some((0, _))) if after.is_empty() => break,
-            Ok(Some((0, _))) => after.clear(),
+        match process_batch(db, blob_dir, &job, batch, after).await {
+            Ok(Some((0, _))) if after < 0 => break,
+            Ok(Some((0, _))) => after = -1,
             Ok(Some((k, last))) => {
                 processed += k;
                 after = last;
@@ -817,56 +857,58 @@ async fn mark_running(tx: &mut Tx, id: &str, add: i64) -> Result<bool> {
     Ok(tx.exec(&q).await? == 1)
 }
 
-/// Claims the next batch of members and erases them in one transaction, marking them
-/// done in the same transaction: a crash at any point leaves each contact either
-/// untouched (and its member still to do) or erased (and its member done).
+/// Claims the next chunks of members (up to `batch` members, at least one chunk) and
+/// erases them in one transaction, marking the chunks done in the same transaction: a
+/// crash at any point leaves each contact either untouched (and its chunk still to do)
+/// or erased (and its chunk done).
 ///
-/// Claiming: on PostgreSQL `FOR UPDATE SKIP LOCKED` locks the claimed member rows
+/// Claiming: on PostgreSQL `FOR UPDATE SKIP LOCKED` locks the claimed chunk rows
 /// until commit, so another instance's worker takes the next rows instead; the job
 /// row is updated last, so instances do not queue behind each other for the whole
 /// batch. On SQLite the transaction starts with a write, which takes the database's
 /// single write lock at once: writers (tasks of this process through its one write
 /// connection, other processes through the busy timeout) go one batch at a time.
 ///
-/// Claims members whose id sorts after `after` (all of them when it is empty).
-/// Returns the number of members processed and the last one's id, `Some((0, _))` when
-/// there was nothing to claim, `None` when the job is no longer runnable.
+/// Claims chunks numbered after `after` (all of them when it is negative). Returns the
+/// number of members processed and the last chunk's number, `Some((0, _))` when there
+/// was nothing to claim, `None` when the job is no longer runnable.
 async fn process_batch(
     db: &Db,
     blob_dir: &std::path::Path,
     job: &ErasureRow,
     batch: usize,
-    after: &str,
-) -> Result<Option<(usize, String)>> {
+    after: i64,
+) -> Result<Option<(usize, i64)>> {
     let mut tx = db.begin().await?;
     let pg = tx.backend == Backend::Postgres;
     if !pg && !mark_running(&mut tx, &job.id, 0).await? {
         return Ok(None);
     }
     let mut mq = Query::select();
-    mq.column(n("target_id"))
-        .from(n("erasure_members"))
+    mq.columns([n("seq"), n("target_ids")])
+        .from(n("erasure_chunks"))
         .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
         .and_where(Expr::col(n("done")).eq(0i64))
-        .and_where(Expr::col(n("target_id")).gt(after))
-        .order_by(n("target_id"), Order::Asc)
-        .limit(batch as u64);
+        .and_where(Expr::col(n("seq")).gt(after))
+        .order_by(n("seq"), Order::Asc)
+        .limit((batch as i64 / CHUNK).max(1) as u64);
     if pg {
         mq.lock_with_behavior(
             sea_query::LockType::Update,
             sea_query::LockBehavior::SkipLocked,
         );
     }
-    let targets: Vec<String> = tx
-        .all::<(String,)>(&mq)
-        .await?
-        .into_iter()
-        .map(|t| t.0)
-        .collect();
-    let Some(last) = targets.last().cloned() else {
+    let chunks: Vec<(i64, String)> = tx.all(&mq).await?;
+    let Some(last) = chunks.last().map(|c| c.0) else {
         tx.commit().await?;
-        return Ok(Some((0, String::new())));
+        return Ok(Some((0, -1)));
     };
+    let mut targets = Vec::new();
+    for (_, ids) in &chunks {
+        let ids: Vec<String> = serde_json::from_str(ids)
+            .map_err(|_| ApiError::Internal("erasure chunk unreadable".into()))?;
+        targets.extend(ids);
+    }
     let action = job.action();
     let mut unlinks = Unlinks::default();
     match (job.kind(), action) {
@@ -904,15 +946,16 @@ async fn process_batch(
         }
     };
     let mut q = Query::update();
-    q.table(n("erasure_members"))
+    q.table(n("erasure_chunks"))
         .value(n("done"), 1i64)
         .value(n("updated_at"), now_ms())
         .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
-        .and_where(Expr::col(n("target_id")).is_in(targets.iter().map(String::as_str)));
+        .and_where(Expr::col(n("done")).eq(0i64))
+        .and_where(Expr::col(n("seq")).is_in(chunks.iter().map(|c| c.0)));
     let marked = tx.exec(&q).await?;
-    if marked != targets.len() as u64 {
+    if marked != chunks.len() as u64 {
         // Cannot happen while claims hold; never count a member twice.
-        return Err(ApiError::Internal("erasure members claimed twice".into()));
+        return Err(ApiError::Internal("erasure chunks claimed twice".into()));
     }
     if pg {
         if !mark_running(&mut tx, &job.id, targets.len() as i64).await? {
@@ -942,7 +985,7 @@ async fn finish(db: &Db, job: &ErasureRow) -> Result<()> {
     let mut left = Query::select();
     // A literal, not a bound value: PostgreSQL cannot type a bare parameter here.
     left.expr(Expr::cust("1"))
-        .from(n("erasure_members"))
+        .from(n("erasure_chunks"))
         .and_where(Expr::col(n("erasure_id")).eq(job.id.as_str()))
         .and_where(Expr::col(n("done")).eq(0i64));
     let mut q = Query::update();

@@ -89,7 +89,12 @@ async fn main() {
             data_dir: dir.clone(),
         })
         .await;
-        let _ = std::fs::remove_dir_all(&dir);
+        // OUBLI_BENCH_KEEP=1 keeps the SQLite file and blobs for a look afterwards.
+        if std::env::var_os("OUBLI_BENCH_KEEP").is_some() {
+            eprintln!("Données du banc conservées dans {}", dir.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
         if let Err(e) = res {
             eprintln!("Banc d'essai interrompu : {e:?}");
             std::process::exit(1);

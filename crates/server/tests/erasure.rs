@@ -1709,17 +1709,15 @@ async fn an_interrupted_erasure_resumes_and_processes_each_member_once() {
     let (_, v) = t.get(&format!("/api/v1/erasures/{eid}"), &admin).await;
     assert_eq!(v["done"], 3, "{v}");
 
-    // A crash in the middle: one member done, the others not.
-    let more: Vec<String> = {
-        let mut v = Vec::new();
-        for i in 0..3 {
-            v.push(
-                t.contact(&admin, json!({"last_name": format!("S{i}")}))
-                    .await,
-            );
-        }
-        v
-    };
+    // A crash in the middle: the first chunk of members done, the rest not.
+    let chunk = oubli_server::erasure::CHUNK as usize;
+    let mut more: Vec<String> = Vec::new();
+    for i in 0..chunk + 3 {
+        more.push(
+            t.contact(&admin, json!({"last_name": format!("S{i}")}))
+                .await,
+        );
+    }
     let p = preview(&t, &admin, "anonymize", json!({"contacts": more})).await;
     let eid2 = id_of(&p);
     raw_sql(
@@ -1730,23 +1728,45 @@ async fn an_interrupted_erasure_resumes_and_processes_each_member_once() {
         ),
     )
     .await;
-    // Mark the first member done by erasing it through its own erasure (as the
-    // interrupted run would have, in the same transaction as the erasure itself).
-    let mut sorted = more.clone();
-    sorted.sort();
-    erase(&t, &admin, "anonymize", json!({"contacts": [sorted[0]]})).await;
+    // The first chunk as stored (the database's id order).
+    let first: Vec<String> = {
+        let mut q = Query::select();
+        q.column(Alias::new("target_ids"))
+            .from(Alias::new("erasure_chunks"))
+            .and_where(Expr::col(Alias::new("erasure_id")).eq(eid2.as_str()))
+            .and_where(Expr::col(Alias::new("seq")).eq(0i64));
+        let mut tx = t.state.db.read().await.expect("read");
+        let (ids,): (String,) = tx.opt(&q).await.expect("chunk").expect("chunk 0");
+        serde_json::from_str(&ids).expect("ids")
+    };
+    assert_eq!(first.len(), chunk);
+    // Erase the first chunk's contacts through their own erasure and mark the chunk
+    // done, as the interrupted run would have in the same transaction.
+    let e = preview(&t, &admin, "anonymize", json!({"contacts": first})).await;
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/erasures/{}/confirm", id_of(&e)),
+            &admin,
+            json!({"confirm_token": e["confirm_token"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::ACCEPTED, "{v}");
+    let job = t.wait_job(&admin, &id_of(&e)).await;
+    assert_eq!(job["status"], "done", "{job}");
     raw_sql(
         &t,
         &format!(
-            "UPDATE erasure_members SET done = 1 WHERE erasure_id = '{}' AND target_id = '{}'",
-            safe(&eid2),
-            safe(&sorted[0])
+            "UPDATE erasure_chunks SET done = 1 WHERE erasure_id = '{}' AND seq = 0",
+            safe(&eid2)
         ),
     )
     .await;
     raw_sql(
         &t,
-        &format!("UPDATE erasures SET done = 1 WHERE id = '{}'", safe(&eid2)),
+        &format!(
+            "UPDATE erasures SET done = {chunk} WHERE id = '{}'",
+            safe(&eid2)
+        ),
     )
     .await;
     let n = oubli_server::erasure::resume_pending(&t.state.db, blob_dir.clone())
@@ -1764,7 +1784,7 @@ async fn an_interrupted_erasure_resumes_and_processes_each_member_once() {
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
     assert_eq!(status["status"], "done", "resumed erasure finished");
-    assert_eq!(status["done"], 3, "{status}");
+    assert_eq!(status["done"], more.len(), "{status}");
     let per = count(&audit_items(&t, &admin).await);
     for id in &more {
         assert_eq!(per.get(id), Some(&1), "{id}: {per:?}");

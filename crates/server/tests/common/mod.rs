@@ -21,7 +21,7 @@ pub struct TestApp {
 }
 
 /// A Postgres database of the test's own, created on the server of DATABASE_URL.
-async fn pg_database(base: &str) -> String {
+pub async fn pg_database(base: &str) -> String {
     use sqlx::Connection;
     sqlx::any::install_default_drivers();
     let name = format!("oubli_t_{}", uuid::Uuid::new_v4().simple());
