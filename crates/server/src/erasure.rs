@@ -54,31 +54,17 @@ impl MemberKind {
 /// `SELECT DISTINCT` the contacts of the projects `p` (joined to their contact `c`)
 /// matching `cond`, as `x_id`.
 fn contacts_of_projects(cond: Cond) -> SelectStatement {
-    let mut q = Query::select();
+    let mut q = listing::projects_with_contact();
     q.distinct()
         .expr_as(Expr::col((n("p"), n("contact_id"))), n("x_id"))
-        .from_as(n("projects"), n("p"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-        )
         .cond_where(cond);
     q
 }
 
 /// `SELECT` the projects `p` (joined to their contact `c`) matching `cond`, as `x_id`.
 fn project_ids(cond: Cond) -> SelectStatement {
-    let mut q = Query::select();
+    let mut q = listing::projects_with_contact();
     q.expr_as(Expr::col((n("p"), n("id"))), n("x_id"))
-        .from_as(n("projects"), n("p"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-        )
         .cond_where(cond);
     q
 }
@@ -292,6 +278,30 @@ fn count_where(table: &'static str, cond: Cond) -> SelectStatement {
     q
 }
 
+/// Whether every id that `form` names explicitly exists and is visible to the actor
+/// (always true for a filter): a stale or foreign id is an error, not a silent partial
+/// erasure. Already anonymized contacts count as there.
+async fn all_named_visible(
+    tx: &mut Tx,
+    auth: &Auth,
+    form: &TargetForm<'_>,
+    cutoff: i64,
+) -> Result<bool> {
+    let (TargetForm::Contacts(v) | TargetForm::Projects(v)) = form else {
+        return Ok(true);
+    };
+    let mut distinct = v.to_vec();
+    distinct.sort();
+    distinct.dedup();
+    // The delete selection does not leave out anonymized contacts: it counts what
+    // exists and is visible.
+    let (_, visible) = target_ids(auth, EraseAction::Delete, form, cutoff)?;
+    let mut cq = Query::select();
+    cq.expr(Expr::col(n("x_id")).count())
+        .from_subquery(visible, n("v"));
+    Ok(tx.int(&cq).await? == distinct.len() as i64)
+}
+
 /// Counts for the stored member set of erasure `id`, of which there are `total`.
 async fn compute_preview(
     tx: &mut Tx,
@@ -432,27 +442,14 @@ async fn preview_of(
     ]);
     tx.exec(&ins).await?;
     let total = store_chunks(&mut tx, &id, &auth.actor.cabinet_id, ids, now).await?;
-    // Ids named explicitly must all be visible: a stale or foreign id is an error, not
-    // a silent partial erasure.
-    if let Selection::Target(form @ (TargetForm::Contacts(v) | TargetForm::Projects(v))) =
-        &selection
-    {
-        let mut distinct = v.to_vec();
-        distinct.sort();
-        distinct.dedup();
-        // The delete selection does not leave out anonymized contacts: it counts what
-        // exists and is visible.
-        let (_, visible) = target_ids(auth, EraseAction::Delete, form, cutoff)?;
-        let mut cq = Query::select();
-        cq.expr(Expr::col(n("x_id")).count())
-            .from_subquery(visible, n("v"));
-        if tx.int(&cq).await? != distinct.len() as i64 {
+    if let Selection::Target(form) = &selection {
+        if !all_named_visible(&mut tx, auth, form, cutoff).await? {
             return Err(ApiError::invalid(
                 "target",
                 "Certains éléments sont introuvables.",
             ));
         }
-        if total == 0 {
+        if total == 0 && matches!(form, TargetForm::Contacts(_) | TargetForm::Projects(_)) {
             // All there, all already anonymized.
             return Err(ApiError::read_only());
         }
@@ -1630,17 +1627,8 @@ pub async fn insert_selection_request(
     let cutoff = listing::retention_cutoff(tx, &auth.actor.cabinet_id).await?;
     let (kind, ids) = target_ids(auth, action, form, cutoff)?;
     let explicit = matches!(form, TargetForm::Contacts(_) | TargetForm::Projects(_));
-    if let TargetForm::Contacts(v) | TargetForm::Projects(v) = form {
-        let mut distinct = v.to_vec();
-        distinct.sort();
-        distinct.dedup();
-        let (_, visible) = target_ids(auth, EraseAction::Delete, form, cutoff)?;
-        let mut cq = Query::select();
-        cq.expr(Expr::col(n("x_id")).count())
-            .from_subquery(visible, n("v"));
-        if tx.int(&cq).await? != distinct.len() as i64 {
-            return Err(ApiError::NotFound);
-        }
+    if !all_named_visible(tx, auth, form, cutoff).await? {
+        return Err(ApiError::NotFound);
     }
     let rid = insert_request(tx, auth, action, kind.as_str(), None, 0, reason).await?;
     let now = now_ms();

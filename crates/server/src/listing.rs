@@ -159,7 +159,20 @@ pub fn contacts_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
     c
 }
 
-/// WHERE for `projects p JOIN contacts c`.
+/// `SELECT FROM projects p JOIN contacts c` (no column yet): the projects with their
+/// contact, which [`projects_cond`] filters (scope and contact-side filters are on `c`).
+pub fn projects_with_contact() -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(n("projects"), n("p")).join_as(
+        sea_query::JoinType::InnerJoin,
+        n("contacts"),
+        n("c"),
+        Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
+    );
+    q
+}
+
+/// WHERE for `projects p JOIN contacts c` ([`projects_with_contact`]).
 pub fn projects_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
     let mut c = scope_cond(actor)
         .add(Expr::col((n("p"), n("cabinet_id"))).eq(actor.cabinet_id.as_str()))

@@ -11,13 +11,11 @@ use std::collections::HashMap;
 
 /// `projects p JOIN contacts c`, columns of the project plus the contact's anonymization.
 pub fn project_select() -> SelectStatement {
-    let mut q = select("projects", "p", PROJECT_COLS);
-    q.column((n("c"), n("anonymized_at"))).join_as(
-        sea_query::JoinType::InnerJoin,
-        n("contacts"),
-        n("c"),
-        Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-    );
+    let mut q = crate::listing::projects_with_contact();
+    for col in PROJECT_COLS {
+        q.column((n("p"), n(col)));
+    }
+    q.column((n("c"), n("anonymized_at")));
     q
 }
 

@@ -30,13 +30,12 @@ async fn an_approval_left_unconfirmed_can_be_approved_again_and_only_the_new_tok
         .await;
     assert_eq!(s, StatusCode::CREATED, "{r}");
     let rid = id_of(&r);
-    let approve = format!("/api/v1/erasure-requests/{rid}/approve");
 
     // First approval: the dialog was closed, nothing confirmed.
-    let (s, first) = t.post(&approve, &admin, json!({})).await;
+    let (s, first) = approve(&t, &admin, &rid).await;
     assert_eq!(s, StatusCode::CREATED, "{first}");
     // Approving again gives a new preview and kills the first token.
-    let (s, second) = t.post(&approve, &admin, json!({})).await;
+    let (s, second) = approve(&t, &admin, &rid).await;
     assert_eq!(s, StatusCode::CREATED, "{second}");
     assert_ne!(first["id"], second["id"]);
     let (s, v) = t
@@ -67,7 +66,7 @@ async fn an_approval_left_unconfirmed_can_be_approved_again_and_only_the_new_tok
     assert!(d["anonymized_at"].is_string());
 
     // Once confirmed, approving again is refused, and the requester sees "done".
-    let (s, v) = t.post(&approve, &admin, json!({})).await;
+    let (s, v) = approve(&t, &admin, &rid).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "already_decided", "{v}");
     let (_, list) = t.get("/api/v1/erasure-requests", &sales).await;
@@ -213,6 +212,16 @@ async fn audit_entries(t: &TestApp, admin: &str) -> Vec<Value> {
     out
 }
 
+/// `POST /erasure-requests/{rid}/approve` as `who`: the status and the preview (or error).
+async fn approve(t: &TestApp, who: &str, rid: &str) -> (StatusCode, Value) {
+    t.post(
+        &format!("/api/v1/erasure-requests/{rid}/approve"),
+        who,
+        json!({}),
+    )
+    .await
+}
+
 /// Confirms an approval's preview; waits for the job to end.
 async fn confirm(t: &TestApp, admin: &str, created: &Value) -> Value {
     let eid = id_of(created);
@@ -300,13 +309,7 @@ async fn a_salesperson_requests_anonymization_of_a_filter_selection_and_exactly_
         )
         .await;
 
-    let (s, created) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{rid}/approve"),
-            &admin,
-            json!({}),
-        )
-        .await;
+    let (s, created) = approve(&t, &admin, &rid).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["preview"]["contacts"], 4, "{created}");
     let job = confirm(&t, &admin, &created).await;
@@ -391,13 +394,7 @@ async fn a_team_lead_requests_deletion_of_a_projects_filter_selection_within_the
         .await;
     let late = project(&t, &north, &c, &tag).await;
 
-    let (s, created) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{rid}/approve"),
-            &deputy,
-            json!({}),
-        )
-        .await;
+    let (s, created) = approve(&t, &deputy, &rid).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["preview"]["projects"], 5, "{created}");
     assert_eq!(created["preview"]["contacts"], 0, "{created}");
@@ -446,13 +443,7 @@ async fn anonymizing_a_projects_selection_is_a_request_about_their_contacts() {
         (Some("contacts"), Some(2)),
         "{r}"
     );
-    let (s, created) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{}/approve", id_of(&r)),
-            &admin,
-            json!({}),
-        )
-        .await;
+    let (s, created) = approve(&t, &admin, &id_of(&r)).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["preview"]["contacts"], 2, "{created}");
     assert_eq!(created["preview"]["projects"], 3, "{created}");
@@ -540,13 +531,7 @@ async fn an_id_list_with_a_record_out_of_scope_is_not_found_and_stores_nothing()
     // Deleted meanwhile: the approval previews what is left of the set.
     let (s, _) = t.delete(&format!("/api/v1/contacts/{b}"), &admin).await;
     assert_eq!(s, StatusCode::NO_CONTENT);
-    let (s, created) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{}/approve", id_of(&r)),
-            &admin,
-            json!({}),
-        )
-        .await;
+    let (s, created) = approve(&t, &admin, &id_of(&r)).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["preview"]["contacts"], 1, "{created}");
     confirm(&t, &admin, &created).await;
@@ -581,13 +566,7 @@ async fn a_selection_request_can_be_rejected() {
     assert_eq!(r["count"], 3, "{r}");
     let rid = id_of(&r);
     // Only admins and deputies decide.
-    let (s, _) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{rid}/approve"),
-            &sales,
-            json!({}),
-        )
-        .await;
+    let (s, _) = approve(&t, &sales, &rid).await;
     assert_eq!(s, StatusCode::FORBIDDEN);
     let (s, v) = t
         .post(
@@ -599,13 +578,7 @@ async fn a_selection_request_can_be_rejected() {
     assert_eq!(s, StatusCode::OK, "{v}");
     assert_eq!(v["status"], "rejected", "{v}");
     assert_eq!(v["count"], 3, "{v}");
-    let (s, v) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{rid}/approve"),
-            &deputy,
-            json!({}),
-        )
-        .await;
+    let (s, v) = approve(&t, &deputy, &rid).await;
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     for id in &ids {
         assert!(!anonymized(&t, &deputy, id).await);
@@ -661,13 +634,7 @@ async fn a_selection_of_thousands_is_one_request_and_one_preview_of_all_of_it() 
     let list = requests_seen(&t, &admin).await;
     assert_eq!(list.len(), 1, "one request, one task: {list:?}");
     assert_eq!(rows(&t, "erasure_request_members").await, n as i64);
-    let (s, created) = t
-        .post(
-            &format!("/api/v1/erasure-requests/{}/approve", id_of(&r)),
-            &admin,
-            json!({}),
-        )
-        .await;
+    let (s, created) = approve(&t, &admin, &id_of(&r)).await;
     assert_eq!(s, StatusCode::CREATED, "{created}");
     assert_eq!(created["preview"]["contacts"], n, "{created}");
 }

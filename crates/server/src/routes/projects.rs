@@ -14,7 +14,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::filter::{ListQuery, ProjectListItem, Resource};
 use oubli_domain::{Action, Page, Project, ProjectInput, ProjectStatus};
-use sea_query::{Expr, Query};
+use sea_query::Expr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -41,16 +41,9 @@ pub async fn list(
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::projects_cond(&filter, &auth.actor, cutoff);
-    let mut count = Query::select();
+    let mut count = listing::projects_with_contact();
     count
         .expr(Expr::col((n("p"), n("id"))).count())
-        .from_as(n("projects"), n("p"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-        )
         .cond_where(cond.clone());
     let total = st
         .totals

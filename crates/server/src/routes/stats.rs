@@ -66,16 +66,9 @@ pub async fn summary(State(st): State<AppState>, auth: Auth) -> Result<Json<Stat
             }
         }
     }
-    let mut pq = Query::select();
+    let mut pq = crate::listing::projects_with_contact();
     pq.columns([(n("p"), n("status")), (n("p"), n("type"))])
         .expr(Expr::col((n("p"), n("id"))).count())
-        .from_as(n("projects"), n("p"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("p"), n("contact_id"))),
-        )
         .cond_where(scope.clone())
         .group_by_col((n("p"), n("status")))
         .group_by_col((n("p"), n("type")));
