@@ -5,7 +5,7 @@
 use crate::audit;
 use crate::auth::Auth;
 use crate::db::rows::n;
-use crate::db::Tx;
+use crate::db::{Backend, Tx};
 use crate::error::{ApiError, Result};
 use crate::AppState;
 use oubli_domain::perm::{decide, Owner};
@@ -61,6 +61,15 @@ pub async fn contact_meta(tx: &mut Tx, auth: &Auth, id: &str) -> Result<ContactM
     )
     .and_where(Expr::col((n("c"), n("id"))).eq(id))
     .and_where(Expr::col((n("c"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
+    if tx.write && tx.backend == Backend::Postgres {
+        // A write under this contact holds its row until it commits, so an
+        // anonymization, which takes the row first (erasure.rs, anonymize_batch), either
+        // waits for the write and then erases what it added, or goes first and the
+        // write then finds the contact anonymized (409). Not a shared lock: two writes
+        // on one contact would each hold it and then both wait to update the row
+        // (its change stamp); they queue instead. SQLite has one writer at a time.
+        q.lock_with_tables(sea_query::LockType::NoKeyUpdate, [n("c")]);
+    }
     tx.opt(&q).await?.ok_or(ApiError::NotFound)
 }
 

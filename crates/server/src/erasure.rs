@@ -1347,6 +1347,13 @@ async fn anonymize_batch(
         .and_where(Expr::col((n("c"), n("id"))).is_in(targets.iter().map(String::as_str)))
         .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null())
         .order_by((n("c"), n("id")), Order::Asc);
+    if tx.backend == Backend::Postgres {
+        // The contacts first, before anything under them is read: a write that added a
+        // project (say) under one of them has committed by now and is seen by the
+        // statements below, and one that comes later waits for this commit and then
+        // finds the contact anonymized (access::contact_meta takes the row too).
+        meta.lock_with_tables(sea_query::LockType::Update, [n("c")]);
+    }
     let rows: Vec<ToAnonymize> = tx.all(&meta).await?;
     if rows.is_empty() {
         return Ok(());

@@ -130,6 +130,7 @@ impl Db {
         Ok(Tx {
             tx: self.write.begin().await?,
             backend: self.backend,
+            write: true,
         })
     }
 
@@ -138,6 +139,7 @@ impl Db {
         Ok(Tx {
             tx: self.read.begin().await?,
             backend: self.backend,
+            write: false,
         })
     }
 
@@ -166,6 +168,8 @@ impl Db {
 pub struct Tx {
     tx: sqlx::Transaction<'static, Any>,
     pub backend: Backend,
+    /// Begun by [`Db::begin`] (a write transaction), not [`Db::read`].
+    pub write: bool,
 }
 
 fn builder(b: Backend) -> &'static dyn QueryBuilder {
