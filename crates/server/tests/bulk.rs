@@ -8,6 +8,7 @@ mod common;
 
 use axum::http::StatusCode;
 use common::TestApp;
+use sea_query::{Alias, Expr, Query};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -486,4 +487,59 @@ async fn two_instances_on_one_database_never_process_the_same_member() {
         n as i64
     );
     other.close().await;
+}
+
+/// A preview never confirmed: once its token has long expired, its stored set of ids is
+/// purged by the worker's pass (the erasure row stays, and can never be confirmed);
+/// a live preview's set is kept.
+#[tokio::test]
+async fn the_member_set_of_a_preview_never_confirmed_is_purged_after_expiry() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let tag = new_tag();
+    prospects(&t, &admin, 3, &tag).await;
+    let target = json!({"contacts_filter": {"supplier": tag}, "exclude": []});
+    let old = preview(&t, &admin, "anonymize", target.clone()).await;
+    let live = preview(&t, &admin, "anonymize", target).await;
+    let (old_id, live_id) = (id_of(&old), id_of(&live));
+    let chunks = |id: String| {
+        let db = t.state.db.clone();
+        async move {
+            let mut q = Query::select();
+            q.expr(Expr::cust("COUNT(*)"))
+                .from(Alias::new("erasure_chunks"))
+                .and_where(Expr::col(Alias::new("erasure_id")).eq(id));
+            let mut tx = db.read().await.expect("read");
+            tx.int(&q).await.expect("count")
+        }
+    };
+    assert_eq!(chunks(old_id.clone()).await, 1);
+    // Expired two hours ago.
+    t.state
+        .db
+        .raw(&format!(
+            "UPDATE erasures SET expires_at = expires_at - 7800000 WHERE id = '{old_id}'"
+        ))
+        .await
+        .expect("age");
+    let purged = oubli_server::erasure::purge_expired_previews(&t.state.db)
+        .await
+        .expect("purge");
+    assert!(purged >= 1, "{purged}");
+    assert_eq!(chunks(old_id.clone()).await, 0);
+    assert_eq!(chunks(live_id).await, 1, "a live preview keeps its set");
+    let (s, v) = t
+        .post(
+            &format!("/api/v1/erasures/{old_id}/confirm"),
+            &admin,
+            json!({"confirm_token": old["confirm_token"]}),
+        )
+        .await;
+    assert_eq!(s, StatusCode::CONFLICT, "{v}");
+    let (s, v) = t.get(&format!("/api/v1/erasures/{old_id}"), &admin).await;
+    assert_eq!(
+        (s, v["status"].as_str()),
+        (StatusCode::OK, Some("previewed")),
+        "{v}"
+    );
 }

@@ -2,10 +2,10 @@
 -- one row per member (issue 5, preview ≤ 1 s): a 100,000-contact preview wrote 100,000
 -- member rows, each with its primary-key and tenant index entries and two foreign-key
 -- checks, which was most of its time. A chunk holds up to 50 ids (erasure.rs, CHUNK) as
--- a JSON array, which SQL reads with json_each (SQLite) or json_array_elements_text
--- (PostgreSQL), as the preview's counts do. A worker claims whole chunks and marks a
--- chunk done in the transaction that erases its members, so a crash leaves each chunk
--- either done with all its members erased or not done with none of them erased.
+-- a JSON array, which SQL can read with json_each (SQLite) or json_array_elements_text
+-- (PostgreSQL). A worker claims whole chunks and marks a chunk done in the transaction
+-- that erases its members, so a crash leaves each chunk either done with all its
+-- members erased or not done with none of them erased.
 -- Ids, counts and times only.
 CREATE TABLE erasure_chunks (
     erasure_id TEXT NOT NULL REFERENCES erasures (id),
