@@ -159,7 +159,7 @@ pub const PLAN: &[TablePlan] = &[
         link: Link::Itself,
         rows: Rows::Treat,
         columns: cols!["civility" => Blank, "first_name" => Blank, "last_name" => Blank, "company_name" => Blank,
-            "siret" => Blank, "email" => Blank, "mobile_phone" => Blank, "landline_phone" => Blank,
+            "name_key" => Blank, "siret" => Blank, "email" => Blank, "mobile_phone" => Blank, "landline_phone" => Blank,
             "street" => Blank, "postal_code" => Keep, "city" => Keep, "birth_date" => YearOnly,
             "status" => Keep, "supplier" => Keep, "lead_cost_cents" => Keep, "lead_purchased_on" => Keep,
             "assigned_to" => Keep, "lawful_basis" => Keep, "lawful_basis_source" => Blank, "comment" => Blank,

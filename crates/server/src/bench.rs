@@ -470,6 +470,7 @@ pub async fn seed_contacts(
         tx.commit().await?;
         start = end;
     }
+    crate::listing::fill_name_keys(db).await?;
     Ok(written)
 }
 
@@ -540,6 +541,7 @@ pub async fn seed_projects(
         tx.commit().await?;
         start = end;
     }
+    crate::listing::fill_name_keys(db).await?;
     Ok(written)
 }
 

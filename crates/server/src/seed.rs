@@ -873,5 +873,6 @@ pub async fn demo(db: &Db) -> Result<u64> {
         .and_where(Expr::col(n("id")).eq(cab.as_str()));
     tx.exec(&q).await?;
     tx.commit().await?;
+    crate::listing::fill_name_keys(db).await?;
     Ok(DEMO_CONTACTS as u64)
 }

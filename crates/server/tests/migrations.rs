@@ -1,6 +1,7 @@
 //! Upgrades: a database left by an earlier version, with an erasure job half done, is
 //! migrated by the current server and the job completes (migration 0008 turned the
-//! member rows into chunks). On SQLite, and on PostgreSQL when DATABASE_URL is set.
+//! member rows into chunks); its contacts get their stored name key (0009). On SQLite,
+//! and on PostgreSQL when DATABASE_URL is set.
 
 mod common;
 
@@ -15,7 +16,7 @@ const MEMBERS: usize = 120;
 const DONE: usize = 30;
 
 #[tokio::test]
-async fn a_job_half_done_before_the_chunked_members_completes_after_the_upgrade() {
+async fn a_database_from_before_0008_is_upgraded_its_job_completes_and_names_get_keys() {
     sqlx::any::install_default_drivers();
     let dir = tempfile::tempdir().expect("tempdir");
     let (url, pg) = match common::backend_url() {
@@ -56,6 +57,19 @@ async fn a_job_half_done_before_the_chunked_members_completes_after_the_upgrade(
              updated_at) VALUES ('adm', 'cab', 'a@b.invalid', 'A', 'admin', 'x', 0, 0)"
                 .to_string(),
         ];
+        // Contacts written before the stored name key (0009): one named with an accent,
+        // one company, one anonymized (no name).
+        for (id, last, company, first) in [
+            ("k1", "'Écuyer'", "NULL", "'Éric'"),
+            ("k2", "NULL", "'Œuvres SARL'", "NULL"),
+            ("k3", "NULL", "NULL", "NULL"),
+        ] {
+            sql.push(format!(
+                "INSERT INTO contacts (id, cabinet_id, last_name, company_name, first_name, \
+                 status, created_at, updated_at) VALUES ('{id}', 'cab', {last}, {company}, \
+                 {first}, 'prospect', 0, 0)"
+            ));
+        }
         for (id, status, n) in [("running-job", "running", MEMBERS), ("old-job", "done", 10)] {
             let done = if status == "done" { n } else { DONE };
             sql.push(format!(
@@ -93,6 +107,20 @@ async fn a_job_half_done_before_the_chunked_members_completes_after_the_upgrade(
     .fetch_all(&pool)
     .await
     .expect("chunks");
+    // The name keys were computed when the server opened the upgraded database.
+    let keys = sqlx::query("SELECT id, name_key FROM contacts ORDER BY id")
+        .fetch_all(&pool)
+        .await
+        .expect("keys");
+    let keys: Vec<(String, Option<String>)> = keys.iter().map(|r| (r.get(0), r.get(1))).collect();
+    assert_eq!(
+        keys,
+        vec![
+            ("k1".to_string(), Some("0ecuyer eric".to_string())),
+            ("k2".to_string(), Some("0oeuvres sarl ".to_string())),
+            ("k3".to_string(), None),
+        ]
+    );
     let mut ids = Vec::new();
     for (k, r) in rows.iter().enumerate() {
         let erasure: String = r.get(0);

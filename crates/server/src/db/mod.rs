@@ -112,6 +112,9 @@ impl Db {
             }
         };
         db.migrate().await?;
+        crate::listing::fill_name_keys(&db)
+            .await
+            .map_err(|e| sqlx::Error::Protocol(format!("name keys: {e:?}")))?;
         Ok(db)
     }
 

@@ -165,6 +165,15 @@ pub fn contact_pairs(c: &d::ContactInput) -> Pairs {
         ("first_name", c.first_name.clone().into()),
         ("last_name", c.last_name.clone().into()),
         ("company_name", c.company_name.clone().into()),
+        (
+            "name_key",
+            crate::listing::name_key(
+                c.last_name.as_deref(),
+                c.company_name.as_deref(),
+                c.first_name.as_deref(),
+            )
+            .into(),
+        ),
         ("siret", c.siret.clone().into()),
         ("email", c.email.clone().into()),
         ("mobile_phone", c.mobile_phone.clone().into()),
