@@ -99,6 +99,12 @@ impl Batch {
     }
 }
 
+/// The stored name sort key of generated contact `k` ("Nom{k}", "Prénom{k}").
+fn bench_name_key(k: usize) -> String {
+    oubli_domain::filter::name_key(Some(&format!("Nom{k}")), None, Some(&format!("Prénom{k}")))
+        .unwrap_or_default()
+}
+
 fn s(v: impl Into<String>) -> SimpleExpr {
     SimpleExpr::Value(sea_query::Value::String(Some(Box::new(v.into()))))
 }
@@ -132,6 +138,7 @@ const CONTACT_COLS: &[&str] = &[
     "civility",
     "first_name",
     "last_name",
+    "name_key",
     "email",
     "mobile_phone",
     "street",
@@ -312,6 +319,7 @@ pub async fn seed_contacts(
                 s("M."),
                 s(format!("Prénom{k}")),
                 s(format!("Nom{k}")),
+                s(bench_name_key(k)),
                 s(format!("c{k}@exemple.invalid")),
                 s(format!("06{:08}", k)),
                 s(format!("{k} rue de l'Essai")),
@@ -470,7 +478,6 @@ pub async fn seed_contacts(
         tx.commit().await?;
         start = end;
     }
-    crate::listing::fill_name_keys(db).await?;
     Ok(written)
 }
 
@@ -501,6 +508,7 @@ pub async fn seed_projects(
                 null(),
                 s(format!("Prénom{k}")),
                 s(format!("Nom{k}")),
+                s(bench_name_key(k)),
                 null(),
                 null(),
                 null(),
@@ -541,7 +549,6 @@ pub async fn seed_projects(
         tx.commit().await?;
         start = end;
     }
-    crate::listing::fill_name_keys(db).await?;
     Ok(written)
 }
 
@@ -1027,7 +1034,7 @@ async fn baseline(db: &Db, opts: &Options, cabinet: &str, blob_dir: &Path) -> Re
         format!("UPDATE projects SET comment = NULL, updated_at = {now} WHERE contact_id IN ({sel})"),
         format!("UPDATE household_members SET first_name = NULL, last_name = NULL, {}, updated_at = {now} WHERE contact_id IN ({sel})", year("birth_date")),
         format!("INSERT INTO tombstones (cabinet_id, seq, contact_id, user_id, team_id, created_at, updated_at) SELECT cabinet_id, 1, id, assigned_to, NULL, {now}, {now} FROM contacts WHERE cabinet_id = '{cabinet}' AND anonymized_at IS NULL"),
-        format!("UPDATE contacts SET civility = NULL, first_name = NULL, last_name = NULL, company_name = NULL, siret = NULL, email = NULL, mobile_phone = NULL, landline_phone = NULL, street = NULL, {}, lawful_basis_source = NULL, comment = NULL, anonymized_at = {now}, updated_at = {now} WHERE cabinet_id = '{cabinet}' AND anonymized_at IS NULL", year("birth_date")),
+        format!("UPDATE contacts SET civility = NULL, first_name = NULL, last_name = NULL, company_name = NULL, name_key = NULL, siret = NULL, email = NULL, mobile_phone = NULL, landline_phone = NULL, street = NULL, {}, lawful_basis_source = NULL, comment = NULL, anonymized_at = {now}, updated_at = {now} WHERE cabinet_id = '{cabinet}' AND anonymized_at IS NULL", year("birth_date")),
     ];
     for sql in &statements {
         c.execute(sql.as_str()).await?;

@@ -1555,13 +1555,13 @@ pub async fn resume_pending(db: &Db, blob_dir: std::path::PathBuf) -> Result<usi
     Ok(count)
 }
 
-/// The job worker of one server instance: every `every`, takes the confirmed jobs of
-/// any instance sharing the database (and those a crash interrupted) and works on
-/// them batch by batch beside the other instances' workers (see [`process_batch`]).
 /// How long after its token expired a preview that was never confirmed keeps its member
 /// set: well beyond any confirmation still in flight at the expiry (confirm refuses
 /// an expired token, in a transaction that never lasts this long).
 const PREVIEW_SET_GRACE_MS: i64 = 3_600_000;
+
+/// How often a worker purges expired previews' sets: nothing needs them gone sooner.
+const PURGE_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
 
 /// Forgets the member sets of previews never confirmed, once their token has expired
 /// (plus [`PREVIEW_SET_GRACE_MS`]): the ids a selection resolved to are not kept for an
@@ -1583,15 +1583,23 @@ pub async fn purge_expired_previews(db: &Db) -> Result<u64> {
     Ok(k)
 }
 
+/// The job worker of one server instance: every `every`, takes the confirmed jobs of
+/// any instance sharing the database (and those a crash interrupted) and works on
+/// them batch by batch beside the other instances' workers (see [`process_batch`]).
+/// Every [`PURGE_EVERY`] it also purges the sets of expired previews.
 pub fn spawn_worker(
     db: Db,
     blob_dir: std::path::PathBuf,
     every: std::time::Duration,
 ) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
+        let mut purged: Option<std::time::Instant> = None;
         loop {
-            if let Err(e) = purge_expired_previews(&db).await {
-                tracing::error!(error = ?e, "erasure worker could not purge expired previews");
+            if purged.is_none_or(|t| t.elapsed() >= PURGE_EVERY) {
+                purged = Some(std::time::Instant::now());
+                if let Err(e) = purge_expired_previews(&db).await {
+                    tracing::error!(error = ?e, "erasure worker could not purge expired previews");
+                }
             }
             match runnable_jobs(&db, false).await {
                 Ok(ids) => {

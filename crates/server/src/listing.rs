@@ -7,7 +7,7 @@
 use crate::db::rows::n;
 use crate::db::{date_to_ms, now_ms, Tx};
 use crate::error::{ApiError, Result};
-use oubli_domain::filter::{Filter, Preset, Sort};
+use oubli_domain::filter::{name_key, Filter, Preset, Sort};
 use oubli_domain::{Actor, Scope};
 use sea_query::{Cond, Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 
@@ -203,53 +203,16 @@ pub fn projects_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
 
 // ---------------------------------------------------------------- keyset pages
 
-/// How lists name a contact for sorting: `0` then the last name (else the company
-/// name), a space, the first name, lower-cased with accents folded ([`fold`]), so that
-/// "Écuyer" sorts among the E and "Œuvray" among the O. None without a name (then the
-/// key is `1`, after the named contacts A to Z: anonymized ones). Stored in
-/// `contacts.name_key` (migration 0009) by every write of a contact, indexed, and
-/// compared byte by byte on both backends (SQLite's BINARY, the C collation of our
-/// PostgreSQL databases). Derived from the name: blanked by anonymization (PLAN).
-pub fn name_key(last: Option<&str>, company: Option<&str>, first: Option<&str>) -> Option<String> {
-    fn given(s: Option<&str>) -> Option<&str> {
-        s.filter(|s| !s.is_empty())
-    }
-    let name = given(last).or(given(company))?;
-    Some(format!(
-        "0{} {}",
-        fold(name),
-        fold(first.unwrap_or_default())
-    ))
-}
-
-/// Lower case, accented Latin letters to their base letter (œ and æ to two letters).
-pub fn fold(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars().flat_map(char::to_lowercase) {
-        match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => out.push('a'),
-            'ç' => out.push('c'),
-            'è' | 'é' | 'ê' | 'ë' => out.push('e'),
-            'ì' | 'í' | 'î' | 'ï' => out.push('i'),
-            'ñ' => out.push('n'),
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => out.push('o'),
-            'ù' | 'ú' | 'û' | 'ü' => out.push('u'),
-            'ý' | 'ÿ' => out.push('y'),
-            'œ' => out.push_str("oe"),
-            'æ' => out.push_str("ae"),
-            'ß' => out.push_str("ss"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// The sort key as SQL over the contact alias `c`: migration 0009 indexes exactly this
-/// expression (both databases use an expression index only for the same expression).
+/// The name sort key ([`name_key`], stored in `contacts.name_key` by every write of a
+/// contact, migration 0009) as SQL over the contact alias `c`, `1` without a name:
+/// 0009 indexes exactly this expression (both databases use an expression index only
+/// for the same expression). Compared byte by byte on both backends (SQLite's BINARY,
+/// the C collation of our PostgreSQL databases).
 pub const NAME_KEY_SQL: &str = "COALESCE(c.name_key, '1')";
 
-/// Sets `name_key` on the named contacts that have none: rows written before migration
-/// 0009, or in bulk by the demo and benchmark generators. Returns how many were set.
+/// Sets `name_key` on the named contacts that have none: the rows written before
+/// migration 0009 (run once, by [`crate::db::Db::connect`], when it applies 0009).
+/// Returns how many were set.
 pub async fn fill_name_keys(db: &crate::db::Db) -> Result<u64> {
     let mut filled = 0;
     loop {
@@ -538,26 +501,6 @@ pub async fn page<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn name_keys_fold_case_and_accents() {
-        assert_eq!(
-            name_key(Some("ÉCUYER"), None, Some("Éric")).as_deref(),
-            Some("0ecuyer eric")
-        );
-        assert_eq!(
-            name_key(Some(""), Some("Œuvres Ça & Là"), None).as_deref(),
-            Some("0oeuvres ca & la ")
-        );
-        assert_eq!(name_key(None, Some(""), Some("Anne")), None);
-        // Sorted by key: among their letter, not after Z.
-        let mut names = ["Zola", "Écuyer", "Eckert", "Eden", "Œuvray", "Olivier"];
-        names.sort_by_key(|n| name_key(Some(n), None, None));
-        assert_eq!(
-            names,
-            ["Eckert", "Écuyer", "Eden", "Œuvray", "Olivier", "Zola"]
-        );
-    }
 
     #[test]
     fn cursors_belong_to_their_order() {

@@ -770,6 +770,11 @@ pub async fn demo(db: &Db) -> Result<u64> {
             ("civility", Option::<String>::None.into()),
             ("first_name", first.clone().into()),
             ("last_name", last.clone().into()),
+            (
+                "name_key",
+                oubli_domain::filter::name_key(Some(&last), company.as_deref(), Some(&first))
+                    .into(),
+            ),
             ("company_name", company.into()),
             ("siret", siret.into()),
             ("email", email.into()),
@@ -873,6 +878,5 @@ pub async fn demo(db: &Db) -> Result<u64> {
         .and_where(Expr::col(n("id")).eq(cab.as_str()));
     tx.exec(&q).await?;
     tx.commit().await?;
-    crate::listing::fill_name_keys(db).await?;
     Ok(DEMO_CONTACTS as u64)
 }

@@ -12,9 +12,7 @@ use std::collections::HashMap;
 /// `projects p JOIN contacts c`, columns of the project plus the contact's anonymization.
 pub fn project_select() -> SelectStatement {
     let mut q = crate::listing::projects_with_contact();
-    for col in PROJECT_COLS {
-        q.column((n("p"), n(col)));
-    }
+    columns(&mut q, "p", PROJECT_COLS);
     q.column((n("c"), n("anonymized_at")));
     q
 }

@@ -111,11 +111,26 @@ impl Db {
                 }
             }
         };
+        // Migration 0009 adds contacts.name_key, which only Rust can compute: the rows
+        // written before it get theirs right after, once.
+        let had_name_keys = db.applied(9).await;
         db.migrate().await?;
-        crate::listing::fill_name_keys(&db)
-            .await
-            .map_err(|e| sqlx::Error::Protocol(format!("name keys: {e:?}")))?;
+        if !had_name_keys {
+            crate::listing::fill_name_keys(&db)
+                .await
+                .map_err(|e| sqlx::Error::Protocol(format!("name keys: {e:?}")))?;
+        }
         Ok(db)
+    }
+
+    /// Whether migration `version` was applied before (false on a new database).
+    async fn applied(&self, version: i64) -> bool {
+        sqlx::query_scalar::<_, i64>(&format!(
+            "SELECT COUNT(*) FROM _sqlx_migrations WHERE version = {version}"
+        ))
+        .fetch_one(&self.write)
+        .await
+        .is_ok_and(|n| n > 0)
     }
 
     async fn migrate(&self) -> Result<(), sqlx::Error> {

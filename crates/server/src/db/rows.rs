@@ -40,10 +40,15 @@ pub fn select(
 ) -> sea_query::SelectStatement {
     let mut q = sea_query::Query::select();
     q.from_as(n(table), n(alias));
+    columns(&mut q, alias, cols);
+    q
+}
+
+/// Adds `alias.col` for each of `cols` to `q`'s columns.
+pub fn columns(q: &mut sea_query::SelectStatement, alias: &'static str, cols: &[&'static str]) {
     for c in cols {
         q.column((n(alias), n(c)));
     }
-    q
 }
 
 pub fn b2i(b: Option<bool>) -> Option<i64> {
@@ -167,7 +172,7 @@ pub fn contact_pairs(c: &d::ContactInput) -> Pairs {
         ("company_name", c.company_name.clone().into()),
         (
             "name_key",
-            crate::listing::name_key(
+            oubli_domain::filter::name_key(
                 c.last_name.as_deref(),
                 c.company_name.as_deref(),
                 c.first_name.as_deref(),
