@@ -8,6 +8,8 @@ pub mod erasure;
 pub mod filter;
 pub mod model;
 pub mod perm;
+#[cfg(feature = "openapi")]
+pub mod schema;
 pub mod validate;
 
 pub use model::*;

@@ -15,7 +15,6 @@ macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($variant:ident = $code:literal / $label:literal),+ $(,)? }) => {
         $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $(#[serde(rename = $code)] $variant),+
         }
@@ -29,6 +28,25 @@ macro_rules! string_enum {
             }
             pub fn label_fr(self) -> &'static str {
                 match self { $($name::$variant => $label),+ }
+            }
+        }
+        // Written here rather than derived: the derive does not see a `rename` whose
+        // value comes from a macro argument, and documented the Rust variant names.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                let labels: &[&str] = &[$(concat!("`", $code, "` : ", $label)),+];
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some([$($code),+]))
+                    .description(Some(labels.join(" ; ")))
+                    .into()
+            }
+        }
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {
+            fn name() -> ::std::borrow::Cow<'static, str> {
+                ::std::borrow::Cow::Borrowed(stringify!($name))
             }
         }
         impl ::core::fmt::Display for $name {
@@ -253,6 +271,7 @@ crate::masked_debug!(ContactInput, status);
 pub struct Contact {
     pub id: String,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::open::<ContactInput>))]
     pub fields: ContactInput,
     #[serde(with = "crate::date::utc")]
     pub created_at: DateTime<Utc>,
@@ -304,6 +323,7 @@ pub struct HouseholdMember {
     pub id: String,
     pub contact_id: String,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::open::<HouseholdMemberInput>))]
     pub fields: HouseholdMemberInput,
     #[serde(with = "crate::date::utc")]
     pub created_at: DateTime<Utc>,
@@ -331,6 +351,7 @@ crate::masked_debug!(PersonInput);
 pub struct Person {
     pub id: String,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::open::<PersonInput>))]
     pub fields: PersonInput,
 }
 crate::masked_debug!(Person, id);
@@ -356,6 +377,7 @@ crate::masked_debug!(SubscriptionInput);
 pub struct Subscription {
     pub id: String,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::open::<SubscriptionInput>))]
     pub fields: SubscriptionInput,
 }
 crate::masked_debug!(Subscription, id);
@@ -562,6 +584,7 @@ pub struct Activity {
     pub kind: ActivityKind,
     pub author_id: Option<String>,
     #[serde(flatten)]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::schema::open::<ActivityInput>))]
     pub fields: ActivityInput,
     pub file_name: Option<String>,
     pub content_type: Option<String>,
