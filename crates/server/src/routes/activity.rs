@@ -60,7 +60,7 @@ async fn load(
 
 /// Items of one kind, newest first.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/{kind}", tag = "activity",
-    params(("id" = String, Path), ("kind" = String, Path, description = "events, notes, tasks, appointments, quotes, advice_docs, membership_forms, documents, messages"), PageQuery),
+    params(("id" = String, Path), ("kind" = ActivityKind, Path), PageQuery),
     responses((status = 200, body = Page<Activity>), (status = 404, body = oubli_domain::ErrorBody)))]
 pub async fn list(
     State(st): State<AppState>,
@@ -106,7 +106,7 @@ pub async fn list(
 
 /// One item.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
-    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)),
+    params(("id" = String, Path), ("kind" = ActivityKind, Path), ("item" = String, Path)),
     responses((status = 200, body = Activity), (status = 404, body = oubli_domain::ErrorBody)))]
 pub async fn read_one(
     State(st): State<AppState>,
@@ -158,6 +158,16 @@ async fn note_inbound(tx: &mut Tx, contact_id: &str, input: &ActivityInput) -> R
         tx.exec(&q).await?;
     }
     Ok(())
+}
+
+/// The multipart form of `POST /contacts/{id}/documents`.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct DocumentUpload {
+    /// The file (its name and type are kept).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    title: Option<String>,
 }
 
 struct Upload {
@@ -255,7 +265,9 @@ async fn read_upload(req: Request, state: &AppState) -> Result<Upload> {
 
 /// Records an item; for `documents`, a multipart upload with `file` and `title`.
 #[utoipa::path(post, path = "/api/v1/contacts/{id}/{kind}", tag = "activity",
-    params(("id" = String, Path), ("kind" = String, Path)), request_body = ActivityInput,
+    params(("id" = String, Path), ("kind" = ActivityKind, Path)),
+    request_body(content((ActivityInput = "application/json"), (DocumentUpload = "multipart/form-data")),
+        description = "JSON for every kind but `documents`, which takes a multipart upload."),
     responses((status = 201, body = Activity), (status = 404, body = oubli_domain::ErrorBody),
               (status = 409, body = oubli_domain::ErrorBody), (status = 413, body = oubli_domain::ErrorBody),
               (status = 422, body = oubli_domain::ErrorBody)))]
@@ -348,7 +360,7 @@ pub async fn create(
 
 /// Merge patch of an item (a task marked done, a corrected note).
 #[utoipa::path(patch, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
-    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)), request_body = ActivityInput,
+    params(("id" = String, Path), ("kind" = ActivityKind, Path), ("item" = String, Path)), request_body = ActivityInput,
     responses((status = 200, body = Activity), (status = 404, body = oubli_domain::ErrorBody),
               (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
 pub async fn edit(
@@ -385,7 +397,7 @@ pub async fn edit(
 
 /// Removes an item (and its stored file).
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}/{kind}/{item}", tag = "activity",
-    params(("id" = String, Path), ("kind" = String, Path), ("item" = String, Path)),
+    params(("id" = String, Path), ("kind" = ActivityKind, Path), ("item" = String, Path)),
     responses((status = 204), (status = 404, body = oubli_domain::ErrorBody), (status = 409, body = oubli_domain::ErrorBody)))]
 pub async fn remove(
     State(st): State<AppState>,

@@ -32,12 +32,26 @@ pub struct PersonExport {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// `json` (default), `csv` or `html`.
+    #[param(value_type = Option<ExportFormat>)]
     pub format: Option<String>,
+}
+
+/// The formats of an export (documentation of `?format=`; the handler reads the text
+/// so that another value is a French 422, not a framework error).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ExportFormat {
+    Json,
+    Csv,
+    Html,
 }
 
 /// Everything held on the person.
 #[utoipa::path(get, path = "/api/v1/contacts/{id}/export", tag = "export", params(("id" = String, Path), ExportQuery),
-    responses((status = 200, body = PersonExport), (status = 403, body = oubli_domain::ErrorBody),
+    responses((status = 200, description = "JSON (the documented schema), CSV or printable HTML, as `format` asks",
+                content((PersonExport = "application/json"), (String = "text/csv"), (String = "text/html"))),
+              (status = 403, body = oubli_domain::ErrorBody),
               (status = 404, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
 pub async fn export(
     State(st): State<AppState>,

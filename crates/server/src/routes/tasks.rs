@@ -22,11 +22,22 @@ pub fn router() -> Router<AppState> {
 pub struct TaskQuery {
     /// `mine` (assigned to me, the default) or `team` (my team's; the whole cabinet for
     /// admins and deputies).
+    #[param(value_type = Option<TaskScope>)]
     pub scope: Option<String>,
     /// `false`: open tasks only; `true`: done only; absent: both.
+    #[param(value_type = Option<bool>)]
     pub done: Option<String>,
     pub limit: Option<String>,
     pub after: Option<String>,
+}
+
+/// The values of `?scope=` (documentation; the handler reads the text).
+#[derive(utoipa::ToSchema)]
+#[schema(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum TaskScope {
+    Mine,
+    Team,
 }
 
 /// Tasks never due sort last.
