@@ -154,12 +154,12 @@ impl Selection {
                 let exclude = Some(excluded.iter().cloned().collect());
                 match self.resource {
                     Resource::Contacts => ErasureTarget {
-                        contacts_filter: Some(query),
+                        contacts_filter: Some(query.into()),
                         exclude,
                         ..Default::default()
                     },
                     Resource::Projects => ErasureTarget {
-                        projects_filter: Some(query),
+                        projects_filter: Some(query.into()),
                         exclude,
                         ..Default::default()
                     },

@@ -1364,7 +1364,9 @@ string_enum!(
 );
 
 /// What to erase: exactly one of the four forms of API.md. Filters are the list
-/// query parameters of `/contacts` or `/projects`, as strings.
+/// query parameters of `/contacts` or `/projects`, with JSON types as well as their
+/// string forms; an unknown key or a wrong type is refused when the filter is parsed
+/// ([`crate::filter::JsonFilter`]).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
@@ -1374,9 +1376,9 @@ pub struct ErasureTarget {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contacts_filter: Option<crate::filter::ListQuery>,
+    pub contacts_filter: Option<crate::filter::JsonFilter>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub projects_filter: Option<crate::filter::ListQuery>,
+    pub projects_filter: Option<crate::filter::JsonFilter>,
     /// Ids left out of a filter selection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub exclude: Option<Vec<String>>,
@@ -1387,8 +1389,8 @@ pub struct ErasureTarget {
 pub enum TargetForm<'a> {
     Contacts(&'a [String]),
     Projects(&'a [String]),
-    ContactsFilter(&'a crate::filter::ListQuery, &'a [String]),
-    ProjectsFilter(&'a crate::filter::ListQuery, &'a [String]),
+    ContactsFilter(&'a crate::filter::JsonFilter, &'a [String]),
+    ProjectsFilter(&'a crate::filter::JsonFilter, &'a [String]),
 }
 
 impl ErasureTarget {
