@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Second README command: every test. Installs what is missing, then: formatting,
 # clippy (-D warnings), the domain crate built for wasm32, all Rust tests on SQLite,
-# the server suite again on a throwaway PostgreSQL, the app built with Trunk, its
+# the server suite again on a throwaway PostgreSQL, schemathesis against the OpenAPI
+# document (scripts/api-contract.sh), the app built with Trunk, its
 # wasm-bindgen tests in headless Chromium, the Playwright journeys, and the performance
 # budget of scripts/budget.sh (app size, contacts list timing), which fails the run.
 set -euo pipefail
@@ -49,8 +50,14 @@ step "wasm-bindgen tests in headless Chromium"
 cargo test -p oubli --target wasm32-unknown-unknown 2>&1 | tee /tmp/oubli-test-wasm.log
 summary+=("wasm-bindgen tests: $(count /tmp/oubli-test-wasm.log) passed")
 
-step "Playwright journeys"
+step "OpenAPI document against the server (schemathesis, demo data on SQLite)"
 cargo build -p oubli-server
+contract_status=0
+scripts/api-contract.sh 2>&1 | tee /tmp/oubli-contract.log || contract_status=$?
+summary+=("schemathesis: $(grep -A1 '^Test cases:' /tmp/oubli-contract.log | tail -1 | sed 's/^ *//'); $(grep -E '^=+ .* in [0-9.]+s =+$' /tmp/oubli-contract.log | tail -1 | tr -d '=' | sed 's/^ *//;s/ *$//')")
+[ "$contract_status" -eq 0 ] || { printf '%s\n' "${summary[@]}"; echo "schemathesis found failures (scripts/api-contract.sh exited $contract_status)" >&2; exit 1; }
+
+step "Playwright journeys"
 npx playwright test --config end2end/playwright.config.ts 2>&1 | tee /tmp/oubli-test-e2e.log
 summary+=("Playwright: $(grep -Eo '[0-9]+ passed' /tmp/oubli-test-e2e.log | tail -1)")
 
