@@ -216,6 +216,7 @@ pub struct Page<T> {
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"civility": "mme", "first_name": "Camille", "last_name": "Exemple", "email": "camille.exemple@example.fr", "mobile_phone": "06 12 34 56 78", "postal_code": "69003", "city": "Lyon", "birth_date": "1980-05-17", "status": "prospect", "lawful_basis": "consent", "lawful_basis_source": "Formulaire de devis"})))]
 #[serde(deny_unknown_fields)]
 pub struct ContactInput {
     #[serde(default)]
@@ -304,6 +305,7 @@ crate::masked_debug!(ContactDetail, contact);
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"first_name": "Léo", "last_name": "Exemple", "relation": "child", "birth_date": "2012-09-01"})))]
 #[serde(deny_unknown_fields)]
 pub struct HouseholdMemberInput {
     #[serde(default)]
@@ -541,6 +543,7 @@ impl Contract {
 /// channel and a recipient; documents arrive as multipart uploads.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"title": "Appel de suivi", "body": "A rappeler la semaine prochaine.", "direction": "outbound"})))]
 #[serde(deny_unknown_fields)]
 pub struct ActivityInput {
     #[serde(default)]
@@ -600,6 +603,7 @@ crate::masked_debug!(Activity, id, kind);
 
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"purpose": "marketing", "granted": true})))]
 #[serde(deny_unknown_fields)]
 pub struct ConsentInput {
     pub purpose: Option<ConsentPurpose>,
@@ -640,6 +644,7 @@ crate::masked_debug!(Consent, id, purpose, granted);
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", schema(example = json!({"channel": "phone"})))]
 #[serde(deny_unknown_fields)]
 pub struct OppositionInput {
     pub channel: Option<OppositionChannel>,
