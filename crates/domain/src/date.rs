@@ -7,11 +7,24 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
-/// Reads `YYYY-MM-DD` (month and day may have one digit); `None` if it is not a real
-/// date.
+/// The years a date of the product may fall in. A broker's dates (births, contracts,
+/// leads, tasks) are all within it; outside it, "0000-01-01" or "9999-12-31" is a typo
+/// or a probe, not a date to store, sort and show.
+pub const MIN_YEAR: i32 = 1900;
+pub const MAX_YEAR: i32 = 2199;
+
+/// Reads `YYYY-MM-DD` (four-digit year from [`MIN_YEAR`] to [`MAX_YEAR`]; month and
+/// day may have one digit); `None` if it is not a real date in that range.
 pub fn parse_iso(s: &str) -> Option<NaiveDate> {
     let mut parts = s.splitn(3, '-');
-    let y = parts.next()?.parse().ok()?;
+    let year = parts.next()?;
+    if year.len() != 4 || !year.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let y: i32 = year.parse().ok()?;
+    if !(MIN_YEAR..=MAX_YEAR).contains(&y) {
+        return None;
+    }
     let m = parts.next()?.parse().ok()?;
     let d = parts.next()?.parse().ok()?;
     NaiveDate::from_ymd_opt(y, m, d)
@@ -166,6 +179,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 2, 28);
         assert_eq!(parse_iso("2026-02-28"), d);
         assert_eq!(parse_iso("2026-2-28"), d);
+        assert!(parse_iso("1900-01-01").is_some() && parse_iso("2199-12-31").is_some());
         for bad in [
             "2026-02-30",
             "2026-02",
@@ -173,6 +187,12 @@ mod tests {
             "2026-02-28x",
             "",
             "abcd-ef-gh",
+            "0000-01-01",
+            "9999-12-31",
+            "1899-12-31",
+            "2200-01-01",
+            "+2026-02-28",
+            "26-02-28",
         ] {
             assert_eq!(parse_iso(bad), None, "{bad}");
         }

@@ -10,6 +10,7 @@ pub mod model;
 pub mod perm;
 #[cfg(feature = "openapi")]
 pub mod schema;
+pub mod text;
 pub mod validate;
 
 pub use model::*;

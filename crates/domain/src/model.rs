@@ -853,14 +853,20 @@ fn blank(v: &Option<String>) -> bool {
 }
 
 /// Empty strings mean "no value": store them as absent.
+/// A one-line field cleaned ([`crate::text::clean_line`]); empty becomes absent.
 fn normalize_opt(v: &mut Option<String>) {
+    clean_opt(v, crate::text::clean_line)
+}
+
+/// A field of several lines (comments, notes) cleaned ([`crate::text::clean_text`]).
+fn normalize_text_opt(v: &mut Option<String>) {
+    clean_opt(v, crate::text::clean_text)
+}
+
+fn clean_opt(v: &mut Option<String>, clean: fn(&str) -> String) {
     if let Some(s) = v {
-        let t = s.trim();
-        if t.is_empty() {
-            *v = None;
-        } else if t.len() != s.len() {
-            *v = Some(t.to_string());
-        }
+        let t = clean(s);
+        *v = if t.is_empty() { None } else { Some(t) };
     }
 }
 
@@ -881,10 +887,10 @@ impl ContactInput {
             &mut self.supplier,
             &mut self.assigned_to,
             &mut self.lawful_basis_source,
-            &mut self.comment,
         ] {
             normalize_opt(f);
         }
+        normalize_text_opt(&mut self.comment);
         if let Some(s) = &self.siret {
             self.siret = Some(validate::compact(s));
         }
@@ -1032,7 +1038,7 @@ impl ProjectInput {
     pub fn normalize(&mut self) {
         normalize_opt(&mut self.supplier);
         normalize_opt(&mut self.assigned_to);
-        normalize_opt(&mut self.comment);
+        normalize_text_opt(&mut self.comment);
         normalize_opt(&mut self.contact_id);
         for b in self.beneficiaries.iter_mut().flatten() {
             b.normalize();
@@ -1173,13 +1179,13 @@ impl ActivityInput {
     pub fn normalize(&mut self) {
         for f in [
             &mut self.title,
-            &mut self.body,
             &mut self.assigned_to,
             &mut self.location,
             &mut self.recipient,
         ] {
             normalize_opt(f);
         }
+        normalize_text_opt(&mut self.body);
     }
 
     pub fn validate(&self, kind: ActivityKind) -> Result<(), FieldErrors> {

@@ -201,15 +201,16 @@ async fn read_upload(req: Request, state: &AppState) -> Result<Upload> {
         };
         match field.name() {
             Some("file") => {
-                // Only the last path component, without control characters.
-                let name: String = field
+                // Only the last path component, cleaned as any one-line text (no
+                // controls, no bidi overrides that would show "gpj.exe" as "exe.jpg", NFC).
+                let last = field
                     .file_name()
                     .unwrap_or("document")
                     .rsplit(['/', '\\'])
                     .next()
-                    .unwrap_or("document")
+                    .unwrap_or("document");
+                let name: String = oubli_domain::text::clean_line(last)
                     .chars()
-                    .filter(|c| !c.is_control())
                     .take(200)
                     .collect();
                 up.file_name = if name.trim().is_empty() {
@@ -389,6 +390,15 @@ pub async fn edit(
     q.and_where(Expr::col(n("id")).eq(item.as_str()));
     tx.exec(&q).await?;
     note_inbound(&mut tx, &id, &input).await?;
+    let fields = crate::routes::changed_fields(&current.fields, &input);
+    crate::routes::audit_change(
+        &mut tx,
+        &auth,
+        "activity.edit",
+        ("activity", &item),
+        &fields,
+    )
+    .await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.commit().await?;
@@ -416,6 +426,8 @@ pub async fn remove(
             .and_where(Expr::col(n("id")).eq(item.as_str())),
     )
     .await?;
+    crate::routes::audit_change(&mut tx, &auth, "activity.remove", ("activity", &item), &[])
+        .await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     tx.commit().await?;
     if let Some(k) = row.blob_key {

@@ -81,11 +81,16 @@ pub async fn create_user(
             return Err(ApiError::invalid("team_id", "Équipe inconnue."));
         }
     }
-    if auth::find_user_by_email(&mut tx, &email).await?.is_some() {
-        return Err(ApiError::invalid(
+    // Emails are unique across cabinets: the same answer whether the address belongs
+    // to this cabinet's staff or another's, so the route tells nobody who works where.
+    let taken = || {
+        ApiError::invalid(
             "email",
-            "Un compte existe déjà avec cette adresse.",
-        ));
+            "Cette adresse ne peut pas être utilisée pour un nouveau compte.",
+        )
+    };
+    if auth::find_user_by_email(&mut tx, &email).await?.is_some() {
+        return Err(taken());
     }
     let password = input.password.clone();
     let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
@@ -100,7 +105,7 @@ pub async fn create_user(
             ("cabinet_id", auth.actor.cabinet_id.clone().into()),
             ("team_id", input.team_id.clone().into()),
             ("email", email.clone().into()),
-            ("name", input.name.trim().to_string().into()),
+            ("name", oubli_domain::text::clean_line(&input.name).into()),
             ("role", input.role.as_str().to_string().into()),
             ("password_hash", hash.into()),
             ("active", 1i64.into()),
@@ -108,7 +113,18 @@ pub async fn create_user(
             ("updated_at", now.into()),
         ],
     ))
-    .await?;
+    .await
+    .map_err(|e| {
+        // Two creations of one address at once: the unique index decides, and the
+        // loser gets the same 422 as above, not a 500.
+        if e.as_database_error()
+            .is_some_and(|d| d.is_unique_violation())
+        {
+            taken()
+        } else {
+            ApiError::Storage(e)
+        }
+    })?;
     audit::append(
         &mut tx,
         &auth.actor.cabinet_id,
@@ -127,7 +143,7 @@ pub async fn create_user(
         StatusCode::CREATED,
         Json(UserSummary {
             id,
-            name: input.name.trim().into(),
+            name: oubli_domain::text::clean_line(&input.name),
             email,
             role: input.role,
             team_id: input.team_id,

@@ -172,6 +172,8 @@ pub async fn edit(
     q.and_where(Expr::col(n("id")).eq(id.as_str()))
         .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
     tx.exec(&q).await?;
+    let fields = crate::routes::changed_fields(&current.fields, &input);
+    crate::routes::audit_change(&mut tx, &auth, "contact.edit", ("contact", &id), &fields).await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?

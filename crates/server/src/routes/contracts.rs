@@ -239,6 +239,7 @@ pub async fn edit(
             "Un contrat ne change pas de projet.",
         ));
     }
+    let fields = crate::routes::changed_fields(&current.to_input(), &input);
     let mut p = pairs(&input);
     p.push(("updated_at", now_ms().into()));
     let mut q = update("contracts", p);
@@ -257,6 +258,8 @@ pub async fn edit(
         )
         .await?;
     }
+    crate::routes::audit_change(&mut tx, &auth, "contract.edit", ("contract", &id), &fields)
+        .await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
     let k = load_one(&mut tx, &auth, &id).await?;
     tx.commit().await?;

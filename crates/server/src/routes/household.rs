@@ -132,6 +132,15 @@ pub async fn edit(
     q.and_where(Expr::col(n("id")).eq(member.as_str()))
         .and_where(Expr::col(n("contact_id")).eq(id.as_str()));
     tx.exec(&q).await?;
+    let fields = crate::routes::changed_fields(&current.fields, &input);
+    crate::routes::audit_change(
+        &mut tx,
+        &auth,
+        "household.edit",
+        ("household_member", &member),
+        &fields,
+    )
+    .await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     let m = load(&mut tx, &id, Some(&member))
         .await?
@@ -165,6 +174,14 @@ pub async fn remove(
     if n_rows == 0 {
         return Err(ApiError::NotFound);
     }
+    crate::routes::audit_change(
+        &mut tx,
+        &auth,
+        "household.remove",
+        ("household_member", &member),
+        &[],
+    )
+    .await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)

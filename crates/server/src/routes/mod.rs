@@ -90,3 +90,51 @@ pub fn patched<T: serde::Serialize + serde::de::DeserializeOwned>(
         crate::error::ApiError::invalid(&field, "Valeur de type incorrect ou champ inconnu.")
     })
 }
+
+/// The top-level fields whose value differs between two versions of a record's input,
+/// by their JSON names: what an edit changed, without the values.
+pub fn changed_fields<T: serde::Serialize>(before: &T, after: &T) -> Vec<String> {
+    let (Ok(serde_json::Value::Object(b)), Ok(serde_json::Value::Object(a))) =
+        (serde_json::to_value(before), serde_json::to_value(after))
+    else {
+        return Vec::new();
+    };
+    let null = serde_json::Value::Null;
+    let mut keys: Vec<String> = a
+        .keys()
+        .chain(b.keys())
+        .filter(|k| a.get(*k).unwrap_or(&null) != b.get(*k).unwrap_or(&null))
+        .cloned()
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// The audit entry of a change to a record (an edit, or the removal of an item that
+/// is a correction rather than an erasure): who, which record, which fields. Ids and
+/// field names only, never a value. An edit that changed nothing writes nothing.
+pub async fn audit_change(
+    tx: &mut crate::db::Tx,
+    auth: &crate::auth::Auth,
+    action: &str,
+    target: (&str, &str),
+    fields: &[String],
+) -> crate::error::Result<()> {
+    if fields.is_empty() && action.ends_with(".edit") {
+        return Ok(());
+    }
+    crate::audit::append(
+        tx,
+        &auth.actor.cabinet_id,
+        crate::audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action,
+            target_kind: Some(target.0),
+            target_id: Some(target.1),
+            outcome: "ok",
+            detail: serde_json::json!({ "fields": fields }),
+        },
+    )
+    .await
+}

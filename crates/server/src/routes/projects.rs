@@ -254,6 +254,7 @@ pub async fn edit(
             "Un projet ne change pas de contact.",
         ));
     }
+    let fields = crate::routes::changed_fields(&current.to_input(), &input);
     if input.assigned_to != current.assigned_to {
         if let Some(a) = &input.assigned_to {
             access::check_assignee(&mut tx, &auth, a).await?;
@@ -277,6 +278,7 @@ pub async fn edit(
     q.and_where(Expr::col(n("id")).eq(id.as_str()));
     tx.exec(&q).await?;
     write_children(&mut tx, &auth, &id, &input).await?;
+    crate::routes::audit_change(&mut tx, &auth, "project.edit", ("project", &id), &fields).await?;
     changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
     let project = load_one(&mut tx, &auth, &id).await?;
     tx.commit().await?;
