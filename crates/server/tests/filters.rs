@@ -22,17 +22,6 @@ fn id_of(v: &Value) -> String {
         .to_string()
 }
 
-async fn rows(t: &TestApp, table: &'static str) -> i64 {
-    let mut tx = t.state.db.read().await.expect("read");
-    let q = sea_query::Query::select()
-        .expr(sea_query::Expr::cust("COUNT(*)"))
-        .from(sea_query::Alias::new(table))
-        .to_owned();
-    let n = tx.int(&q).await.expect("count");
-    tx.commit().await.expect("commit");
-    n
-}
-
 /// What an erasure or a request could have stored: previews, members, requests, the
 /// job list and the audit log.
 async fn stored(t: &TestApp, admin: &str) -> Vec<i64> {
@@ -44,7 +33,7 @@ async fn stored(t: &TestApp, admin: &str) -> Vec<i64> {
         "erasure_request_members",
         "audit_log",
     ] {
-        v.push(rows(t, table).await);
+        v.push(t.rows(table).await);
     }
     let (s, jobs) = t.get("/api/v1/erasures", admin).await;
     assert_eq!(s, StatusCode::OK, "{jobs}");

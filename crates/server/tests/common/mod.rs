@@ -176,6 +176,19 @@ impl TestApp {
 }
 
 impl TestApp {
+    /// Rows of a table, counted straight in the database (what a refused request must
+    /// not have stored).
+    pub async fn rows(&self, table: &'static str) -> i64 {
+        let mut tx = self.state.db.read().await.expect("read");
+        let q = sea_query::Query::select()
+            .expr(sea_query::Expr::cust("COUNT(*)"))
+            .from(sea_query::Alias::new(table))
+            .to_owned();
+        let n = tx.int(&q).await.expect("count");
+        tx.commit().await.expect("commit");
+        n
+    }
+
     /// A second connection pool on this test's database, as another server instance
     /// sharing it would have (same SQLite file, or same PostgreSQL database).
     pub async fn same_database(&self) -> Db {
