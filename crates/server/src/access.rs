@@ -98,16 +98,7 @@ pub fn refuse<T>(auth: &Auth, action: Action, target: Option<(&str, &str)>) -> R
     })))
 }
 
-/// A refused action, carried from the handler to [`audit_refusals`] in the response.
-#[derive(Clone, Debug)]
-pub struct Refusal {
-    pub cabinet_id: String,
-    pub actor_user_id: String,
-    pub role: oubli_domain::Role,
-    pub action: String,
-    pub target_kind: Option<String>,
-    pub target_id: Option<String>,
-}
+pub use crate::error::Refusal;
 
 /// Middleware: writes each refusal to the audit log ("a forbidden call gets 403,
 /// changes nothing, and is written to the audit log").

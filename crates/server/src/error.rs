@@ -11,6 +11,19 @@ use serde::de::DeserializeOwned;
 
 pub type Result<T, E = ApiError> = std::result::Result<T, E>;
 
+/// A refused action, carried from the handler to `access::audit_refusals` in the
+/// response (which writes it to the audit log). Here, beside the error that carries
+/// it, so that the error type needs nothing above it.
+#[derive(Clone, Debug)]
+pub struct Refusal {
+    pub cabinet_id: String,
+    pub actor_user_id: String,
+    pub role: oubli_domain::Role,
+    pub action: String,
+    pub target_kind: Option<String>,
+    pub target_id: Option<String>,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("bad request")]
@@ -23,7 +36,7 @@ pub enum ApiError {
     Forbidden(String),
     /// A permission refusal, audited by `access::audit_refusals`.
     #[error("refused")]
-    Refused(Box<crate::access::Refusal>),
+    Refused(Box<Refusal>),
     #[error("not found")]
     NotFound,
     #[error("conflict")]

@@ -82,7 +82,9 @@ impl AppState {
 
 /// The whole HTTP application: API under `/api/v1`, the browser app elsewhere.
 pub fn app(state: AppState) -> Router {
+    // The document lists the routes, so it is merged here, above them, not by them.
     let api = routes::router()
+        .merge(openapi::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             access::audit_refusals,

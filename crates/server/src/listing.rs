@@ -7,7 +7,7 @@
 use crate::db::rows::n;
 use crate::db::{date_to_ms, now_ms, Tx};
 use crate::error::{ApiError, Result};
-use oubli_domain::filter::{name_key, Filter, Preset, Sort};
+use oubli_domain::filter::{Filter, Preset, Sort};
 use oubli_domain::{Actor, Scope};
 use sea_query::{Cond, Expr, Func, LikeExpr, Order, Query, SelectStatement, SimpleExpr};
 
@@ -209,44 +209,6 @@ pub fn projects_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
 /// for the same expression). Compared byte by byte on both backends (SQLite's BINARY,
 /// the C collation of our PostgreSQL databases).
 pub const NAME_KEY_SQL: &str = "COALESCE(c.name_key, '1')";
-
-/// Sets `name_key` on the named contacts that have none: the rows written before
-/// migration 0009 (run once, by [`crate::db::Db::connect`], when it applies 0009).
-/// Returns how many were set.
-pub async fn fill_name_keys(db: &crate::db::Db) -> Result<u64> {
-    let mut filled = 0;
-    loop {
-        let mut tx = db.begin().await?;
-        let mut q = Query::select();
-        q.columns([n("id"), n("last_name"), n("company_name"), n("first_name")])
-            .from(n("contacts"))
-            .cond_where(
-                Cond::all().add(Expr::col(n("name_key")).is_null()).add(
-                    Cond::any()
-                        .add(Expr::col(n("last_name")).ne(""))
-                        .add(Expr::col(n("company_name")).ne("")),
-                ),
-            )
-            .limit(5000);
-        type Names = (String, Option<String>, Option<String>, Option<String>);
-        let rows: Vec<Names> = tx.all(&q).await?;
-        if rows.is_empty() {
-            tx.commit().await?;
-            return Ok(filled);
-        }
-        for (id, last, company, first) in &rows {
-            let key = name_key(last.as_deref(), company.as_deref(), first.as_deref())
-                .unwrap_or_else(|| "1".into());
-            let mut up = Query::update();
-            up.table(n("contacts"))
-                .value(n("name_key"), key)
-                .and_where(Expr::col(n("id")).eq(id.as_str()));
-            tx.exec(&up).await?;
-        }
-        filled += rows.len() as u64;
-        tx.commit().await?;
-    }
-}
 
 /// The order of one list: a key (a column or an expression) and id columns that make
 /// it total, all in one direction. A page is "the rows after the cursor's

@@ -12,6 +12,7 @@ use sqlx::{Any, AnyPool, FromRow, Row};
 use std::path::Path;
 use std::time::Duration;
 
+pub mod name_keys;
 pub mod rows;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -116,9 +117,7 @@ impl Db {
         let had_name_keys = db.applied(9).await;
         db.migrate().await?;
         if !had_name_keys {
-            crate::listing::fill_name_keys(&db)
-                .await
-                .map_err(|e| sqlx::Error::Protocol(format!("name keys: {e:?}")))?;
+            name_keys::fill_name_keys(&db).await?;
         }
         Ok(db)
     }

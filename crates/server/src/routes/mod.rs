@@ -34,7 +34,6 @@ pub fn router() -> Router<AppState> {
         .merge(sync::router())
         .merge(tasks::router())
         .merge(admin::router())
-        .merge(crate::openapi::router())
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 
