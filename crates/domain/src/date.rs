@@ -7,11 +7,12 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, NaiveTime, Utc};
 
-/// The years a date of the product may fall in. A broker's dates (births, contracts,
-/// leads, tasks) are all within it; outside it, "0000-01-01" or "9999-12-31" is a typo
-/// or a probe, not a date to store, sort and show.
-pub const MIN_YEAR: i32 = 1900;
-pub const MAX_YEAR: i32 = 2199;
+/// The years a date may be written with. Wide on purpose: the field validators say in
+/// French what is wrong with a date that reads (a birth date before 1900 or in the
+/// future); outside these years, "0000-01-01" or "9999-12-31" is a typo or a probe, not
+/// a date to store, sort and show.
+pub const MIN_YEAR: i32 = 1000;
+pub const MAX_YEAR: i32 = 2999;
 
 /// Reads `YYYY-MM-DD` (four-digit year from [`MIN_YEAR`] to [`MAX_YEAR`]; month and
 /// day may have one digit); `None` if it is not a real date in that range.
@@ -179,7 +180,7 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2026, 2, 28);
         assert_eq!(parse_iso("2026-02-28"), d);
         assert_eq!(parse_iso("2026-2-28"), d);
-        assert!(parse_iso("1900-01-01").is_some() && parse_iso("2199-12-31").is_some());
+        assert!(parse_iso("1000-01-01").is_some() && parse_iso("2999-12-31").is_some());
         for bad in [
             "2026-02-30",
             "2026-02",
@@ -189,8 +190,8 @@ mod tests {
             "abcd-ef-gh",
             "0000-01-01",
             "9999-12-31",
-            "1899-12-31",
-            "2200-01-01",
+            "0999-12-31",
+            "3000-01-01",
             "+2026-02-28",
             "26-02-28",
         ] {
