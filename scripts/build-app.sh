@@ -7,10 +7,17 @@
 #   - `npm ci` done at the repo root, for wasm-opt 123 (npm binaryen@123.0.0).
 # Trunk runs cargo with --offline, so this fetches the crates first (a no-op when they are there).
 # Extra arguments go to trunk, e.g. `scripts/build-app.sh --dist /tmp/dist`.
+# After trunk, for the server's wire.rs: Trunk's inline loader script is moved to
+# dist/boot-<hash>.js (scripts/externalize-boot.mjs; the CSP allows no inline script),
+# then every text file of 1 KB or more gets its `.br` (brotli -q 11) and `.gz`
+# (gzip -9) beside it, which the server sends as they are to clients that accept them.
+# Needs `brotli` (Debian package; scripts/setup.sh installs it) and gzip.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+
+command -v brotli >/dev/null || { echo "build-app: brotli not installed (apt-get install -y brotli)" >&2; exit 1; }
 
 if ! "$root/node_modules/.bin/wasm-opt" --version 2>/dev/null | grep -q 'version 123'; then
   echo "build-app: wasm-opt 123 not found in node_modules/.bin; run 'npm ci' at the repo root" >&2
@@ -36,4 +43,30 @@ if [ "${OUBLI_WASM_BUILD_STD:-1}" = 1 ]; then
   cargo fetch --quiet --manifest-path "$(rustc --print sysroot)/lib/rustlib/src/rust/library/Cargo.toml"
   RUSTFLAGS="$RUSTFLAGS -Zlocation-detail=none -Zfmt-debug=none -Zunstable-options -Cpanic=immediate-abort"
 fi
-exec "$root/scripts/trunk.sh" build --release "$@"
+"$root/scripts/trunk.sh" build --release "$@"
+
+# Where trunk wrote: Trunk.toml's dist unless --dist was given.
+dist=dist
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --dist) dist="$2"; shift ;;
+    --dist=*) dist="${1#--dist=}" ;;
+  esac
+  shift
+done
+
+node "$root/scripts/externalize-boot.mjs" "$dist"
+
+# Precompressed variants. Smaller files go as they are (the server compresses nothing
+# under 1 KB either); a variant that would not be smaller is not written.
+find "$dist" -type f \( -name '*.wasm' -o -name '*.js' -o -name '*.css' -o -name '*.html' \
+  -o -name '*.json' -o -name '*.svg' \) -size +1023c -print0 |
+  while IFS= read -r -d '' f; do
+    size=$(wc -c <"$f")
+    brotli -q 11 -f -k -o "$f.br" "$f"
+    gzip -9 -n -c "$f" >"$f.gz"
+    for v in "$f.br" "$f.gz"; do
+      [ "$(wc -c <"$v")" -lt "$size" ] || rm -f "$v"
+    done
+  done
+echo "build-app: precompressed $(find "$dist" -name '*.br' | wc -l) files (.br, .gz) in $dist"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what Oubli needs and is missing on this machine, and nothing else; safe to
 # run again. Sourced by scripts/demo.sh and scripts/test.sh.
-#   setup_build   wasm target, Trunk, wasm-bindgen-cli, npm packages (wasm-opt)
+#   setup_build   wasm target, Trunk, wasm-bindgen-cli, npm packages (wasm-opt), brotli
 #   setup_test    + Chromium and ChromeDriver, PostgreSQL server binaries
 # Versions: see TOOLCHAIN.md (Trunk 0.22 needs a newer rustc; wasm-bindgen-cli must
 # equal the wasm-bindgen of Cargo.lock).
@@ -45,6 +45,8 @@ setup_build() {
     log "npm ci"
     (cd "$ROOT" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
+  # scripts/build-app.sh writes the .br variants of the app's files with it.
+  command -v brotli >/dev/null || apt_install brotli
   log "cargo fetch"
   (cd "$ROOT" && cargo fetch --quiet)
 }
@@ -52,7 +54,6 @@ setup_build() {
 setup_test() {
   setup_build
   { [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; } || apt_install chromium chromium-driver
-  command -v brotli >/dev/null || apt_install brotli
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 }
 

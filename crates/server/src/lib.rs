@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod routes;
 pub mod seed;
 pub mod store;
+pub mod wire;
 
 use axum::Router;
 use std::path::PathBuf;
@@ -95,31 +96,7 @@ pub fn app(state: AppState) -> Router {
         ));
     let mut router = Router::new().nest("/api/v1", api);
     if let Some(dir) = &state.cfg.static_dir {
-        // Client-side routes (/contacts/…) fall back to index.html.
-        let index = dir.join("index.html");
-        router = router.fallback_service(
-            tower_http::services::ServeDir::new(dir)
-                .fallback(tower_http::services::ServeFile::new(index)),
-        );
+        router = router.fallback_service(wire::app_files(dir));
     }
-    router
-        .layer(
-            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-                axum::http::header::X_CONTENT_TYPE_OPTIONS,
-                axum::http::HeaderValue::from_static("nosniff"),
-            ),
-        )
-        .layer(
-            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-                axum::http::header::REFERRER_POLICY,
-                axum::http::HeaderValue::from_static("same-origin"),
-            ),
-        )
-        .layer(
-            tower_http::set_header::SetResponseHeaderLayer::if_not_present(
-                axum::http::header::X_FRAME_OPTIONS,
-                axum::http::HeaderValue::from_static("DENY"),
-            ),
-        )
-        .with_state(state)
+    wire::layers(router).with_state(state)
 }
