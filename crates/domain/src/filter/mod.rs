@@ -27,7 +27,7 @@ pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
 
 /// The raw query string, every value as text, so a wrong value becomes a French 422
-/// instead of a framework error. Deserialized by [`read_filter`] (shared with
+/// instead of a framework error. Deserialized by `read::read_filter` (shared with
 /// [`JsonFilter`]): a JSON boolean, integer or array of strings is taken in its string
 /// form (`false` as `"false"`, `["a", "b"]` as `"a,b"`); unknown keys are ignored, as
 /// they always were in a query string.
