@@ -4,17 +4,19 @@
 pub mod access;
 pub mod audit;
 pub mod auth;
-pub mod bench;
 pub mod changes;
 pub mod db;
+pub mod dev;
 pub mod erasure;
 pub mod error;
 pub mod listing;
 pub mod openapi;
 pub mod routes;
-pub mod seed;
 pub mod store;
 pub mod wire;
+
+/// The generators kept at their old paths (`oubli_server::seed::demo`, …).
+pub use dev::{bench, seed};
 
 use axum::Router;
 use std::path::PathBuf;
