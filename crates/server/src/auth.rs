@@ -1,5 +1,6 @@
 //! Accounts and sessions: argon2id password hashes, database-stored sessions behind an
-//! HttpOnly SameSite=Strict cookie, CSRF protection, login rate limiting.
+//! HttpOnly SameSite=Strict cookie, CSRF protection. Login throttling is in
+//! [`crate::throttle`].
 
 use crate::db::rows::{n, select};
 use crate::db::{now_ms, Tx};
@@ -15,9 +16,6 @@ use axum::response::Response;
 use oubli_domain::{Actor, Role, User};
 use sea_query::{Expr, Query};
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
-use std::sync::Mutex;
-use std::time::{Duration, Instant};
 
 pub const COOKIE: &str = "oubli_session";
 /// Sessions end 12 hours after login: a working day, not a week on a shared laptop.
@@ -267,56 +265,4 @@ pub async fn csrf(req: Request, next: Next) -> Result<Response> {
         }
     }
     Ok(next.run(req).await)
-}
-
-/// Failed logins per key (email hash, client address) in a sliding window. In memory:
-/// each instance limits on its own, which bounds an attack at N× the limit behind N
-/// instances; acceptable for brute-force protection of argon2id hashes.
-pub struct LoginLimiter {
-    inner: Mutex<HashMap<String, Vec<Instant>>>,
-    pub max_failures: usize,
-    pub window: Duration,
-}
-
-impl LoginLimiter {
-    pub fn new(max_failures: usize, window: Duration) -> Self {
-        LoginLimiter {
-            inner: Mutex::new(HashMap::new()),
-            max_failures,
-            window,
-        }
-    }
-
-    /// `Err(seconds to wait)` when the key has `max` failures in the window.
-    pub fn check(&self, key: &str, max: usize) -> std::result::Result<(), u64> {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        let v = m.entry(key.to_string()).or_default();
-        v.retain(|t| now.duration_since(*t) < self.window);
-        if v.len() >= max {
-            let oldest = v.first().copied().unwrap_or(now);
-            Err(self
-                .window
-                .saturating_sub(now.duration_since(oldest))
-                .as_secs()
-                .max(1))
-        } else {
-            Ok(())
-        }
-    }
-
-    pub fn fail(&self, key: &str) {
-        let mut m = self.inner.lock().unwrap_or_else(|e| e.into_inner());
-        if m.len() > 100_000 {
-            m.clear();
-        }
-        m.entry(key.to_string()).or_default().push(Instant::now());
-    }
-
-    pub fn succeed(&self, key: &str) {
-        self.inner
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .remove(key);
-    }
 }

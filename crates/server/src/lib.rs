@@ -5,6 +5,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod changes;
+pub mod client;
 pub mod db;
 pub mod dev;
 pub mod erasure;
@@ -13,6 +14,7 @@ pub mod listing;
 pub mod openapi;
 pub mod routes;
 pub mod store;
+pub mod throttle;
 pub mod wire;
 
 /// The generators kept at their old paths (`oubli_server::seed::demo`, …).
@@ -21,7 +23,6 @@ pub use dev::{bench, seed};
 use axum::Router;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 /// Settings of one server instance.
 #[derive(Clone, Debug)]
@@ -30,11 +31,13 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The built browser app (Trunk's `dist/`), served at `/`.
     pub static_dir: Option<PathBuf>,
-    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    /// Served over HTTPS: the session cookie is `Secure` and every response carries
+    /// `Strict-Transport-Security`.
     pub secure_cookies: bool,
-    /// Failed logins allowed per email and per client within `login_window`.
-    pub login_max_failures: usize,
-    pub login_window: Duration,
+    /// Delays after failed logins, per email and per client address.
+    pub login: throttle::LoginPolicy,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub trusted_proxies: client::TrustedProxies,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
 }
@@ -45,8 +48,8 @@ impl Config {
             data_dir,
             static_dir: None,
             secure_cookies: false,
-            login_max_failures: 5,
-            login_window: Duration::from_secs(15 * 60),
+            login: throttle::LoginPolicy::default(),
+            trusted_proxies: client::TrustedProxies::default(),
             max_upload_bytes: 20 * 1024 * 1024,
         }
     }
@@ -63,21 +66,18 @@ impl Config {
 pub struct AppState {
     pub db: db::Db,
     pub cfg: Arc<Config>,
-    pub limiter: Arc<auth::LoginLimiter>,
+    pub throttle: Arc<throttle::LoginThrottle>,
     /// Totals of the contacts and projects lists (see `listing::TotalCache`).
     pub totals: Arc<listing::TotalCache>,
 }
 
 impl AppState {
     pub fn new(db: db::Db, cfg: Config) -> Self {
-        let limiter = Arc::new(auth::LoginLimiter::new(
-            cfg.login_max_failures,
-            cfg.login_window,
-        ));
+        let throttle = Arc::new(throttle::LoginThrottle::new(cfg.login.clone()));
         AppState {
             db,
             cfg: Arc::new(cfg),
-            limiter,
+            throttle,
             totals: Arc::default(),
         }
     }
@@ -99,6 +99,14 @@ pub fn app(state: AppState) -> Router {
     let mut router = Router::new().nest("/api/v1", api);
     if let Some(dir) = &state.cfg.static_dir {
         router = router.fallback_service(wire::app_files(dir));
+    }
+    if state.cfg.secure_cookies {
+        // Served over HTTPS: browsers must not come back over plain HTTP, where the
+        // session cookie (Secure) would be missing and a network attacker could answer.
+        router = router.layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        ));
     }
     wire::layers(router).with_state(state)
 }

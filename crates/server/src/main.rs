@@ -3,6 +3,7 @@
 //! `oubli-server bench [--scale F] [--database-url URL]`.
 
 use clap::{Parser, Subcommand};
+use oubli_server::client::TrustedProxies;
 use oubli_server::{app, audit, db::Db, seed, AppState, Config};
 use std::path::PathBuf;
 
@@ -26,9 +27,15 @@ struct Cli {
     /// Create the demo cabinets and data (idempotent).
     #[arg(long)]
     demo: bool,
-    /// Mark the session cookie Secure (serve over HTTPS behind a proxy).
+    /// Served over HTTPS: mark the session cookie Secure and send
+    /// Strict-Transport-Security.
     #[arg(long, env = "OUBLI_SECURE_COOKIES")]
     secure_cookies: bool,
+    /// Reverse proxies whose X-Forwarded-For names the client: comma-separated IPs
+    /// or CIDRs (e.g. "127.0.0.1,10.0.0.0/8"). None by default: the socket peer is the
+    /// client.
+    #[arg(long, env = "OUBLI_TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
+    trusted_proxies: TrustedProxies,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -141,6 +148,7 @@ async fn main() {
     }
     let mut cfg = Config::new(cli.data_dir.clone());
     cfg.secure_cookies = cli.secure_cookies;
+    cfg.trusted_proxies = cli.trusted_proxies.clone();
     if cli.static_dir.join("index.html").exists() {
         cfg.static_dir = Some(cli.static_dir.clone());
     } else {

@@ -22,7 +22,7 @@ use utoipa::OpenApi;
         erasures::list, erasures::create, erasures::read, erasures::confirm, erasures::list_requests, erasures::create_request,
         erasures::approve, erasures::reject,
         export::export, stats::summary, audit::list, sync::sync, tasks::list,
-        admin::users, admin::create_user, admin::teams, admin::settings, admin::update_settings,
+        admin::users, admin::create_user, admin::update_user, admin::teams, admin::settings, admin::update_settings,
         spec,
     ),
     tags((name = "session"), (name = "contacts"), (name = "household"), (name = "projects"), (name = "contracts"),

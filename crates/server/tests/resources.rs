@@ -254,6 +254,7 @@ const SERVED: &[(&str, &[&str])] = &[
     ("/api/v1/erasure-requests/{id}/approve", &["post"]),
     ("/api/v1/erasure-requests/{id}/reject", &["post"]),
     ("/api/v1/users", &["get", "post"]),
+    ("/api/v1/users/{id}", &["patch"]),
     ("/api/v1/teams", &["get"]),
     ("/api/v1/settings", &["get", "patch"]),
     ("/api/v1/openapi.json", &["get"]),

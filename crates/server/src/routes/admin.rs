@@ -1,22 +1,23 @@
-//! Users, teams and cabinet settings: `GET/POST /users`, `GET /teams`,
-//! `GET/PATCH /settings`. Listing users is open to every role (assignment needs it);
-//! changing anything is for the administrator.
+//! Users, teams and cabinet settings: `GET/POST /users`, `PATCH /users/{id}`,
+//! `GET /teams`, `GET/PATCH /settings`. Listing users is open to every role
+//! (assignment needs it); changing anything is for the administrator.
 
 use crate::auth::{self, Auth};
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms};
+use crate::db::{new_id, now_ms, Backend, Tx};
 use crate::error::{ApiError, ApiJson, Result};
 use crate::{access, audit, AppState};
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use oubli_domain::{Action, NewUser, Role, Settings, Team, UserSummary};
+use oubli_domain::{Action, NewUser, Role, Settings, Team, UserPatch, UserSummary};
 use sea_query::{Expr, Order, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/users", get(users).post(create_user))
+        .route("/users/{id}", axum::routing::patch(update_user))
         .route("/teams", get(teams))
         .route("/settings", get(settings).patch(update_settings))
 }
@@ -44,18 +45,7 @@ pub async fn users(State(st): State<AppState>, auth: Auth) -> Result<Json<Vec<Us
         .order_by((n("u"), n("name")), Order::Asc);
     let rows: Vec<UserListRow> = tx.all(&q).await?;
     tx.commit().await?;
-    Ok(Json(
-        rows.into_iter()
-            .map(|r| UserSummary {
-                id: r.id,
-                name: r.name,
-                email: r.email,
-                role: Role::parse(&r.role).unwrap_or(Role::Sales),
-                team_id: r.team_id,
-                active: r.active == 1,
-            })
-            .collect(),
-    ))
+    Ok(Json(rows.into_iter().map(UserListRow::summary).collect()))
 }
 
 /// Creates a user (administrator only).
@@ -150,6 +140,171 @@ pub async fn create_user(
             active: true,
         }),
     ))
+}
+
+impl UserListRow {
+    fn summary(self) -> UserSummary {
+        UserSummary {
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            role: Role::parse(&self.role).unwrap_or(Role::Sales),
+            team_id: self.team_id,
+            active: self.active == 1,
+        }
+    }
+}
+
+/// Changes a user (administrator only): any of `name`, `role`, `team_id`, `active`,
+/// `password`, absent ones unchanged. Deactivating or setting a password ends every
+/// session of the user in the same transaction, so an old cookie never works again,
+/// not even after a reactivation. Nobody deactivates themselves, and the cabinet keeps
+/// an active administrator (422).
+#[utoipa::path(patch, path = "/api/v1/users/{id}", tag = "admin",
+    params(("id" = String, Path, description = "L'utilisateur")),
+    request_body = UserPatch,
+    responses((status = 200, body = UserSummary),
+              (status = 403, body = oubli_domain::ErrorBody, description = "Réservé à l'administrateur, ou en-tête X-Oubli-Request absent (CSRF)."),
+              (status = 404, body = oubli_domain::ErrorBody, description = "Utilisateur inconnu (ou d'un autre cabinet)."),
+              (status = 422, body = oubli_domain::ErrorBody, description = "Valeur invalide, équipe inconnue, désactivation de son propre compte ou du dernier administrateur actif.")))]
+pub async fn update_user(
+    State(st): State<AppState>,
+    auth: Auth,
+    Path(id): Path<String>,
+    ApiJson(patch): ApiJson<UserPatch>,
+) -> Result<Json<UserSummary>> {
+    access::require(&auth, Action::ManageCabinet, None)?;
+    patch.validate().map_err(ApiError::Invalid)?;
+    let cabinet = auth.actor.cabinet_id.as_str();
+    // argon2 before the write transaction: SQLite's one writer must not wait on it.
+    let hash = match patch.password.clone() {
+        Some(p) => Some(
+            tokio::task::spawn_blocking(move || auth::hash_password(&p))
+                .await
+                .map_err(|e| ApiError::Internal(e.to_string()))?,
+        ),
+        None => None,
+    };
+    let mut tx = st.db.begin().await?;
+    // On PostgreSQL the user's row, then the cabinet's: changes to one cabinet's users
+    // go one at a time, so two administrators demoting each other cannot both count
+    // the other as the one who stays. (A login locks the user's row too, before the
+    // cabinet's for its audit entry: the same order, no deadlock.)
+    let current = load_user(&mut tx, cabinet, &id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    if tx.backend == Backend::Postgres {
+        let mut q = Query::select();
+        q.column(n("id"))
+            .from(n("cabinets"))
+            .and_where(Expr::col(n("id")).eq(cabinet))
+            .lock(sea_query::LockType::NoKeyUpdate);
+        tx.all::<(String,)>(&q).await?;
+    }
+    let mut q = Query::select();
+    q.expr(Expr::col(n("id")).count())
+        .from(n("users"))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet))
+        .and_where(Expr::col(n("role")).eq(Role::Admin.as_str()))
+        .and_where(Expr::col(n("active")).eq(1))
+        .and_where(Expr::col(n("id")).ne(id.as_str()));
+    let other_admins = tx.int(&q).await?;
+    patch
+        .keeps_cabinet_administrable(&auth.actor.user_id, &current, other_admins)
+        .map_err(ApiError::Invalid)?;
+    if let Some(Some(t)) = &patch.team_id {
+        let mut q = Query::select();
+        q.expr(Expr::col(n("id")).count())
+            .from(n("teams"))
+            .and_where(Expr::col(n("id")).eq(t.as_str()))
+            .and_where(Expr::col(n("cabinet_id")).eq(cabinet));
+        if tx.int(&q).await? == 0 {
+            return Err(ApiError::invalid("team_id", "Équipe inconnue."));
+        }
+    }
+    // What changes, by field name (the audit entry holds the names, never the values).
+    let mut next = current.clone();
+    let mut pairs: Vec<(&'static str, sea_query::Value)> = Vec::new();
+    if let Some(name) = &patch.name {
+        let name = oubli_domain::text::clean_line(name);
+        if name != current.name {
+            pairs.push(("name", name.clone().into()));
+            next.name = name;
+        }
+    }
+    if let Some(role) = patch.role.filter(|r| *r != current.role) {
+        pairs.push(("role", role.as_str().to_string().into()));
+        next.role = role;
+    }
+    if let Some(team) = patch.team_id.clone().filter(|t| *t != current.team_id) {
+        pairs.push(("team_id", team.clone().into()));
+        next.team_id = team;
+    }
+    if let Some(active) = patch.active.filter(|a| *a != current.active) {
+        pairs.push(("active", i64::from(active).into()));
+        next.active = active;
+    }
+    if let Some(h) = hash {
+        pairs.push(("password_hash", h.into()));
+    }
+    if pairs.is_empty() {
+        tx.commit().await?;
+        return Ok(Json(current));
+    }
+    let fields: Vec<&str> = pairs
+        .iter()
+        .map(|(c, _)| if *c == "password_hash" { "password" } else { c })
+        .collect();
+    pairs.push(("updated_at", now_ms().into()));
+    let mut q = update("users", pairs);
+    q.and_where(Expr::col(n("id")).eq(id.as_str()))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet));
+    tx.exec(&q).await?;
+    // A deactivated account, or one whose password an administrator replaced (lost,
+    // or known to someone else), keeps no session: deleted, not just refused, so that
+    // a reactivation does not bring the old cookies back.
+    let ends_sessions = patch.active == Some(false) || patch.password.is_some();
+    let sessions_ended = if ends_sessions {
+        tx.exec(
+            Query::delete()
+                .from_table(n("sessions"))
+                .and_where(Expr::col(n("user_id")).eq(id.as_str())),
+        )
+        .await?
+    } else {
+        0
+    };
+    audit::append(
+        &mut tx,
+        cabinet,
+        audit::Entry {
+            actor_user_id: Some(&auth.actor.user_id),
+            action: "user.update",
+            target_kind: Some("user"),
+            target_id: Some(&id),
+            outcome: "ok",
+            detail: serde_json::json!({ "fields": fields, "sessions_ended": sessions_ended }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Json(next))
+}
+
+/// A user of `cabinet`, its row locked for update on PostgreSQL.
+async fn load_user(tx: &mut Tx, cabinet: &str, id: &str) -> Result<Option<UserSummary>> {
+    let mut q = select(
+        "users",
+        "u",
+        &["id", "name", "email", "role", "team_id", "active"],
+    );
+    q.and_where(Expr::col((n("u"), n("id"))).eq(id))
+        .and_where(Expr::col((n("u"), n("cabinet_id"))).eq(cabinet));
+    if tx.backend == Backend::Postgres {
+        q.lock(sea_query::LockType::NoKeyUpdate);
+    }
+    let row: Option<UserListRow> = tx.opt(&q).await?;
+    Ok(row.map(UserListRow::summary))
 }
 
 /// Teams of the cabinet.

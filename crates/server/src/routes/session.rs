@@ -1,15 +1,19 @@
 //! `POST/DELETE /session`, `GET /me`, `GET /health`.
 
-use crate::audit;
 use crate::auth::{self, Auth};
+use crate::db::rows::n;
+use crate::db::Backend;
 use crate::error::{ApiError, ApiJson, Result};
+use crate::throttle::Failure;
 use crate::AppState;
+use crate::{audit, client};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use oubli_domain::{LoginRequest, User};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -39,9 +43,13 @@ pub async fn health(State(st): State<AppState>) -> Result<Json<Health>> {
 }
 
 /// Logs in: a new session id at every login (the old one, if sent, is ended).
+/// Repeated failures delay the next attempt (429 with `Retry-After`, see
+/// [`crate::throttle`]); failures and delays on known accounts are audited.
 #[utoipa::path(post, path = "/api/v1/session", tag = "session", request_body = LoginRequest,
     responses((status = 200, body = User), (status = 401, body = oubli_domain::ErrorBody),
-              (status = 429, body = oubli_domain::ErrorBody)))]
+              (status = 429, body = oubli_domain::ErrorBody,
+               description = "Trop d'échecs récents : réessayer après `Retry-After` secondes.",
+               headers(("Retry-After" = u64, description = "Secondes à attendre")))))]
 pub async fn login(
     State(st): State<AppState>,
     peer: Option<axum::Extension<axum::extract::ConnectInfo<std::net::SocketAddr>>>,
@@ -51,22 +59,14 @@ pub async fn login(
     if req.email.len() > 254 || req.password.len() > 1024 {
         return Err(ApiError::BadCredentials);
     }
-    // Keyed by a hash of the email, so the limiter's memory holds no address.
-    let key = format!(
-        "email:{}",
-        auth::sha256_hex(req.email.trim().to_lowercase().as_bytes())
-    );
-    // And by client address, with a higher bound: one office shares an address, but
-    // spraying passwords over many accounts from one place is stopped too.
-    let ip_key = peer.map(|p| format!("ip:{}", p.0 .0.ip()));
-    let keys: Vec<(&str, usize)> = std::iter::once((key.as_str(), st.limiter.max_failures))
-        .chain(ip_key.as_deref().map(|k| (k, st.limiter.max_failures * 10)))
-        .collect();
-    for (k, max) in &keys {
-        if let Err(retry_after_secs) = st.limiter.check(k, *max) {
-            return Err(ApiError::RateLimited { retry_after_secs });
+    let address = client::address(peer.map(|p| p.0 .0.ip()), &headers, &st.cfg.trusted_proxies);
+    // Inside a delay the password is not even checked: guessing faster gains nothing.
+    let attempt = st.throttle.begin(&req.email, address).map_err(|r| {
+        tracing::info!(scope = r.scope.as_str(), "login refused: delay not over");
+        ApiError::RateLimited {
+            retry_after_secs: r.retry_after_secs(),
         }
-    }
+    })?;
     // Password check outside the write transaction: argon2 takes tens of milliseconds
     // and, on SQLite, the writer connection must not wait on it.
     let mut rtx = st.db.read().await?;
@@ -82,15 +82,20 @@ pub async fn login(
         .unwrap_or(false);
     let user = match user {
         Some(u) if ok && u.active == 1 => u,
-        _ => {
-            for (k, _) in &keys {
-                st.limiter.fail(k);
-            }
+        user => {
+            let failure = attempt.failed();
+            audit_failure(&st, user.as_ref(), ok, failure);
             return Err(ApiError::BadCredentials);
         }
     };
-    st.limiter.succeed(&key);
     let mut tx = st.db.begin().await?;
+    // The account may have been deactivated or given a new password (which ends its
+    // sessions) since it was read: read it again in the transaction that creates the
+    // session, locked on PostgreSQL, so no session outlives such a change.
+    if !still_valid(&mut tx, &user).await? {
+        return Err(ApiError::BadCredentials);
+    }
+    attempt.succeeded();
     if let Some(old) = auth::cookie_token(&headers) {
         auth::delete_session(&mut tx, &old).await?;
     }
@@ -114,6 +119,93 @@ pub async fn login(
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
     Ok(resp)
+}
+
+/// Is `user` still active with the password hash that was just verified?
+async fn still_valid(tx: &mut crate::db::Tx, user: &auth::UserRow) -> Result<bool> {
+    let mut q = Query::select();
+    q.columns([n("active"), n("password_hash")])
+        .from(n("users"))
+        .and_where(Expr::col(n("id")).eq(user.id.as_str()));
+    if tx.backend == Backend::Postgres {
+        // Shared: logins of one user don't wait on each other, a change to the user
+        // waits for them (and they for it).
+        q.lock(sea_query::LockType::Share);
+    }
+    let row: Option<(i64, String)> = tx.opt(&q).await?;
+    Ok(row.is_some_and(|(active, hash)| active == 1 && hash == user.password_hash))
+}
+
+/// Writes a failed login on a known account, and the delays it started, to that
+/// account's cabinet's audit log: the user's id, counts and the kind of delay, never the
+/// email, the password or the address. An unknown email belongs to no cabinet; its
+/// delays are only logged, without the email.
+///
+/// Written by a task of its own so that the answer does not wait for it: otherwise a
+/// known email would answer a database write later than an unknown one, and the
+/// timing would tell which accounts exist.
+fn audit_failure(st: &AppState, user: Option<&auth::UserRow>, password_ok: bool, f: Failure) {
+    let Some(u) = user else {
+        for l in &f.lockouts {
+            tracing::info!(
+                scope = l.scope.as_str(),
+                delay_secs = l.delay.as_secs_f64(),
+                "login delay started (unknown account)"
+            );
+        }
+        return;
+    };
+    let db = st.db.clone();
+    let (cabinet, user_id) = (u.cabinet_id.clone(), u.id.clone());
+    // A right password on a deactivated account is a failure like any other for the
+    // caller (the same 401); the log tells the administrator which it was.
+    let reason = if password_ok {
+        "inactive"
+    } else {
+        "bad_password"
+    };
+    tokio::spawn(async move {
+        let res = async {
+            let mut tx = db.begin().await?;
+            audit::append(
+                &mut tx,
+                &cabinet,
+                audit::Entry {
+                    actor_user_id: None,
+                    action: "login",
+                    target_kind: Some("user"),
+                    target_id: Some(&user_id),
+                    outcome: "failed",
+                    detail: serde_json::json!({ "reason": reason, "failures": f.failures }),
+                },
+            )
+            .await?;
+            for l in &f.lockouts {
+                audit::append(
+                    &mut tx,
+                    &cabinet,
+                    audit::Entry {
+                        actor_user_id: None,
+                        action: "login.delay",
+                        target_kind: Some("user"),
+                        target_id: Some(&user_id),
+                        outcome: "locked",
+                        detail: serde_json::json!({
+                            "scope": l.scope.as_str(),
+                            "delay_ms": l.delay.as_millis() as u64,
+                        }),
+                    },
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            Ok::<(), ApiError>(())
+        }
+        .await;
+        if let Err(e) = res {
+            tracing::error!(error = ?e, "could not audit a failed login");
+        }
+    });
 }
 
 /// Ends the session.
