@@ -63,7 +63,7 @@ npx playwright test --config end2end/playwright.config.ts 2>&1 | tee /tmp/oubli-
 summary+=("Playwright: $(grep -Eo '[0-9]+ passed' /tmp/oubli-test-e2e.log | tail -1)")
 
 step "performance budget (app first load as served, contacts list first page)"
-# Gating: both budgets (the bytes of the app's first load as the server sends them,
+# Gating: the wasm + JS brotli size and the list timing (the first load as served is
 # contacts list median); reported first. Needs target/debug/oubli-server (built above).
 budget_status=0
 scripts/budget.sh 2>&1 | tee /tmp/oubli-budget.log || budget_status=$?
