@@ -36,8 +36,10 @@ summary+=("Rust tests on SQLite: $(count /tmp/oubli-test-sqlite.log) passed")
 step "server tests on PostgreSQL"
 pg_start
 trap pg_stop EXIT
-cargo test -p oubli-server 2>&1 | tee /tmp/oubli-test-pg.log
-summary+=("server tests on PostgreSQL: $(count /tmp/oubli-test-pg.log) passed")
+# The same packages as above, so that cargo reuses the build (with `-p oubli-server`
+# alone, feature unification differs and half the dependency tree is built again).
+cargo test -p oubli-domain -p oubli-server 2>&1 | tee /tmp/oubli-test-pg.log
+summary+=("Rust tests on PostgreSQL (domain + server): $(count /tmp/oubli-test-pg.log) passed")
 pg_stop
 unset DATABASE_URL
 
@@ -52,7 +54,7 @@ cargo test -p oubli --target wasm32-unknown-unknown 2>&1 | tee /tmp/oubli-test-w
 summary+=("wasm-bindgen tests: $(count /tmp/oubli-test-wasm.log) passed")
 
 step "OpenAPI document against the server (schemathesis, demo data on SQLite)"
-cargo build -p oubli-server
+cargo build -p oubli-domain -p oubli-server
 contract_status=0
 scripts/api-contract.sh 2>&1 | tee /tmp/oubli-contract.log || contract_status=$?
 summary+=("schemathesis: $(grep -A1 '^Test cases:' /tmp/oubli-contract.log | tail -1 | sed 's/^ *//'); $(grep -E '^=+ .* in [0-9.]+s =+$' /tmp/oubli-contract.log | tail -1 | tr -d '=' | sed 's/^ *//;s/ *$//')")
