@@ -52,6 +52,15 @@ pub fn sha256_hex(data: &[u8]) -> String {
     hex::encode(Sha256::digest(data))
 }
 
+/// Compares two hex digests without an early exit on the first difference.
+pub fn constant_time_eq(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
+}
+
 /// 256 random bits, hex: the cookie value. Only its SHA-256 is stored.
 pub fn new_token() -> String {
     let mut b = [0u8; 32];

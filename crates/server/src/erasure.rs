@@ -695,14 +695,6 @@ pub async fn jobs(
     })
 }
 
-fn constant_time_eq(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
 /// Step two: checks and consumes the token, which turns the preview into a job; small
 /// jobs are processed before the answer, larger ones in the background (by a task
 /// started here and by every instance's [`spawn_worker`]).
@@ -721,7 +713,7 @@ pub async fn confirm(st: &AppState, auth: &Auth, id: &str, token: &str) -> Resul
     let Some(hash) = &row.token_hash else {
         return Err(refused("Ce jeton de confirmation a déjà servi."));
     };
-    if !constant_time_eq(hash, &sha256_hex(token.as_bytes())) {
+    if !crate::auth::constant_time_eq(hash, &sha256_hex(token.as_bytes())) {
         return Err(refused(
             "Jeton de confirmation invalide pour cette opération.",
         ));

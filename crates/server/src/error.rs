@@ -192,6 +192,16 @@ fn internal() -> Response {
     )
 }
 
+/// The largest JSON body any route takes: 1 MB (a page of 500 ids is about 20 KB).
+/// Uploads, the only larger bodies, are multipart and have their own limit.
+pub const JSON_LIMIT: usize = 1024 * 1024;
+
+fn json_too_large() -> ApiError {
+    ApiError::TooLarge(
+        "Le corps de la requête dépasse 1 Mo, la taille maximale d'un envoi JSON.".into(),
+    )
+}
+
 /// `Json` with our error shape: malformed JSON is a 400, well-formed JSON with wrong
 /// types or unknown fields is a 422, a missing content type a 415-like 400.
 pub struct ApiJson<T>(pub T);
@@ -200,6 +210,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        // A declared length over the limit is refused before anything is read; a body
+        // without one (chunked) is cut off when it passes the limit.
+        let declared = req
+            .headers()
+            .get(axum::http::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok());
+        if declared.is_some_and(|n| n > JSON_LIMIT as u64) {
+            return Err(json_too_large());
+        }
+        let req = req.map(|b| axum::body::Body::new(http_body_util::Limited::new(b, JSON_LIMIT)));
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::JsonDataError(e)) => {
@@ -213,9 +234,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "Le corps de la requête doit être du JSON (Content-Type: application/json).".into(),
             )),
-            Err(JsonRejection::BytesRejection(_)) => Err(ApiError::TooLarge(
-                "Le corps de la requête est trop volumineux.".into(),
-            )),
+            Err(JsonRejection::BytesRejection(_)) => Err(json_too_large()),
             Err(_) => Err(ApiError::BadRequest(
                 "Le corps de la requête n'est pas un JSON valide.".into(),
             )),

@@ -61,8 +61,15 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCmd {
-    /// Check every cabinet's hash chain; exit 1 naming the first broken entry.
-    Verify,
+    /// Check every cabinet's keyed hash chain; exit 1 naming the first broken entry.
+    Verify {
+        /// A head printed earlier by `audit export-head` and kept outside the
+        /// database: also check that no entry up to it was removed.
+        #[arg(long)]
+        head: Option<PathBuf>,
+    },
+    /// Print the signed head of every cabinet's chain (JSON), to keep elsewhere.
+    ExportHead,
 }
 
 #[tokio::main]
@@ -115,22 +122,8 @@ async fn main() {
             std::process::exit(2);
         }
     };
-    if let Some(Command::Audit {
-        what: AuditCmd::Verify,
-    }) = cli.command
-    {
-        match audit::verify(&db).await {
-            Ok(Ok(n)) => println!("Journal d'audit intègre : {n} entrées vérifiées."),
-            Ok(Err((cabinet, seq))) => {
-                eprintln!("Journal d'audit altéré : première entrée invalide n° {seq} (cabinet {cabinet}).");
-                std::process::exit(1);
-            }
-            Err(e) => {
-                eprintln!("Vérification impossible : {e:?}");
-                std::process::exit(2);
-            }
-        }
-        return;
+    if let Some(Command::Audit { what }) = &cli.command {
+        std::process::exit(audit_command(&db, what).await);
     }
     if cli.demo {
         let t = std::time::Instant::now();
@@ -192,5 +185,59 @@ async fn main() {
     {
         eprintln!("Serveur arrêté : {e}");
         std::process::exit(1);
+    }
+}
+
+/// `audit verify [--head FILE]` and `audit export-head`: the exit code.
+async fn audit_command(db: &Db, what: &AuditCmd) -> i32 {
+    match what {
+        AuditCmd::ExportHead => match audit::export_head(db).await {
+            Ok(h) => {
+                println!("{}", serde_json::to_string_pretty(&h).unwrap_or_default());
+                0
+            }
+            Err(e) => {
+                eprintln!("Export impossible : {e:?}");
+                2
+            }
+        },
+        AuditCmd::Verify { head } => {
+            let head = match head {
+                None => None,
+                Some(p) => match std::fs::read_to_string(p)
+                    .ok()
+                    .and_then(|s| serde_json::from_str::<audit::Head>(&s).ok())
+                {
+                    Some(h) => Some(h),
+                    None => {
+                        eprintln!(
+                            "{} : tête illisible (attendu : la sortie de « audit export-head »).",
+                            p.display()
+                        );
+                        return 2;
+                    }
+                },
+            };
+            match audit::verify_against(db, head.as_ref()).await {
+                Ok(Ok(n)) if head.is_some() => {
+                    println!(
+                        "Journal d'audit intègre : {n} entrées vérifiées, tête exportée retrouvée."
+                    );
+                    0
+                }
+                Ok(Ok(n)) => {
+                    println!("Journal d'audit intègre : {n} entrées vérifiées.");
+                    0
+                }
+                Ok(Err(broken)) => {
+                    eprintln!("{broken}");
+                    1
+                }
+                Err(e) => {
+                    eprintln!("Vérification impossible : {e:?}");
+                    2
+                }
+            }
+        }
     }
 }

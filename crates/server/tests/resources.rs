@@ -1862,10 +1862,22 @@ async fn audit_for_admins_and_deputies_only() {
         assert_eq!(w[0]["seq"].as_i64(), w[1]["seq"].as_i64().map(|s| s + 1));
         assert_eq!(w[0]["prev_hash"], w[1]["hash"]);
     }
+    let cabinet = t.acc.demo_cabinet.clone();
     for e in &items {
         let entry: oubli_domain::AuditEntry = serde_json::from_value(e.clone()).expect("entry");
+        // Keyed: recomputable with the server's audit key, and only with it.
         assert_eq!(
-            oubli_server::audit::entry_hash(&entry.prev_hash, &entry),
+            oubli_server::audit::entry_hash(
+                &t.state.db.audit_key,
+                &cabinet,
+                &entry.prev_hash,
+                &entry
+            ),
+            entry.hash
+        );
+        let other = oubli_server::audit::key::AuditKey::from_bytes([7; 32]);
+        assert_ne!(
+            oubli_server::audit::entry_hash(&other, &cabinet, &entry.prev_hash, &entry),
             entry.hash
         );
     }

@@ -12,6 +12,7 @@ use sqlx::{Any, AnyPool, FromRow, Row};
 use std::path::Path;
 use std::time::Duration;
 
+pub mod audit_key;
 pub mod name_keys;
 pub mod rows;
 
@@ -41,6 +42,13 @@ pub struct Db {
     pub backend: Backend,
     /// The SQLite file, when on SQLite (erasure checkpoints and tests read it).
     pub sqlite_path: Option<std::path::PathBuf>,
+    /// The key of the audit chain ([`audit_key`]), outside the database.
+    pub audit_key: std::sync::Arc<audit_key::AuditKey>,
+}
+
+/// Until [`Db::connect`] has read the log and loaded the real key: never used to write.
+fn placeholder_key() -> std::sync::Arc<audit_key::AuditKey> {
+    std::sync::Arc::new(audit_key::AuditKey::from_bytes([0; 32]))
 }
 
 const SQLITE_PRAGMAS: &[&str] = &[
@@ -68,6 +76,7 @@ impl Db {
                     write: pool,
                     backend: Backend::Postgres,
                     sqlite_path: None,
+                    audit_key: placeholder_key(),
                 }
             }
             Some(u) => {
@@ -109,16 +118,25 @@ impl Db {
                     write,
                     backend: Backend::Sqlite,
                     sqlite_path: Some(path),
+                    audit_key: placeholder_key(),
                 }
             }
         };
         // Migration 0009 adds contacts.name_key, which only Rust can compute: the rows
         // written before it get theirs right after, once.
         let had_name_keys = db.applied(9).await;
+        let mut db = db;
         db.migrate().await?;
         if !had_name_keys {
             name_keys::fill_name_keys(&db).await?;
         }
+        let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
+            .fetch_one(&db.write)
+            .await?;
+        db.audit_key = std::sync::Arc::new(
+            audit_key::AuditKey::load(data_dir, entries == 0)
+                .map_err(|m| sqlx::Error::Configuration(m.into()))?,
+        );
         Ok(db)
     }
 
@@ -148,6 +166,7 @@ impl Db {
             tx: self.write.begin().await?,
             backend: self.backend,
             write: true,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -157,6 +176,7 @@ impl Db {
             tx: self.read.begin().await?,
             backend: self.backend,
             write: false,
+            audit_key: self.audit_key.clone(),
         })
     }
 
@@ -187,6 +207,8 @@ pub struct Tx {
     pub backend: Backend,
     /// Begun by [`Db::begin`] (a write transaction), not [`Db::read`].
     pub write: bool,
+    /// The audit chain's key, for entries appended in this transaction.
+    pub audit_key: std::sync::Arc<audit_key::AuditKey>,
 }
 
 fn builder(b: Backend) -> &'static dyn QueryBuilder {

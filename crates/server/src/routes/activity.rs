@@ -279,6 +279,16 @@ pub async fn create(
     req: Request,
 ) -> Result<(StatusCode, Json<Activity>)> {
     let kind = kind_of(&kind)?;
+    // Permission first: a body (up to the upload limit for a document) is read only
+    // for someone who may write on this record. Checked again below, in the write
+    // transaction, as the record may change meanwhile.
+    {
+        let mut tx = st.db.read().await?;
+        let meta = contact_meta(&mut tx, &auth, &id).await?;
+        access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
+        meta.writable()?;
+        tx.commit().await?;
+    }
     let (mut input, upload) = if kind == ActivityKind::Documents {
         let up = read_upload(req, &st).await?;
         (

@@ -192,22 +192,24 @@ impl TestApp {
     /// A second connection pool on this test's database, as another server instance
     /// sharing it would have (same SQLite file, or same PostgreSQL database).
     pub async fn same_database(&self) -> Db {
-        let url = match backend_url() {
-            Some(base) => {
-                let mut tx = self.state.db.read().await.expect("read");
-                let q = sea_query::Query::select()
-                    .expr(sea_query::Expr::cust("CAST(current_database() AS TEXT)"))
-                    .to_owned();
-                let (name,): (String,) = tx.opt(&q).await.expect("db name").expect("row");
-                tx.commit().await.expect("commit");
-                let (prefix, _) = base.rsplit_once('/').expect("database name");
-                Some(format!("{prefix}/{name}"))
-            }
-            None => None,
-        };
+        let url = self.database_url().await;
         Db::connect(url.as_deref(), self.dir.path())
             .await
             .expect("second pool")
+    }
+
+    /// The URL of this test's PostgreSQL database (None on SQLite, whose file is in
+    /// `dir`): for a second pool, or for the server binary run on the same data.
+    pub async fn database_url(&self) -> Option<String> {
+        let base = backend_url()?;
+        let mut tx = self.state.db.read().await.expect("read");
+        let q = sea_query::Query::select()
+            .expr(sea_query::Expr::cust("CAST(current_database() AS TEXT)"))
+            .to_owned();
+        let (name,): (String,) = tx.opt(&q).await.expect("db name").expect("row");
+        tx.commit().await.expect("commit");
+        let (prefix, _) = base.rsplit_once('/').expect("database name");
+        Some(format!("{prefix}/{name}"))
     }
 
     /// Polls `GET /erasures/{id}` until the job is done or failed (or 30 s).

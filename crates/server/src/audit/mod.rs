@@ -3,6 +3,18 @@
 //!
 //! Appending locks the cabinet row (`UPDATE … RETURNING`), so concurrent writers on
 //! PostgreSQL extend the chain one after the other instead of forking it.
+//!
+//! Each entry's hash is an HMAC under a key kept outside the database ([`key`]): an
+//! entry edited or inserted cannot be given a valid hash without it. Cutting entries
+//! off the end (and moving the cabinet's head back) needs no key, so a head exported
+//! and kept elsewhere ([`verify::export_head`]) is what `verify --head` checks the
+//! chain against.
+
+/// The key lives with the storage layer (the database handle carries it).
+pub use crate::db::audit_key as key;
+pub mod verify;
+
+pub use verify::{export_head, verify, verify_against, Head};
 
 use crate::db::rows::{n, select};
 use crate::db::{from_ms, now_ms, Db, Tx};
@@ -20,9 +32,11 @@ pub struct Entry<'a> {
     pub detail: serde_json::Value,
 }
 
-/// The hash of one entry, chained to the previous one.
-pub fn entry_hash(prev: &str, e: &AuditEntry) -> String {
+/// The hash of one entry of `cabinet_id`'s chain, chained to the previous one:
+/// HMAC-SHA256 under the audit key of its canonical JSON form.
+pub fn entry_hash(key: &key::AuditKey, cabinet_id: &str, prev: &str, e: &AuditEntry) -> String {
     let canonical = serde_json::json!([
+        cabinet_id,
         prev,
         e.seq,
         e.at.timestamp_millis(),
@@ -33,7 +47,7 @@ pub fn entry_hash(prev: &str, e: &AuditEntry) -> String {
         e.outcome,
         e.detail,
     ]);
-    crate::auth::sha256_hex(canonical.to_string().as_bytes())
+    key.mac("oubli-audit-entry-v2", canonical.to_string().as_bytes())
 }
 
 /// Appends within the caller's transaction: the entry commits with the change it records.
@@ -122,7 +136,7 @@ async fn chain(tx: &mut Tx, cabinet_id: &str, entries: Vec<AuditEntry>) -> Resul
         e.seq = top - k + 1 + i as i64;
         e.at = from_ms(at);
         e.prev_hash = prev.clone();
-        e.hash = entry_hash(&prev, &e);
+        e.hash = entry_hash(&tx.audit_key, cabinet_id, &prev, &e);
         ins.values_panic([
             cabinet_id.into(),
             e.seq.into(),
@@ -158,7 +172,7 @@ pub async fn record(db: &Db, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
 }
 
 #[derive(sqlx::FromRow)]
-struct AuditRow {
+pub(crate) struct AuditRow {
     seq: i64,
     at: i64,
     actor_user_id: Option<String>,
@@ -172,7 +186,7 @@ struct AuditRow {
 }
 
 impl AuditRow {
-    fn into_domain(self) -> AuditEntry {
+    pub(crate) fn into_domain(self) -> AuditEntry {
         AuditEntry {
             seq: self.seq,
             at: from_ms(self.at),
@@ -191,7 +205,7 @@ impl AuditRow {
     }
 }
 
-const COLS: &[&str] = &[
+pub(crate) const COLS: &[&str] = &[
     "seq",
     "at",
     "actor_user_id",
@@ -228,37 +242,4 @@ pub async fn count(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
         .from(n("audit_log"))
         .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id));
     Ok(tx.int(&q).await?)
-}
-
-/// Checks every chain; returns the first broken entry as (cabinet id, seq).
-pub async fn verify(db: &Db) -> Result<Result<u64, (String, i64)>> {
-    let mut tx = db.read().await?;
-    let mut cq = Query::select();
-    cq.columns([n("id"), n("audit_seq"), n("audit_head")])
-        .from(n("cabinets"));
-    let cabinets: Vec<(String, i64, String)> = tx.all(&cq).await?;
-    let mut checked = 0u64;
-    for (cab, head_seq, head) in cabinets {
-        let mut q = select("audit_log", "a", COLS);
-        q.and_where(Expr::col((n("a"), n("cabinet_id"))).eq(cab.as_str()))
-            .order_by((n("a"), n("seq")), Order::Asc);
-        let rows: Vec<AuditRow> = tx.all(&q).await?;
-        let mut prev = String::new();
-        let mut last = 0;
-        for (expected_seq, r) in (1i64..).zip(rows) {
-            let e = r.into_domain();
-            if e.seq != expected_seq || e.prev_hash != prev || entry_hash(&prev, &e) != e.hash {
-                return Ok(Err((cab, expected_seq)));
-            }
-            prev = e.hash;
-            last = e.seq;
-            checked += 1;
-        }
-        // Entries cut off the end of the chain: the cabinet row remembers its head.
-        if last != head_seq || prev != head {
-            return Ok(Err((cab, last + 1)));
-        }
-    }
-    tx.commit().await?;
-    Ok(Ok(checked))
 }
