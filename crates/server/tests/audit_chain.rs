@@ -75,6 +75,19 @@ async fn rewrite(db: &Db, cabinet: &str, chain: &mut [AuditEntry], key: &AuditKe
     .expect("move head");
 }
 
+/// Deletes a cabinet's whole log and resets its head, as an attacker with write
+/// access to the database would.
+async fn delete_log(db: &Db, cab: &str) {
+    db.raw(&format!("DELETE FROM audit_log WHERE cabinet_id = '{cab}'"))
+        .await
+        .expect("delete log");
+    db.raw(&format!(
+        "UPDATE cabinets SET audit_head = '', audit_seq = 0 WHERE id = '{cab}'"
+    ))
+    .await
+    .expect("reset head");
+}
+
 #[tokio::test]
 async fn an_edited_entry_cannot_be_rehashed_without_the_key() {
     let t = TestApp::new().await;
@@ -163,18 +176,7 @@ async fn a_cut_tail_or_a_deleted_log_is_caught_by_the_exported_head() {
     );
 
     // The whole log of the cabinet deleted, its head reset.
-    t.state
-        .db
-        .raw(&format!("DELETE FROM audit_log WHERE cabinet_id = '{cab}'"))
-        .await
-        .expect("delete log");
-    t.state
-        .db
-        .raw(&format!(
-            "UPDATE cabinets SET audit_head = '', audit_seq = 0 WHERE id = '{cab}'"
-        ))
-        .await
-        .expect("reset head");
+    delete_log(&t.state.db, &cab).await;
     assert!(matches!(audit::verify(&t.state.db).await, Ok(Ok(_))));
     assert!(matches!(
         audit::verify_against(&t.state.db, Some(&head)).await,
@@ -294,18 +296,7 @@ async fn export_head_and_verify_head_from_the_command_line() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("tête exportée retrouvée"));
 
     let cab = &t.acc.demo_cabinet;
-    t.state
-        .db
-        .raw(&format!("DELETE FROM audit_log WHERE cabinet_id = '{cab}'"))
-        .await
-        .expect("delete log");
-    t.state
-        .db
-        .raw(&format!(
-            "UPDATE cabinets SET audit_head = '', audit_seq = 0 WHERE id = '{cab}'"
-        ))
-        .await
-        .expect("reset head");
+    delete_log(&t.state.db, cab).await;
     let out = run(&["audit", "verify"]);
     assert!(
         out.status.success(),

@@ -114,23 +114,12 @@ async fn chain(tx: &mut Tx, cabinet_id: &str, entries: Vec<AuditEntry>) -> Resul
         tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
     let at = now_ms();
     let mut ins = Query::insert();
+    // The stored columns of an entry (COLS), with its cabinet and the row's times.
     ins.into_table(n("audit_log")).columns(
-        [
-            "cabinet_id",
-            "seq",
-            "at",
-            "actor_user_id",
-            "action",
-            "target_kind",
-            "target_id",
-            "outcome",
-            "detail",
-            "prev_hash",
-            "hash",
-            "created_at",
-            "updated_at",
-        ]
-        .map(n),
+        std::iter::once("cabinet_id")
+            .chain(COLS.iter().copied())
+            .chain(["created_at", "updated_at"])
+            .map(n),
     );
     for (i, mut e) in entries.into_iter().enumerate() {
         e.seq = top - k + 1 + i as i64;

@@ -130,11 +130,13 @@ impl Db {
         if !had_name_keys {
             name_keys::fill_name_keys(&db).await?;
         }
-        let entries: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_log")
-            .fetch_one(&db.write)
-            .await?;
+        // Whether the log holds any entry (one row read, not a count of the table).
+        let log_is_empty = sqlx::query_scalar::<_, i64>("SELECT 1 FROM audit_log LIMIT 1")
+            .fetch_optional(&db.write)
+            .await?
+            .is_none();
         db.audit_key = std::sync::Arc::new(
-            audit_key::AuditKey::load(data_dir, entries == 0)
+            audit_key::AuditKey::load(data_dir, log_is_empty)
                 .map_err(|m| sqlx::Error::Configuration(m.into()))?,
         );
         Ok(db)
