@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Performance budget of the browser app (issue 3), measured, printed, and enforced:
 #   1. the bytes a browser downloads for the app's first load, as the server sends them
-#      to a client that accepts brotli: index.html, every file it references (the
-#      stylesheets, the icon, the boot script, the wasm-bindgen JS and the wasm it
-#      loads) and the French dictionaries the app fetches before its first paint
-#      (dist/locales/fr/*.json), summed as received (response bodies, compressed):
-#      ≤ 350 KB (BUDGET_APP_BYTES). Starts the built server for that
+#      to a client that accepts brotli: index.html and every file it references (the
+#      stylesheets, the icon, the French dictionaries of the first screens it preloads,
+#      the boot script, the wasm-bindgen JS and the wasm it loads), summed as received
+#      (response bodies, compressed): ≤ 350 KB (BUDGET_APP_BYTES). Starts the built server for that
 #      (OUBLI_SERVER_BIN, else target/debug/oubli-server; dist/ as built by
-#      scripts/build-app.sh: run both first). The raw brotli size of the wasm + JS,
-#      the budget's former measure, is printed as information;
+#      scripts/build-app.sh: run both first). The dictionaries fetched later and the
+#      raw brotli size of the wasm + JS (the budget's former measure) are printed as
+#      information;
 #   2. the contacts list's first page after a navigation: median ≤ 300 ms over 10 runs,
 #      measured with the Performance API by end2end/perf.spec.ts against the demo data,
 #      which writes end2end/test-results/perf.json. If that file is missing (or
@@ -102,22 +102,30 @@ while [ ${#queue[@]} -gt 0 ]; do
     while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
   fi
 done
-# The French dictionaries, fetched by the app (src/main.rs) before the first paint.
-for f in "$dist"/locales/fr/*.json; do row "/locales/fr/$(basename "$f")"; done
-# Reported, not yet gating: with the stylesheets and the dictionaries it counts, the
-# served first load is over 350 KB (372 KB measured); issue 13 item 6 stays open until
-# it is under (dictionaries fetched on demand, a lighter wasm). The former measure below
-# gates meanwhile.
-if [ "$total" -le "$size_budget" ]; then verdict=ok; else verdict="OVER (not gating yet)"; fi
-awk -v t="$total" -v b="$size_budget" -v v="$verdict" -v a="$accept" \
+# The dictionaries the first screen needs are preloaded by index.html (i18n::BOOT_AREAS),
+# so the walk above counted them. The French ones fetched later, when a screen needs
+# them, are reported apart (messages.json: never fetched in French, see src/i18n.rs).
+first_load=$total
+total=0
+later=()
+for f in "$dist"/locales/fr/*.json; do
+  path="/locales/fr/$(basename "$f")"
+  case "$seen" in *" $path "*) continue ;; esac
+  [ "$(basename "$f")" = messages.json ] && continue
+  fetch "$path"
+  total=$((total + served))
+  later+=("$(basename "$f") $served")
+done
+if [ "$first_load" -le "$size_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
+awk -v t="$first_load" -v b="$size_budget" -v v="$verdict" -v a="$accept" \
   'BEGIN { printf "app first load as served (Accept-Encoding: %s): %d B (%.1f KB) / budget %d B: %s\n", a, t, t / 1000, b, v }'
+echo "fetched when a screen needs them (French dictionaries): $total B served (${later[*]})"
 kill "$server_pid" 2>/dev/null || true
 
-# Gating (the former measure): the wasm + JS files of dist/ through brotli -q 11.
+# Information (the former measure): the wasm + JS files of dist/ through brotli -q 11.
 raw_br=0
 for f in "${wasm[@]}" "${js[@]}"; do raw_br=$((raw_br + $(brotli -c -q 11 "$f" | wc -c))); done
-if [ "$raw_br" -le "$size_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
-awk -v t="$raw_br" -v b="$size_budget" -v v="$verdict" 'BEGIN { printf "app wasm + js, brotli -q 11: %d B (%.1f KB) / budget %d B: %s\n", t, t / 1000, b, v }'
+awk -v t="$raw_br" 'BEGIN { printf "app wasm + js, brotli -q 11 (information): %d B (%.1f KB)\n", t, t / 1000 }'
 
 # --- 2. time to the contacts list's first page
 if [ ! -f "$perf_json" ] || [ "${BUDGET_RUN_PERF:-0}" = 1 ]; then

@@ -4,14 +4,18 @@
 //! Dictionaries are JSON files under `locales/{fr,en}/`, one per area of the app, each
 //! a flat object `{ "key": "text" }`; keys are prefixed by the file name
 //! (`lists.json` key `total` → `lists.total`). French is the default; the choice is kept
-//! in localStorage. No dictionary is built into the wasm: French (and English when it
-//! is the stored choice) is fetched from `/locales/*/` before the first paint, English
-//! otherwise when chosen (see [`fetch_locale`]). `tests/lists.rs` checks
-//! that English has every French key, `tests/i18n.rs` that loaded English is used.
+//! in localStorage. No dictionary is built into the wasm, and none is fetched before it
+//! is needed: the [`BOOT_AREAS`] (which `index.html` preloads) and the areas of the
+//! screen the app opens on are fetched before the first paint (`main`), a screen's areas
+//! before it is shown ([`ensure`], from the router), and any other text the first time
+//! [`t`] asks for it (the text appears when its area arrives). French `messages.json` is
+//! never fetched: [`msg`] shows the French text itself. `tests/lists.rs` checks that
+//! English has every French key, `tests/i18n.rs` that loaded areas are used.
 
 use leptos::prelude::*;
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::task::{Poll, Waker};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Locale {
@@ -31,6 +35,12 @@ impl Locale {
 /// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here and in
 /// [`SOURCES`] to add an area.
 pub const AREAS: &[&str] = &["common", "lists", "record", "tasks", "guide", "messages"];
+
+/// The areas fetched before the first paint whatever the screen: the shell, the login
+/// page and the lists (the contacts are the home screen). `index.html` preloads their
+/// French files, so the browser fetches them beside the wasm; `scripts/budget.sh`
+/// counts what `index.html` references, so keep both in step (`tests/i18n.rs`).
+pub const BOOT_AREAS: &[&str] = &["common", "lists"];
 
 /// (area, French file, English file), for the tests that compare the two locales and
 /// load them with [`load_sources`]. The app itself never reads this constant, so no
@@ -86,12 +96,18 @@ fn add_area(out: &mut HashMap<String, String>, locale: Locale, area: &str, src: 
     }
 }
 
+/// An area being fetched and the tasks waiting for it.
+type Fetch = (String, Vec<Waker>);
+
 thread_local! {
     /// French then English, filled by [`load_area`]; empty until then.
     static DICTS: [RefCell<HashMap<String, String>>; 2] = Default::default();
-    /// Notified when English arrives, so text shown meanwhile in French re-renders.
-    static EN_LOADED: ArcTrigger = ArcTrigger::new();
-    static REQUESTED: [Cell<bool>; 2] = const { [Cell::new(false), Cell::new(false)] };
+    /// The areas loaded, per locale.
+    static LOADED: [RefCell<Vec<String>>; 2] = Default::default();
+    /// The areas being fetched, per locale, with the tasks waiting for each.
+    static IN_FLIGHT: [RefCell<Vec<Fetch>>; 2] = Default::default();
+    /// Notified when an area arrives, so text asked for before it re-renders.
+    static ARRIVED: ArcTrigger = ArcTrigger::new();
 }
 
 fn slot(locale: Locale) -> usize {
@@ -105,9 +121,39 @@ fn slot(locale: Locale) -> usize {
 /// tests pass the files themselves).
 pub fn load_area(locale: Locale, area: &str, src: &str) {
     DICTS.with(|d| add_area(&mut d[slot(locale)].borrow_mut(), locale, area, src));
-    if locale == Locale::En {
-        EN_LOADED.with(|t| t.notify());
-    }
+    LOADED.with(|l| {
+        let mut l = l[slot(locale)].borrow_mut();
+        if !l.iter().any(|a| a == area) {
+            l.push(area.to_owned());
+        }
+    });
+    ARRIVED.with(|t| t.notify());
+}
+
+/// Whether area `area` of `locale` is loaded.
+pub fn is_loaded(locale: Locale, area: &str) -> bool {
+    LOADED.with(|l| l[slot(locale)].borrow().iter().any(|a| a == area))
+}
+
+fn in_flight(locale: Locale, area: &str) -> bool {
+    IN_FLIGHT.with(|f| f[slot(locale)].borrow().iter().any(|(a, _)| a == area))
+}
+
+/// Resolves when the fetch of `area` in `locale` under way ends.
+async fn fetched(locale: Locale, area: &str) {
+    std::future::poll_fn(|cx| {
+        IN_FLIGHT.with(|f| {
+            let mut f = f[slot(locale)].borrow_mut();
+            match f.iter_mut().find(|(a, _)| a == area) {
+                Some((_, waiting)) => {
+                    waiting.push(cx.waker().clone());
+                    Poll::Pending
+                }
+                None => Poll::Ready(()),
+            }
+        })
+    })
+    .await
 }
 
 /// Loads both locales from [`SOURCES`]: for tests, which have no server to fetch from.
@@ -118,37 +164,75 @@ pub fn load_sources() {
     }
 }
 
-/// Downloads the dictionaries of `locale`, once. `false` when one of them could not
-/// be fetched (text of a missing English entry falls back to French).
-pub async fn fetch_locale(locale: Locale) -> bool {
-    if REQUESTED.with(|r| r[slot(locale)].replace(true)) {
+/// Whether `locale` needs a file for `area`: French `messages.json` is not needed,
+/// [`msg`] shows the French text itself.
+fn needed(locale: Locale, area: &str) -> bool {
+    !(locale == Locale::Fr && area == "messages")
+}
+
+/// Downloads area `area` of `locale` unless it is loaded or on its way. `false` when it
+/// could not be fetched (a later call tries again).
+async fn fetch_area(locale: Locale, area: &str) -> bool {
+    if !needed(locale, area) || is_loaded(locale, area) {
         return true;
     }
-    let all = std::rc::Rc::new(Cell::new(true));
-    let requests = AREAS.iter().map(|area| {
-        let all = all.clone();
-        async move {
-            let url = format!("/locales/{}/{area}.json", locale.code());
-            let text = match gloo_net::http::Request::get(&url).send().await {
-                Ok(r) if r.ok() => r.text().await.ok(),
-                _ => None,
-            };
-            match text {
-                Some(text) => load_area(locale, area, &text),
-                None => {
-                    all.set(false);
-                    log::error!("{url}: could not be fetched");
-                }
-            }
-        }
-    });
-    futures_join_all(requests).await;
-    let ok = all.get();
-    if !ok {
-        // Let a later choice of this language try again.
-        REQUESTED.with(|r| r[slot(locale)].set(false));
+    if in_flight(locale, area) {
+        // Another caller fetches it: wait for that fetch.
+        fetched(locale, area).await;
+        return is_loaded(locale, area);
     }
-    ok
+    IN_FLIGHT.with(|f| {
+        f[slot(locale)]
+            .borrow_mut()
+            .push((area.to_owned(), Vec::new()))
+    });
+    let url = format!("/locales/{}/{area}.json", locale.code());
+    let text = match gloo_net::http::Request::get(&url).send().await {
+        Ok(r) if r.ok() => r.text().await.ok(),
+        _ => None,
+    };
+    let waiting = IN_FLIGHT.with(|f| {
+        let mut f = f[slot(locale)].borrow_mut();
+        let i = f.iter().position(|(a, _)| a == area);
+        i.map(|i| f.swap_remove(i).1).unwrap_or_default()
+    });
+    match text {
+        Some(text) => {
+            load_area(locale, area, &text);
+            waiting.into_iter().for_each(Waker::wake);
+            true
+        }
+        None => {
+            log::error!("{url}: could not be fetched");
+            waiting.into_iter().for_each(Waker::wake);
+            // Let waiting text show its key rather than stay blank.
+            ARRIVED.with(|t| t.notify());
+            false
+        }
+    }
+}
+
+/// Makes sure `areas` are loaded in French and, when it is the one chosen, in `locale`
+/// too, fetching what is missing together. `false` when a French file could not be
+/// fetched (a missing English one falls back to French).
+pub async fn ensure(locale: Locale, areas: &[&str]) -> bool {
+    let french = futures_all(areas.iter().map(|a| fetch_area(Locale::Fr, a)));
+    let english = async {
+        if locale == Locale::En {
+            futures_all(areas.iter().map(|a| fetch_area(Locale::En, a))).await;
+        }
+    };
+    join(french, english).await.0
+}
+
+/// Fetches `area` of `locale` in the background (for [`t`]).
+fn request(locale: Locale, area: &str) {
+    if needed(locale, area) && !is_loaded(locale, area) && !in_flight(locale, area) {
+        let area = area.to_owned();
+        wasm_bindgen_futures::spawn_local(async move {
+            fetch_area(locale, &area).await;
+        });
+    }
 }
 
 /// Runs two futures concurrently and gives both results.
@@ -178,14 +262,19 @@ pub async fn join<A: std::future::Future, B: std::future::Future>(
     .await
 }
 
-/// Runs the futures concurrently (a few, so a simple loop of polls is enough).
-async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Iterator<Item = F>) {
+/// Runs the futures concurrently (a few, so a simple loop of polls is enough); `true`
+/// when every one gave `true`.
+async fn futures_all<F: std::future::Future<Output = bool>>(
+    futures: impl Iterator<Item = F>,
+) -> bool {
     let mut pending: Vec<_> = futures.map(Box::pin).map(Some).collect();
+    let mut all = true;
     std::future::poll_fn(move |cx| {
         let mut done = true;
         for slot in pending.iter_mut() {
             if let Some(f) = slot {
-                if f.as_mut().poll(cx).is_ready() {
+                if let std::task::Poll::Ready(ok) = f.as_mut().poll(cx) {
+                    all &= ok;
                     *slot = None;
                 } else {
                     done = false;
@@ -193,7 +282,7 @@ async fn futures_join_all<F: std::future::Future<Output = ()>>(futures: impl Ite
             }
         }
         if done {
-            std::task::Poll::Ready(())
+            std::task::Poll::Ready(all)
         } else {
             std::task::Poll::Pending
         }
@@ -243,9 +332,11 @@ pub fn provide_i18n() -> I18n {
     Effect::new(move |_| {
         let l = i18n.0.get();
         if l == Locale::En {
-            leptos::task::spawn_local(async {
-                fetch_locale(Locale::En).await;
-            });
+            // The English of what is loaded in French: the screens shown so far.
+            let areas: Vec<String> = LOADED.with(|l| l[slot(Locale::Fr)].borrow().clone());
+            for area in areas {
+                request(Locale::En, &area);
+            }
         }
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", l.code());
@@ -267,27 +358,38 @@ pub fn locale() -> Locale {
 }
 
 /// The text of `key` in the current locale. Reading it inside a reactive closure
-/// (`move || t("lists.total")`) re-renders when the user switches language.
+/// (`move || t("lists.total")`) re-renders when the user switches language, and when
+/// the key's area arrives: an area not loaded yet is fetched, its text is blank until
+/// then (its key if the fetch fails).
 pub fn t(key: &str) -> String {
-    lookup(tracked_locale(), key)
-}
-
-/// [`locale`], also tracking the arrival of English when it is the one chosen.
-fn tracked_locale() -> Locale {
-    let l = locale();
-    if l == Locale::En {
-        EN_LOADED.with(|t| t.track());
+    let locale = locale();
+    let area = key.split_once('.').map_or("", |(area, _)| area);
+    if !is_loaded(locale, area) {
+        request(locale, area);
+        ARRIVED.with(|t| t.track());
+        if !is_loaded(Locale::Fr, area) {
+            request(Locale::Fr, area);
+            if in_flight(Locale::Fr, area) {
+                return String::new();
+            }
+        }
     }
-    l
+    lookup(locale, key)
 }
 
 /// A French message from the domain or the server, in the current locale: the English
 /// dictionary `messages.json` is keyed by the French text itself.
 pub fn msg(french: &str) -> String {
-    match tracked_locale() {
+    match locale() {
         Locale::Fr => french.to_string(),
-        Locale::En => DICTS
-            .with(|d| d[1].borrow().get(&format!("messages.{french}")).cloned())
-            .unwrap_or_else(|| french.to_string()),
+        Locale::En => {
+            if !is_loaded(Locale::En, "messages") {
+                request(Locale::En, "messages");
+                ARRIVED.with(|t| t.track());
+            }
+            DICTS
+                .with(|d| d[1].borrow().get(&format!("messages.{french}")).cloned())
+                .unwrap_or_else(|| french.to_string())
+        }
     }
 }

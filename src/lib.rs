@@ -155,6 +155,23 @@ pub fn route_of(path: &str) -> (Screen, String) {
     (screen, param)
 }
 
+/// The dictionary areas a screen shows besides [`i18n::BOOT_AREAS`]: fetched before the
+/// screen is shown (the app's first screen: before the first paint, `main`).
+pub fn screen_areas(screen: Screen) -> &'static [&'static str] {
+    match screen {
+        Screen::Contact | Screen::ContactNew | Screen::Project | Screen::Contract => &["record"],
+        Screen::Tasks => &["tasks"],
+        Screen::Rgpd => &["record", "tasks"],
+        Screen::Guide => &["guide"],
+        Screen::Login
+        | Screen::Home
+        | Screen::Contacts
+        | Screen::Projects
+        | Screen::Admin
+        | Screen::NotFound => &[],
+    }
+}
+
 /// The parameter of the current path (record id or guide slug), see [`route_of`].
 #[derive(Clone, Copy)]
 pub struct RouteParam(pub Memo<String>);
@@ -191,7 +208,23 @@ fn Pages() -> impl IntoView {
     }
 }
 
+/// The screen, once its dictionary areas are there ([`screen_areas`]); nothing until
+/// then (a small file, fetched once).
 fn screen_view(screen: Screen) -> AnyView {
+    let areas = screen_areas(screen);
+    if areas.iter().all(|a| i18n::is_loaded(i18n::Locale::Fr, a)) {
+        return page(screen);
+    }
+    let ready = RwSignal::new(false);
+    let locale = i18n::use_i18n().0.get_untracked();
+    leptos::task::spawn_local_scoped(async move {
+        i18n::ensure(locale, areas).await;
+        ready.set(true);
+    });
+    (move || ready.get().then(|| page(screen))).into_any()
+}
+
+fn page(screen: Screen) -> AnyView {
     match screen {
         Screen::Login => view! { <LoginPage /> }.into_any(),
         Screen::Home => view! { <HomePage /> }.into_any(),

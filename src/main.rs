@@ -1,7 +1,7 @@
 //! Entry point of the browser app: only starts things (see `lib.rs` for the app).
 
 use leptos::prelude::*;
-use oubli::i18n::{fetch_locale, stored_locale, Locale};
+use oubli::i18n::{ensure, stored_locale, BOOT_AREAS};
 
 fn main() {
     // Release builds abort on panic without a message (scripts/build-app.sh), so the
@@ -10,18 +10,19 @@ fn main() {
     console_error_panic_hook::set_once();
     // A second init (hot reload) fails harmlessly; nothing to report.
     let _ = console_log::init_with_level(log::Level::Info);
-    // The dictionaries are not built in: fetch French (every lookup falls back to it)
-    // and, when it is the stored choice, English, together, before the first paint.
+    // The dictionaries are not built in: fetch those of the first screen (French, which
+    // every lookup falls back to, and English when it is the stored choice) before
+    // the first paint; the others come when a screen needs them (src/i18n.rs).
     // (The executor of `leptos::task` starts with the mount, hence wasm-bindgen's.)
     wasm_bindgen_futures::spawn_local(async {
-        let french = fetch_locale(Locale::Fr);
-        let english = async {
-            if stored_locale() == Locale::En {
-                fetch_locale(Locale::En).await;
-            }
-        };
-        let (french, ()) = oubli::i18n::join(french, english).await;
-        if french {
+        let path = window().location().pathname().unwrap_or_default();
+        let (screen, _) = oubli::route_of(&path);
+        let areas: Vec<&str> = BOOT_AREAS
+            .iter()
+            .chain(oubli::screen_areas(screen))
+            .copied()
+            .collect();
+        if ensure(stored_locale(), &areas).await {
             leptos::mount::mount_to_body(oubli::App);
         } else {
             // Without its texts the interface would show keys: say so, in the one

@@ -39,3 +39,33 @@ fn loaded_french_then_loaded_english_are_used() {
         "common.no_such_key"
     );
 }
+
+#[wasm_bindgen_test]
+fn index_html_preloads_exactly_the_boot_areas() {
+    // scripts/budget.sh counts what index.html references as the first load: the
+    // dictionaries main fetches before the first paint must be those it preloads.
+    let index = include_str!("../index.html");
+    let preloaded: Vec<&str> = index
+        .split("href=\"/locales/fr/")
+        .skip(1)
+        .filter_map(|rest| rest.split_once(".json\""))
+        .map(|(area, _)| area)
+        .collect();
+    assert_eq!(preloaded, oubli::i18n::BOOT_AREAS);
+    for area in oubli::i18n::BOOT_AREAS {
+        assert!(oubli::i18n::AREAS.contains(area), "{area}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn every_screen_area_is_a_known_area() {
+    use oubli::Screen::*;
+    for screen in [
+        Login, Home, Contacts, ContactNew, Contact, Projects, Project, Contract, Tasks, Rgpd,
+        Admin, Guide, NotFound,
+    ] {
+        for area in oubli::screen_areas(screen) {
+            assert!(oubli::i18n::AREAS.contains(area), "{screen:?}: {area}");
+        }
+    }
+}

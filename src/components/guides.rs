@@ -161,8 +161,8 @@ pub fn GuidesButton() -> impl IntoView {
                 type="button"
                 class="guide-bulb"
                 node_ref=button
-                aria-label=tr("guide.button_label")
-                title=tr("guide.button_label")
+                aria-label=tr("common.guides_button")
+                title=tr("common.guides_button")
                 aria-expanded=move || open.get().to_string()
                 aria-controls="guide-panel"
                 data-testid="guide-button"
