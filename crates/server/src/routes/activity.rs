@@ -3,7 +3,7 @@
 //! upload, stored in the blob directory) and messages (emails and SMS);
 //! `PATCH/DELETE /contacts/{id}/{kind}/{item}`; `GET …/documents/{item}/content`.
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, to_ms, Tx};
@@ -73,8 +73,7 @@ pub async fn list(
     let order = ListOrder::newest("a");
     let cursor = order.cursor(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let base = sea_query::Cond::all()
         .add(Expr::col((n("a"), n("contact_id"))).eq(id.as_str()))
         .add(Expr::col((n("a"), n("kind"))).eq(kind.as_str()));
@@ -115,8 +114,7 @@ pub async fn read_one(
 ) -> Result<Json<Activity>> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.commit().await?;
     Ok(Json(row.into_domain()))
@@ -284,9 +282,7 @@ pub async fn create(
     // transaction, as the record may change meanwhile.
     {
         let mut tx = st.db.read().await?;
-        let meta = contact_meta(&mut tx, &auth, &id).await?;
-        access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-        meta.writable()?;
+        access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
         tx.commit().await?;
     }
     let (mut input, upload) = if kind == ActivityKind::Documents {
@@ -308,9 +304,7 @@ pub async fn create(
     }
     input.validate(kind).map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let is_opposed = opposed(&mut tx, &id).await?;
     check_opposition(is_opposed, kind, &input)?;
     if let Some(a) = &input.assigned_to {
@@ -382,9 +376,7 @@ pub async fn edit(
 ) -> Result<Json<Activity>> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let current = load(&mut tx, &id, kind, &item).await?.into_domain();
     let mut input: ActivityInput = patched(&current.fields, &patch)?;
     input.normalize();
@@ -426,9 +418,7 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.exec(
         Query::delete()
@@ -456,8 +446,7 @@ pub async fn download(
     Path((id, item)): Path<(String, String)>,
 ) -> Result<Response> {
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let row = load(&mut tx, &id, ActivityKind::Documents, &item).await?;
     tx.commit().await?;
     let key = row.blob_key.ok_or(ApiError::NotFound)?;

@@ -1,6 +1,6 @@
 //! `GET/POST /contacts`, `GET/PATCH/DELETE /contacts/{id}`.
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, Tx};
@@ -119,8 +119,7 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<ContactDetail>> {
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -141,9 +140,7 @@ pub async fn edit(
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<Contact>> {
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    let meta = access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -196,9 +193,8 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     // Existence, scope and role first, so the answers stay 404 and 403.
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::open_contact(&mut tx, &auth, &id, Action::Erase, "contact").await?;
     tx.commit().await?;
-    access::require(&auth, Action::Erase, Some(("contact", &meta)))?;
     let target = ErasureTarget {
         contacts: Some(vec![id.clone()]),
         ..Default::default()
