@@ -170,6 +170,19 @@ pub fn projects_with_contact() -> SelectStatement {
     q
 }
 
+/// `SELECT FROM contracts k JOIN contacts c` (no column yet): the contracts with their
+/// contact, for [`scope_cond`] and the contracts' own conditions.
+pub fn contracts_with_contact() -> SelectStatement {
+    let mut q = Query::select();
+    q.from_as(n("contracts"), n("k")).join_as(
+        sea_query::JoinType::InnerJoin,
+        n("contacts"),
+        n("c"),
+        Expr::col((n("c"), n("id"))).equals((n("k"), n("contact_id"))),
+    );
+    q
+}
+
 /// WHERE for `projects p JOIN contacts c` ([`projects_with_contact`]).
 pub fn projects_cond(f: &Filter, actor: &Actor, cutoff: i64) -> Cond {
     let mut c = scope_cond(actor)

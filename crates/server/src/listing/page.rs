@@ -47,34 +47,34 @@ impl ListOrder {
         Self::created(Sort::CreatedDesc.as_str(), alias, true)
     }
 
-    /// `/contacts` (alias `c`).
-    pub fn contacts(sort: Sort) -> ListOrder {
+    /// A list sorted by `sort`: by the contact's name key, ties broken by the ids of
+    /// `ids` (the contact's alias `c` first), or by the creation of the last of `ids`.
+    fn sorted(sort: Sort, ids: Vec<&'static str>) -> ListOrder {
         match sort {
             Sort::NameAsc | Sort::NameDesc | Sort::ContactAsc | Sort::ContactDesc => ListOrder {
                 tag: sort.as_str(),
                 desc: sort.is_descending(),
                 key: Expr::cust(NAME_KEY_SQL),
                 text_key: true,
-                ids: vec!["c"],
+                ids,
             },
-            _ => Self::created(sort.as_str(), "c", sort.is_descending()),
+            _ => {
+                let own = ids.last().copied().unwrap_or("c");
+                Self::created(sort.as_str(), own, sort.is_descending())
+            }
         }
+    }
+
+    /// `/contacts` (alias `c`).
+    pub fn contacts(sort: Sort) -> ListOrder {
+        Self::sorted(sort, vec!["c"])
     }
 
     /// `/projects` (alias `p`, joined to its contact `c`). By contact: the contact's
     /// name key, the contact's id (so one contact's projects stay together), the
     /// project's id.
     pub fn projects(sort: Sort) -> ListOrder {
-        match sort {
-            Sort::NameAsc | Sort::NameDesc | Sort::ContactAsc | Sort::ContactDesc => ListOrder {
-                tag: sort.as_str(),
-                desc: sort.is_descending(),
-                key: Expr::cust(NAME_KEY_SQL),
-                text_key: true,
-                ids: vec!["c", "p"],
-            },
-            _ => Self::created(sort.as_str(), "p", sort.is_descending()),
-        }
+        Self::sorted(sort, vec!["c", "p"])
     }
 
     /// Any order over an expression of our own (the tasks' due date), ascending.
@@ -262,6 +262,24 @@ pub async fn page<T>(
         next.push_str(&id1);
     }
     Ok((items, Some(next)))
+}
+
+/// [`page`] over rows read as stored (`R`), each turned into what the API sends.
+pub async fn page_rows<R, T>(
+    tx: &mut Tx,
+    order: &ListOrder,
+    cursor: Option<&Cursor>,
+    sel: SelectStatement,
+    limit: i64,
+    id_of: impl Fn(&R) -> &str,
+    into: impl FnMut(R) -> T,
+) -> Result<(Vec<T>, Option<String>)>
+where
+    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
+{
+    let load = async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<R>(sel).await?);
+    let (rows, next) = page(tx, order, cursor, sel, limit, load, id_of).await?;
+    Ok((rows.into_iter().map(into).collect(), next))
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms, Tx};
+use crate::db::{new_id, now_ms};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, ListOrder};
+use crate::listing::{self, ListRequest};
 use crate::routes::{patched, today};
 use crate::{changes, erasure, store, AppState};
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ use oubli_domain::filter::{ListQuery, Resource};
 use oubli_domain::{
     Action, Contact, ContactDetail, ContactInput, EraseAction, ErasureTarget, Page,
 };
-use sea_query::{Expr, Query, SelectStatement};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,12 +34,12 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Contact>>> {
-    let (filter, limit) = q.parse(Resource::Contacts).map_err(ApiError::Invalid)?;
-    let sort = q
-        .sort(Resource::Contacts)
-        .map_err(|m| ApiError::invalid("sort", &m))?;
-    let order = ListOrder::contacts(sort);
-    let cursor = order.cursor(q.after.as_deref())?;
+    let ListRequest {
+        filter,
+        limit,
+        order,
+        cursor,
+    } = ListRequest::parse(&q, Resource::Contacts)?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::contacts_cond(&filter, &auth.actor, cutoff);
@@ -54,22 +54,18 @@ pub async fn list(
         .await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
-    let (rows, next) = listing::page(
+    let (items, next) = listing::page_rows(
         &mut tx,
         &order,
         cursor.as_ref(),
         sel,
         limit,
-        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ContactRow>(sel).await?),
-        |r| r.id.as_str(),
+        |r: &ContactRow| r.id.as_str(),
+        ContactRow::into_domain,
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(ContactRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }
 
 /// Creates a contact, assigned to its creator unless said otherwise.

@@ -14,7 +14,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Action, Contract, ContractInput, ContractStatus, FieldErrors, Page, Project};
-use sea_query::{Expr, Query};
+use sea_query::Expr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -77,16 +77,9 @@ pub async fn list(
         cond = cond.add(Expr::col((n("k"), n("status"))).is_in(statuses));
     }
     let mut tx = st.db.read().await?;
-    let mut count = Query::select();
+    let mut count = listing::contracts_with_contact();
     count
         .expr(Expr::col((n("k"), n("id"))).count())
-        .from_as(n("contracts"), n("k"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("k"), n("contact_id"))),
-        )
         .cond_where(cond.clone());
     let total = tx.int(&count).await?;
     let (items, next) =

@@ -5,7 +5,7 @@ use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::Tx;
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, ListOrder};
+use crate::listing::{self, ListRequest};
 use crate::routes::record::{self, Lists, Record};
 use crate::routes::today;
 use crate::{store, AppState};
@@ -33,12 +33,12 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<ProjectListItem>>> {
-    let (filter, limit) = q.parse(Resource::Projects).map_err(ApiError::Invalid)?;
-    let sort = q
-        .sort(Resource::Projects)
-        .map_err(|m| ApiError::invalid("sort", &m))?;
-    let order = ListOrder::projects(sort);
-    let cursor = order.cursor(q.after.as_deref())?;
+    let ListRequest {
+        filter,
+        limit,
+        order,
+        cursor,
+    } = ListRequest::parse(&q, Resource::Projects)?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::projects_cond(&filter, &auth.actor, cutoff);

@@ -23,7 +23,7 @@ use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Action, Activity, ActivityInput, ActivityKind, Page};
-use sea_query::{Expr, Query, SelectStatement};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -90,22 +90,18 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     sel.cond_where(base);
-    let (rows, next) = listing::page(
+    let (items, next) = listing::page_rows(
         &mut tx,
         &order,
         cursor.as_ref(),
         sel,
         limit,
-        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ActivityRow>(sel).await?),
-        |r| r.id.as_str(),
+        |r: &ActivityRow| r.id.as_str(),
+        ActivityRow::into_domain,
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(ActivityRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }
 
 /// One item.
