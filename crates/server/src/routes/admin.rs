@@ -386,14 +386,5 @@ pub async fn update_settings(
         .await?;
     }
     tx.commit().await?;
-    let mut tx = st.db.read().await?;
-    let mut q = Query::select();
-    q.column(n("retention_months"))
-        .from(n("cabinets"))
-        .and_where(Expr::col(n("id")).eq(auth.actor.cabinet_id.as_str()));
-    let months = tx.int(&q).await?;
-    tx.commit().await?;
-    Ok(Json(Settings {
-        retention_months: Some(months),
-    }))
+    settings(State(st), auth).await
 }
