@@ -12,7 +12,7 @@ pub use filter::{
     contacts_cond, contracts_with_contact, projects_cond, projects_with_contact, retention_cutoff,
     scope_cond,
 };
-pub use page::{page, page_rows, Cursor, ListOrder, NAME_KEY_SQL, TASKS_TAG};
+pub use page::{page, page_rows, Cursor, ListOrder, ListRow, NAME_KEY_SQL, TASKS_TAG};
 pub use totals::{TotalCache, TOTAL_TTL};
 
 use crate::error::{ApiError, Result};

@@ -1,7 +1,7 @@
 //! Keyset pages: the order of a list, its cursor, and the one function that fetches a
 //! page (every list pages with it).
 
-use crate::db::rows::n;
+use crate::db::rows::{n, ActivityRow, ContactRow};
 use crate::db::Tx;
 use crate::error::{ApiError, Result};
 use oubli_domain::filter::Sort;
@@ -264,22 +264,45 @@ pub async fn page<T>(
     Ok((items, Some(next)))
 }
 
-/// [`page`] over rows read as stored (`R`), each turned into what the API sends.
-pub async fn page_rows<R, T>(
+/// A row, read as stored, that a list pages over without loading anything more.
+pub trait ListRow: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin {
+    /// What the API sends for it.
+    type Item;
+    fn id(&self) -> &str;
+    fn into_item(self) -> Self::Item;
+}
+
+impl ListRow for ContactRow {
+    type Item = oubli_domain::Contact;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn into_item(self) -> Self::Item {
+        self.into_domain()
+    }
+}
+
+impl ListRow for ActivityRow {
+    type Item = oubli_domain::Activity;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn into_item(self) -> Self::Item {
+        self.into_domain()
+    }
+}
+
+/// [`page`] over rows `R` of `sel`, each turned into what the API sends.
+pub async fn page_rows<R: ListRow>(
     tx: &mut Tx,
     order: &ListOrder,
     cursor: Option<&Cursor>,
     sel: SelectStatement,
     limit: i64,
-    id_of: impl Fn(&R) -> &str,
-    into: impl FnMut(R) -> T,
-) -> Result<(Vec<T>, Option<String>)>
-where
-    R: for<'r> sqlx::FromRow<'r, sqlx::any::AnyRow> + Send + Unpin,
-{
+) -> Result<(Vec<R::Item>, Option<String>)> {
     let load = async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<R>(sel).await?);
-    let (rows, next) = page(tx, order, cursor, sel, limit, load, id_of).await?;
-    Ok((rows.into_iter().map(into).collect(), next))
+    let (rows, next) = page(tx, order, cursor, sel, limit, load, R::id).await?;
+    Ok((rows.into_iter().map(R::into_item).collect(), next))
 }
 
 #[cfg(test)]

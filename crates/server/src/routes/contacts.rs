@@ -54,16 +54,8 @@ pub async fn list(
         .await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
-    let (items, next) = listing::page_rows(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        |r: &ContactRow| r.id.as_str(),
-        ContactRow::into_domain,
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ContactRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
     Ok(Json(Page { items, next, total }))
 }

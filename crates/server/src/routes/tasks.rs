@@ -121,16 +121,8 @@ pub async fn list(
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     join(&mut sel);
     sel.cond_where(cond);
-    let (items, next) = listing::page_rows(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        |r: &ActivityRow| r.id.as_str(),
-        ActivityRow::into_domain,
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ActivityRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
     Ok(Json(Page { items, next, total }))
 }

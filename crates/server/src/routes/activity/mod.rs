@@ -90,16 +90,8 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     sel.cond_where(base);
-    let (items, next) = listing::page_rows(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        |r: &ActivityRow| r.id.as_str(),
-        ActivityRow::into_domain,
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ActivityRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
     Ok(Json(Page { items, next, total }))
 }
