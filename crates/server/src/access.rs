@@ -84,6 +84,43 @@ pub fn require(auth: &Auth, action: Action, target: Option<(&str, &ContactMeta)>
     }
 }
 
+/// The guard in front of everything under a contact: the contact `contact_id` in the
+/// actor's cabinet (404 otherwise), then the permission for `action` on it (404 or
+/// 403, audited). `kind` names the record asked for ("contact", "project"…) in the
+/// audit entry of a refusal.
+pub async fn open_contact(
+    tx: &mut Tx,
+    auth: &Auth,
+    contact_id: &str,
+    action: Action,
+    kind: &str,
+) -> Result<ContactMeta> {
+    let meta = contact_meta(tx, auth, contact_id).await?;
+    require(auth, action, Some((kind, &meta)))?;
+    Ok(meta)
+}
+
+/// [`open_contact`] for a change: the permission to edit, and 409 when the contact is
+/// anonymized. In a write transaction on PostgreSQL the contact's row stays locked
+/// until the commit (see [`contact_meta`]).
+pub async fn open_contact_for_write(
+    tx: &mut Tx,
+    auth: &Auth,
+    contact_id: &str,
+    kind: &str,
+) -> Result<ContactMeta> {
+    let meta = contact_meta(tx, auth, contact_id).await?;
+    may_write(auth, kind, &meta)?;
+    Ok(meta)
+}
+
+/// The checks of [`open_contact_for_write`] on a contact already loaded (by a route
+/// that answers its absence in its own way).
+pub fn may_write(auth: &Auth, kind: &str, meta: &ContactMeta) -> Result<()> {
+    require(auth, Action::Edit, Some((kind, meta)))?;
+    meta.writable()
+}
+
 /// Answers a refusal. The audit entry is written by [`audit_refusals`] once the
 /// handler has returned, so that the handler's own transaction (on SQLite, the single
 /// writer connection) is released first.

@@ -68,6 +68,87 @@ impl ApiError {
     }
 }
 
+/// A unique index or foreign key of the schema, and the answer its violation gets.
+/// The storage decides races that a check before the write cannot (two requests both
+/// find the address free, then both insert): the loser's violation becomes this
+/// answer instead of a 500.
+#[derive(Clone, Copy, Debug)]
+pub struct Constraint {
+    /// The index or constraint name in the migrations, as PostgreSQL reports it
+    /// (`users_email`; a foreign key's default name is `table_column_fkey`).
+    pub name: &'static str,
+    pub kind: ConstraintKind,
+    pub answer: Answer,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub enum ConstraintKind {
+    /// A unique index over `columns`, written as SQLite reports them in its message
+    /// ("UNIQUE constraint failed: users.email"): SQLite gives no index name.
+    Unique { columns: &'static str },
+    /// A foreign key. SQLite names neither the key nor its column, so there any
+    /// foreign-key violation of the statement matches: map only statements where this
+    /// key is the one that can fail.
+    ForeignKey,
+}
+
+/// What a violated [`Constraint`] answers: a French message, never the value.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer {
+    /// 422 on a field of the request.
+    Invalid {
+        field: &'static str,
+        message: &'static str,
+    },
+    /// 409 with a code of its own.
+    Conflict {
+        code: &'static str,
+        message: &'static str,
+    },
+}
+
+impl Constraint {
+    /// Whether `e` is the violation of this constraint, on either backend.
+    pub fn violated_by(&self, e: &dyn sqlx::error::DatabaseError) -> bool {
+        let kind = match self.kind {
+            ConstraintKind::Unique { .. } => e.is_unique_violation(),
+            ConstraintKind::ForeignKey => e.is_foreign_key_violation(),
+        };
+        kind && match (e.constraint(), self.kind) {
+            (Some(name), _) => name == self.name,
+            (None, ConstraintKind::Unique { columns }) => {
+                e.message().strip_prefix("UNIQUE constraint failed: ") == Some(columns)
+            }
+            (None, ConstraintKind::ForeignKey) => true,
+        }
+    }
+
+    pub fn error(&self) -> ApiError {
+        match self.answer {
+            Answer::Invalid { field, message } => ApiError::invalid(field, message),
+            Answer::Conflict { code, message } => ApiError::Conflict {
+                code,
+                message: message.into(),
+            },
+        }
+    }
+}
+
+/// `on_constraint` on the result of a write, in the manner of realworld-axum-sqlx:
+/// `tx.exec(&q).await.on_constraint(&USERS_EMAIL)?`. Any other error passes through.
+pub trait OnConstraint<T> {
+    fn on_constraint(self, c: &Constraint) -> Result<T>;
+}
+
+impl<T, E: Into<ApiError>> OnConstraint<T> for std::result::Result<T, E> {
+    fn on_constraint(self, c: &Constraint) -> Result<T> {
+        self.map_err(|e| match e.into() {
+            ApiError::Storage(sqlx::Error::Database(d)) if c.violated_by(d.as_ref()) => c.error(),
+            other => other,
+        })
+    }
+}
+
 impl From<std::io::Error> for ApiError {
     fn from(e: std::io::Error) -> Self {
         ApiError::Internal(format!("io: {}", e.kind()))

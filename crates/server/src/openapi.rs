@@ -17,7 +17,7 @@ use utoipa::OpenApi;
         household::list, household::create, household::edit, household::remove,
         projects::list, projects::create, projects::read, projects::edit,
         contracts::list, contracts::create, contracts::read, contracts::edit,
-        activity::list, activity::create, activity::read_one, activity::edit, activity::remove, activity::download,
+        activity::list, activity::create, activity::read_one, activity::edit, activity::remove, activity::documents::download,
         consents::list, consents::create, consents::oppose,
         erasures::list, erasures::create, erasures::read, erasures::confirm, erasures::list_requests, erasures::create_request,
         erasures::approve, erasures::reject,

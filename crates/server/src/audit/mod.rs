@@ -32,6 +32,20 @@ pub struct Entry<'a> {
     pub detail: serde_json::Value,
 }
 
+impl<'a> Entry<'a> {
+    /// A user's own action that succeeded and concerns no record (a login, a logout).
+    pub fn own(actor_user_id: &'a str, action: &'a str) -> Entry<'a> {
+        Entry {
+            actor_user_id: Some(actor_user_id),
+            action,
+            target_kind: None,
+            target_id: None,
+            outcome: "ok",
+            detail: serde_json::json!({}),
+        }
+    }
+}
+
 /// The hash of one entry of `cabinet_id`'s chain, chained to the previous one:
 /// HMAC-SHA256 under the audit key of its canonical JSON form.
 pub fn entry_hash(key: &key::AuditKey, cabinet_id: &str, prev: &str, e: &AuditEntry) -> String {

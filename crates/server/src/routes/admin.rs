@@ -5,7 +5,7 @@
 use crate::auth::{self, Auth};
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, Backend, Tx};
-use crate::error::{ApiError, ApiJson, Result};
+use crate::error::{Answer, ApiError, ApiJson, Constraint, ConstraintKind, OnConstraint, Result};
 use crate::{access, audit, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -48,6 +48,30 @@ pub async fn users(State(st): State<AppState>, auth: Auth) -> Result<Json<Vec<Us
     Ok(Json(rows.into_iter().map(UserListRow::summary).collect()))
 }
 
+/// Emails are unique across cabinets: the same answer whether the address belongs to
+/// this cabinet's staff or another's, so the route tells nobody who works where.
+pub const USERS_EMAIL: Constraint = Constraint {
+    name: "users_email",
+    kind: ConstraintKind::Unique {
+        columns: "users.email",
+    },
+    answer: Answer::Invalid {
+        field: "email",
+        message: "Cette adresse ne peut pas être utilisée pour un nouveau compte.",
+    },
+};
+
+/// The user's team, checked in the cabinet before the insert; the key answers the
+/// same if the team went away meanwhile.
+pub const USERS_TEAM: Constraint = Constraint {
+    name: "users_team_id_fkey",
+    kind: ConstraintKind::ForeignKey,
+    answer: Answer::Invalid {
+        field: "team_id",
+        message: "Équipe inconnue.",
+    },
+};
+
 /// Creates a user (administrator only).
 #[utoipa::path(post, path = "/api/v1/users", tag = "admin", request_body = NewUser,
     responses((status = 201, body = UserSummary), (status = 403, body = oubli_domain::ErrorBody),
@@ -60,6 +84,11 @@ pub async fn create_user(
     access::require(&auth, Action::ManageCabinet, None)?;
     input.validate().map_err(ApiError::Invalid)?;
     let email = input.email.trim().to_lowercase();
+    // argon2 before the write transaction: SQLite's one writer must not wait on it.
+    let password = input.password.clone();
+    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let mut tx = st.db.begin().await?;
     if let Some(t) = &input.team_id {
         let mut q = Query::select();
@@ -71,23 +100,10 @@ pub async fn create_user(
             return Err(ApiError::invalid("team_id", "Équipe inconnue."));
         }
     }
-    // Emails are unique across cabinets: the same answer whether the address belongs
-    // to this cabinet's staff or another's, so the route tells nobody who works where.
-    let taken = || {
-        ApiError::invalid(
-            "email",
-            "Cette adresse ne peut pas être utilisée pour un nouveau compte.",
-        )
-    };
-    if auth::find_user_by_email(&mut tx, &email).await?.is_some() {
-        return Err(taken());
-    }
-    let password = input.password.clone();
-    let hash = tokio::task::spawn_blocking(move || auth::hash_password(&password))
-        .await
-        .map_err(|e| ApiError::Internal(e.to_string()))?;
     let id = new_id();
     let now = now_ms();
+    // No look-up of the address first: the unique index decides, also between two
+    // creations at once, and a taken address gets USERS_EMAIL's answer.
     tx.exec(&insert(
         "users",
         vec![
@@ -104,17 +120,8 @@ pub async fn create_user(
         ],
     ))
     .await
-    .map_err(|e| {
-        // Two creations of one address at once: the unique index decides, and the
-        // loser gets the same 422 as above, not a 500.
-        if e.as_database_error()
-            .is_some_and(|d| d.is_unique_violation())
-        {
-            taken()
-        } else {
-            ApiError::Storage(e)
-        }
-    })?;
+    .on_constraint(&USERS_EMAIL)
+    .on_constraint(&USERS_TEAM)?;
     audit::append(
         &mut tx,
         &auth.actor.cabinet_id,
@@ -379,14 +386,5 @@ pub async fn update_settings(
         .await?;
     }
     tx.commit().await?;
-    let mut tx = st.db.read().await?;
-    let mut q = Query::select();
-    q.column(n("retention_months"))
-        .from(n("cabinets"))
-        .and_where(Expr::col(n("id")).eq(auth.actor.cabinet_id.as_str()));
-    let months = tx.int(&q).await?;
-    tx.commit().await?;
-    Ok(Json(Settings {
-        retention_months: Some(months),
-    }))
+    settings(State(st), auth).await
 }

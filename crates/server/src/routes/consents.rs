@@ -1,7 +1,7 @@
 //! `GET/POST /contacts/{id}/consents` (proof of each consent and withdrawal) and
 //! `POST /contacts/{id}/opposition` (the right to object).
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, Tx};
@@ -41,8 +41,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<Consent>>> {
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let v = load(&mut tx, &id).await?;
     tx.commit().await?;
     Ok(Json(v))
@@ -109,9 +108,7 @@ pub async fn create(
 ) -> Result<(StatusCode, Json<Consent>)> {
     input.validate().map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let cid = insert_consent(
         &mut tx,
         &auth.actor.cabinet_id,
@@ -163,9 +160,7 @@ pub async fn oppose(
         )
     })?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let contact = crate::store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;

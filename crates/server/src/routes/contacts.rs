@@ -1,11 +1,11 @@
 //! `GET/POST /contacts`, `GET/PATCH/DELETE /contacts/{id}`.
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms, Tx};
+use crate::db::{new_id, now_ms};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, ListOrder};
+use crate::listing::{self, ListRequest};
 use crate::routes::{patched, today};
 use crate::{changes, erasure, store, AppState};
 use axum::extract::{Path, State};
@@ -16,7 +16,7 @@ use oubli_domain::filter::{ListQuery, Resource};
 use oubli_domain::{
     Action, Contact, ContactDetail, ContactInput, EraseAction, ErasureTarget, Page,
 };
-use sea_query::{Expr, Query, SelectStatement};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -34,12 +34,12 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<Contact>>> {
-    let (filter, limit) = q.parse(Resource::Contacts).map_err(ApiError::Invalid)?;
-    let sort = q
-        .sort(Resource::Contacts)
-        .map_err(|m| ApiError::invalid("sort", &m))?;
-    let order = ListOrder::contacts(sort);
-    let cursor = order.cursor(q.after.as_deref())?;
+    let ListRequest {
+        filter,
+        limit,
+        order,
+        cursor,
+    } = ListRequest::parse(&q, Resource::Contacts)?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::contacts_cond(&filter, &auth.actor, cutoff);
@@ -54,22 +54,10 @@ pub async fn list(
         .await?;
     let mut sel = select("contacts", "c", CONTACT_COLS);
     sel.cond_where(cond);
-    let (rows, next) = listing::page(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ContactRow>(sel).await?),
-        |r| r.id.as_str(),
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ContactRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(ContactRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }
 
 /// Creates a contact, assigned to its creator unless said otherwise.
@@ -119,8 +107,7 @@ pub async fn read(
     Path(id): Path<String>,
 ) -> Result<Json<ContactDetail>> {
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -141,9 +128,7 @@ pub async fn edit(
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<Contact>> {
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    let meta = access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let current = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?
         .ok_or(ApiError::NotFound)?;
@@ -196,9 +181,8 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     // Existence, scope and role first, so the answers stay 404 and 403.
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::open_contact(&mut tx, &auth, &id, Action::Erase, "contact").await?;
     tx.commit().await?;
-    access::require(&auth, Action::Erase, Some(("contact", &meta)))?;
     let target = ErasureTarget {
         contacts: Some(vec![id.clone()]),
         ..Default::default()

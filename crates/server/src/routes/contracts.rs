@@ -3,17 +3,18 @@
 use crate::access::{self, contact_meta};
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{date_str, new_id, now_ms, Tx};
+use crate::db::{date_str, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
 use crate::listing::{self, ListOrder};
-use crate::routes::{patched, today};
-use crate::{changes, store, AppState};
+use crate::routes::record::{self, Lists, Record};
+use crate::routes::today;
+use crate::{store, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use oubli_domain::{Action, Contract, ContractInput, ContractStatus, FieldErrors, Page};
-use sea_query::{Expr, Query};
+use oubli_domain::{Action, Contract, ContractInput, ContractStatus, FieldErrors, Page, Project};
+use sea_query::Expr;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -76,65 +77,95 @@ pub async fn list(
         cond = cond.add(Expr::col((n("k"), n("status"))).is_in(statuses));
     }
     let mut tx = st.db.read().await?;
-    let mut count = Query::select();
+    let mut count = listing::contracts_with_contact();
     count
         .expr(Expr::col((n("k"), n("id"))).count())
-        .from_as(n("contracts"), n("k"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("k"), n("contact_id"))),
-        )
         .cond_where(cond.clone());
     let total = tx.int(&count).await?;
-    let mut sel = store::contract_select();
-    sel.cond_where(cond);
-    let (items, next) = listing::page(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        store::load_contracts,
-        |k| k.id.as_str(),
-    )
-    .await?;
+    let (items, next) =
+        record::page::<Contract>(&mut tx, &order, cursor.as_ref(), cond, limit).await?;
     tx.commit().await?;
     Ok(Json(Page { items, next, total }))
 }
 
-async fn load_one(tx: &mut Tx, auth: &Auth, id: &str) -> Result<Contract> {
-    let mut q = store::contract_select();
-    q.and_where(Expr::col((n("k"), n("id"))).eq(id))
-        .and_where(Expr::col((n("k"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
-    store::load_contracts(tx, &q)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
-}
+impl Record for Contract {
+    type Input = ContractInput;
+    const TABLE: &'static str = "contracts";
+    const ALIAS: &'static str = "k";
+    const KIND: &'static str = "contract";
 
-fn pairs(k: &ContractInput) -> Pairs {
-    vec![
-        ("insurer", k.insurer.clone().unwrap_or_default().into()),
-        ("product", k.product.clone().into()),
-        (
-            "monthly_premium_cents",
-            k.monthly_premium_cents.unwrap_or(0).into(),
-        ),
-        ("start_date", date_str(k.start_date).into()),
-        ("end_date", date_str(k.end_date).into()),
-        (
-            "status",
-            k.status
-                .unwrap_or(ContractStatus::EnAttente)
-                .as_str()
-                .to_string()
-                .into(),
-        ),
-        ("nir", k.nir.clone().into()),
-        ("code_organisme", k.code_organisme.clone().into()),
-    ]
+    fn select() -> sea_query::SelectStatement {
+        store::contract_select()
+    }
+    async fn load(tx: &mut Tx, q: &sea_query::SelectStatement) -> Result<Vec<Contract>> {
+        store::load_contracts(tx, q).await
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn contact_id(&self) -> &str {
+        &self.contact_id
+    }
+    fn to_input(&self) -> ContractInput {
+        Contract::to_input(self)
+    }
+
+    fn pairs(k: &ContractInput) -> Pairs {
+        vec![
+            ("insurer", k.insurer.clone().unwrap_or_default().into()),
+            ("product", k.product.clone().into()),
+            (
+                "monthly_premium_cents",
+                k.monthly_premium_cents.unwrap_or(0).into(),
+            ),
+            ("start_date", date_str(k.start_date).into()),
+            ("end_date", date_str(k.end_date).into()),
+            (
+                "status",
+                k.status
+                    .unwrap_or(ContractStatus::EnAttente)
+                    .as_str()
+                    .to_string()
+                    .into(),
+            ),
+            ("nir", k.nir.clone().into()),
+            ("code_organisme", k.code_organisme.clone().into()),
+        ]
+    }
+
+    async fn check_edit(
+        tx: &mut Tx,
+        auth: &Auth,
+        current: &Contract,
+        input: &mut ContractInput,
+    ) -> Result<()> {
+        let project: Project = record::load_one(tx, auth, &current.project_id).await?;
+        input.normalize();
+        input
+            .validate(today(), Some(project.kind))
+            .map_err(ApiError::Invalid)?;
+        if input.project_id.as_deref() != Some(current.project_id.as_str()) {
+            return Err(ApiError::invalid(
+                "project_id",
+                "Un contrat ne change pas de projet.",
+            ));
+        }
+        Ok(())
+    }
+
+    async fn write_lists(
+        tx: &mut Tx,
+        auth: &Auth,
+        id: &str,
+        k: &ContractInput,
+        lists: Lists<'_>,
+    ) -> Result<()> {
+        if let Some(i) = lists.pick("insured", &k.insured) {
+            let cabinet = &auth.actor.cabinet_id;
+            store::replace_persons(tx, "insured_persons", "contract_id", id, cabinet, i).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Creates a contract on a project the user may edit.
@@ -149,7 +180,7 @@ pub async fn create(
     input.normalize();
     let mut tx = st.db.begin().await?;
     let project_id = input.project_id.clone().unwrap_or_default();
-    let project = match crate::routes::projects::load_one(&mut tx, &auth, &project_id).await {
+    let project = match record::load_one::<Project>(&mut tx, &auth, &project_id).await {
         Ok(p) => Some(p),
         Err(ApiError::NotFound) => None,
         Err(e) => return Err(e),
@@ -164,33 +195,12 @@ pub async fn create(
     {
         return Err(ApiError::invalid("project_id", "Projet introuvable."));
     }
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
-    let id = new_id();
-    let now = now_ms();
-    let mut p = pairs(&input);
-    p.extend([
-        ("id", id.clone().into()),
-        ("cabinet_id", auth.actor.cabinet_id.clone().into()),
+    access::may_write(&auth, "contact", &meta)?;
+    let parents = vec![
         ("project_id", project.id.clone().into()),
         ("contact_id", project.contact_id.clone().into()),
-        ("created_at", now.into()),
-        ("updated_at", now.into()),
-    ]);
-    tx.exec(&insert("contracts", p)).await?;
-    if let Some(i) = &input.insured {
-        store::replace_persons(
-            &mut tx,
-            "insured_persons",
-            "contract_id",
-            &id,
-            &auth.actor.cabinet_id,
-            i,
-        )
-        .await?;
-    }
-    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &project.contact_id).await?;
-    let k = load_one(&mut tx, &auth, &id).await?;
+    ];
+    let k = record::insert_new(&mut tx, &auth, &input, &project.contact_id, parents).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(k)))
 }
@@ -203,12 +213,7 @@ pub async fn read(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Contract>> {
-    let mut tx = st.db.read().await?;
-    let k = load_one(&mut tx, &auth, &id).await?;
-    let meta = contact_meta(&mut tx, &auth, &k.contact_id).await?;
-    access::require(&auth, Action::View, Some(("contract", &meta)))?;
-    tx.commit().await?;
-    Ok(Json(k))
+    record::read(&st, &auth, &id).await
 }
 
 /// Merge patch; `insured`, when present, replaces the list.
@@ -222,46 +227,5 @@ pub async fn edit(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<Contract>> {
-    let mut tx = st.db.begin().await?;
-    let current = load_one(&mut tx, &auth, &id).await?;
-    let meta = contact_meta(&mut tx, &auth, &current.contact_id).await?;
-    access::require(&auth, Action::Edit, Some(("contract", &meta)))?;
-    meta.writable()?;
-    let project = crate::routes::projects::load_one(&mut tx, &auth, &current.project_id).await?;
-    let mut input: ContractInput = patched(&current.to_input(), &patch)?;
-    input.normalize();
-    input
-        .validate(today(), Some(project.kind))
-        .map_err(ApiError::Invalid)?;
-    if input.project_id.as_deref() != Some(current.project_id.as_str()) {
-        return Err(ApiError::invalid(
-            "project_id",
-            "Un contrat ne change pas de projet.",
-        ));
-    }
-    let fields = crate::routes::changed_fields(&current.to_input(), &input);
-    let mut p = pairs(&input);
-    p.push(("updated_at", now_ms().into()));
-    let mut q = update("contracts", p);
-    q.and_where(Expr::col(n("id")).eq(id.as_str()));
-    tx.exec(&q).await?;
-    // Absent: keep the list; null: empty it (RFC 7396); an array: replace it.
-    if patch.get("insured").is_some() {
-        let insured = input.insured.clone().unwrap_or_default();
-        store::replace_persons(
-            &mut tx,
-            "insured_persons",
-            "contract_id",
-            &id,
-            &auth.actor.cabinet_id,
-            &insured,
-        )
-        .await?;
-    }
-    crate::routes::audit_change(&mut tx, &auth, "contract.edit", ("contract", &id), &fields)
-        .await?;
-    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
-    let k = load_one(&mut tx, &auth, &id).await?;
-    tx.commit().await?;
-    Ok(Json(k))
+    record::edit(&st, &auth, &id, &patch).await
 }

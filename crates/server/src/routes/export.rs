@@ -1,7 +1,7 @@
 //! `GET /contacts/{id}/export?format=json|csv|html`: everything held on one person
 //! (rights of access and portability), for admins and deputies; every export is audited.
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::error::{ApiError, ApiQuery, Result};
@@ -67,9 +67,8 @@ pub async fn export(
         ));
     }
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
+    access::open_contact(&mut tx, &auth, &id, Action::ExportPerson, "contact").await?;
     drop(tx);
-    access::require(&auth, Action::ExportPerson, Some(("contact", &meta)))?;
     let mut tx = st.db.begin().await?;
     let c = store::load_contact(&mut tx, &auth.actor.cabinet_id, &id)
         .await?

@@ -1,6 +1,6 @@
 //! `GET/POST /contacts/{id}/household`, `PATCH/DELETE /contacts/{id}/household/{member}`.
 
-use crate::access::{self, contact_meta};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{date_str, new_id, now_ms};
@@ -60,8 +60,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> Result<Json<Vec<HouseholdMember>>> {
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let v = load(&mut tx, &id, None).await?;
     tx.commit().await?;
     Ok(Json(v))
@@ -81,9 +80,7 @@ pub async fn create(
     input.normalize();
     input.validate(today()).map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let mid = new_id();
     let now = now_ms();
     let mut p = pairs(&input);
@@ -116,9 +113,7 @@ pub async fn edit(
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<HouseholdMember>> {
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let current = load(&mut tx, &id, Some(&member))
         .await?
         .pop()
@@ -160,9 +155,7 @@ pub async fn remove(
     Path((id, member)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let n_rows = tx
         .exec(
             Query::delete()

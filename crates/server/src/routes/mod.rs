@@ -13,6 +13,7 @@ pub mod erasures;
 pub mod export;
 pub mod household;
 pub mod projects;
+pub mod record;
 pub mod session;
 pub mod stats;
 pub mod sync;

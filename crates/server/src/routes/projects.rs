@@ -3,17 +3,18 @@
 use crate::access::{self, contact_meta};
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms, Tx};
+use crate::db::Tx;
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
-use crate::listing::{self, ListOrder};
-use crate::routes::{patched, today};
-use crate::{changes, store, AppState};
+use crate::listing::{self, ListRequest};
+use crate::routes::record::{self, Lists, Record};
+use crate::routes::today;
+use crate::{store, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::filter::{ListQuery, ProjectListItem, Resource};
-use oubli_domain::{Action, Page, Project, ProjectInput, ProjectStatus};
+use oubli_domain::{Page, Project, ProjectInput, ProjectStatus};
 use sea_query::Expr;
 
 pub fn router() -> Router<AppState> {
@@ -32,12 +33,12 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<ListQuery>,
 ) -> Result<Json<Page<ProjectListItem>>> {
-    let (filter, limit) = q.parse(Resource::Projects).map_err(ApiError::Invalid)?;
-    let sort = q
-        .sort(Resource::Projects)
-        .map_err(|m| ApiError::invalid("sort", &m))?;
-    let order = ListOrder::projects(sort);
-    let cursor = order.cursor(q.after.as_deref())?;
+    let ListRequest {
+        filter,
+        limit,
+        order,
+        cursor,
+    } = ListRequest::parse(&q, Resource::Projects)?;
     let mut tx = st.db.read().await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let cond = listing::projects_cond(&filter, &auth.actor, cutoff);
@@ -49,18 +50,8 @@ pub async fn list(
         .totals
         .total(&mut tx, &auth.actor, "projects", &filter, &count)
         .await?;
-    let mut sel = store::project_select();
-    sel.cond_where(cond);
-    let (items, next) = listing::page(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        store::load_projects,
-        |p| p.id.as_str(),
-    )
-    .await?;
+    let (items, next) =
+        record::page::<Project>(&mut tx, &order, cursor.as_ref(), cond, limit).await?;
     let names = contact_names(&mut tx, &auth.actor.cabinet_id, &items).await?;
     tx.commit().await?;
     let items = items
@@ -126,49 +117,83 @@ async fn contact_names(
         .collect())
 }
 
-pub(crate) async fn load_one(tx: &mut Tx, auth: &Auth, id: &str) -> Result<Project> {
-    let mut q = store::project_select();
-    q.and_where(Expr::col((n("p"), n("id"))).eq(id))
-        .and_where(Expr::col((n("p"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
-    store::load_projects(tx, &q)
-        .await?
-        .pop()
-        .ok_or(ApiError::NotFound)
-}
+impl Record for Project {
+    type Input = ProjectInput;
+    const TABLE: &'static str = "projects";
+    const ALIAS: &'static str = "p";
+    const KIND: &'static str = "project";
 
-fn pairs(p: &ProjectInput) -> Pairs {
-    vec![
-        ("type", p.kind.map(|k| k.as_str().to_string()).into()),
-        (
-            "status",
-            p.status
-                .unwrap_or(ProjectStatus::Nouveau)
-                .as_str()
-                .to_string()
-                .into(),
-        ),
-        ("supplier", p.supplier.clone().into()),
-        ("assigned_to", p.assigned_to.clone().into()),
-        ("comment", p.comment.clone().into()),
-    ]
-}
+    fn select() -> sea_query::SelectStatement {
+        store::project_select()
+    }
+    async fn load(tx: &mut Tx, q: &sea_query::SelectStatement) -> Result<Vec<Project>> {
+        store::load_projects(tx, q).await
+    }
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn contact_id(&self) -> &str {
+        &self.contact_id
+    }
+    fn to_input(&self) -> ProjectInput {
+        Project::to_input(self)
+    }
 
-async fn write_children(tx: &mut Tx, auth: &Auth, id: &str, p: &ProjectInput) -> Result<()> {
-    if let Some(b) = &p.beneficiaries {
-        store::replace_persons(
-            tx,
-            "beneficiaries",
-            "project_id",
-            id,
-            &auth.actor.cabinet_id,
-            b,
-        )
-        .await?;
+    fn pairs(p: &ProjectInput) -> Pairs {
+        vec![
+            ("type", p.kind.map(|k| k.as_str().to_string()).into()),
+            (
+                "status",
+                p.status
+                    .unwrap_or(ProjectStatus::Nouveau)
+                    .as_str()
+                    .to_string()
+                    .into(),
+            ),
+            ("supplier", p.supplier.clone().into()),
+            ("assigned_to", p.assigned_to.clone().into()),
+            ("comment", p.comment.clone().into()),
+        ]
     }
-    if let Some(s) = &p.subscriptions {
-        store::replace_subscriptions(tx, id, &auth.actor.cabinet_id, s).await?;
+
+    async fn check_edit(
+        tx: &mut Tx,
+        auth: &Auth,
+        current: &Project,
+        input: &mut ProjectInput,
+    ) -> Result<()> {
+        input.normalize();
+        input.validate(today()).map_err(ApiError::Invalid)?;
+        if input.contact_id.as_deref() != Some(current.contact_id.as_str()) {
+            return Err(ApiError::invalid(
+                "contact_id",
+                "Un projet ne change pas de contact.",
+            ));
+        }
+        if input.assigned_to != current.assigned_to {
+            if let Some(a) = &input.assigned_to {
+                access::check_assignee(tx, auth, a).await?;
+            }
+        }
+        Ok(())
     }
-    Ok(())
+
+    async fn write_lists(
+        tx: &mut Tx,
+        auth: &Auth,
+        id: &str,
+        p: &ProjectInput,
+        lists: Lists<'_>,
+    ) -> Result<()> {
+        let cabinet = &auth.actor.cabinet_id;
+        if let Some(b) = lists.pick("beneficiaries", &p.beneficiaries) {
+            store::replace_persons(tx, "beneficiaries", "project_id", id, cabinet, b).await?;
+        }
+        if let Some(s) = lists.pick("subscriptions", &p.subscriptions) {
+            store::replace_subscriptions(tx, id, cabinet, s).await?;
+        }
+        Ok(())
+    }
 }
 
 /// Creates a project for a contact the user may edit.
@@ -187,28 +212,15 @@ pub async fn create(
     let meta = contact_meta(&mut tx, &auth, &contact_id)
         .await
         .map_err(|_| ApiError::invalid("contact_id", "Contact introuvable."))?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::may_write(&auth, "contact", &meta)?;
     match &input.assigned_to {
         Some(a) => {
             access::check_assignee(&mut tx, &auth, a).await?;
         }
         None => input.assigned_to = meta.assigned_to.clone(),
     }
-    let id = new_id();
-    let now = now_ms();
-    let mut p = pairs(&input);
-    p.extend([
-        ("id", id.clone().into()),
-        ("cabinet_id", auth.actor.cabinet_id.clone().into()),
-        ("contact_id", contact_id.clone().into()),
-        ("created_at", now.into()),
-        ("updated_at", now.into()),
-    ]);
-    tx.exec(&insert("projects", p)).await?;
-    write_children(&mut tx, &auth, &id, &input).await?;
-    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &contact_id).await?;
-    let project = load_one(&mut tx, &auth, &id).await?;
+    let parents = vec![("contact_id", contact_id.clone().into())];
+    let project = record::insert_new(&mut tx, &auth, &input, &contact_id, parents).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(project)))
 }
@@ -221,12 +233,7 @@ pub async fn read(
     auth: Auth,
     Path(id): Path<String>,
 ) -> Result<Json<Project>> {
-    let mut tx = st.db.read().await?;
-    let project = load_one(&mut tx, &auth, &id).await?;
-    let meta = contact_meta(&mut tx, &auth, &project.contact_id).await?;
-    access::require(&auth, Action::View, Some(("project", &meta)))?;
-    tx.commit().await?;
-    Ok(Json(project))
+    record::read(&st, &auth, &id).await
 }
 
 /// Merge patch; `beneficiaries` and `subscriptions`, when present, replace the lists.
@@ -240,47 +247,5 @@ pub async fn edit(
     Path(id): Path<String>,
     ApiJson(patch): ApiJson<serde_json::Value>,
 ) -> Result<Json<Project>> {
-    let mut tx = st.db.begin().await?;
-    let current = load_one(&mut tx, &auth, &id).await?;
-    let meta = contact_meta(&mut tx, &auth, &current.contact_id).await?;
-    access::require(&auth, Action::Edit, Some(("project", &meta)))?;
-    meta.writable()?;
-    let mut input: ProjectInput = patched(&current.to_input(), &patch)?;
-    input.normalize();
-    input.validate(today()).map_err(ApiError::Invalid)?;
-    if input.contact_id.as_deref() != Some(current.contact_id.as_str()) {
-        return Err(ApiError::invalid(
-            "contact_id",
-            "Un projet ne change pas de contact.",
-        ));
-    }
-    let fields = crate::routes::changed_fields(&current.to_input(), &input);
-    if input.assigned_to != current.assigned_to {
-        if let Some(a) = &input.assigned_to {
-            access::check_assignee(&mut tx, &auth, a).await?;
-        }
-    }
-    // Only the lists the patch names are rewritten.
-    // Absent: keep the list; null: empty it (RFC 7396); an array: replace it.
-    match patch.get("beneficiaries") {
-        None => input.beneficiaries = None,
-        Some(serde_json::Value::Null) => input.beneficiaries = Some(Vec::new()),
-        Some(_) => {}
-    }
-    match patch.get("subscriptions") {
-        None => input.subscriptions = None,
-        Some(serde_json::Value::Null) => input.subscriptions = Some(Vec::new()),
-        Some(_) => {}
-    }
-    let mut p = pairs(&input);
-    p.push(("updated_at", now_ms().into()));
-    let mut q = update("projects", p);
-    q.and_where(Expr::col(n("id")).eq(id.as_str()));
-    tx.exec(&q).await?;
-    write_children(&mut tx, &auth, &id, &input).await?;
-    crate::routes::audit_change(&mut tx, &auth, "project.edit", ("project", &id), &fields).await?;
-    changes::touch_contact(&mut tx, &auth.actor.cabinet_id, &current.contact_id).await?;
-    let project = load_one(&mut tx, &auth, &id).await?;
-    tx.commit().await?;
-    Ok(Json(project))
+    record::edit(&st, &auth, &id, &patch).await
 }

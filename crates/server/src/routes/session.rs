@@ -103,14 +103,7 @@ pub async fn login(
     audit::append(
         &mut tx,
         &user.cabinet_id,
-        audit::Entry {
-            actor_user_id: Some(&user.id),
-            action: "login",
-            target_kind: None,
-            target_id: None,
-            outcome: "ok",
-            detail: serde_json::json!({}),
-        },
+        audit::Entry::own(&user.id, "login"),
     )
     .await?;
     tx.commit().await?;
@@ -223,14 +216,7 @@ pub async fn logout(
     audit::append(
         &mut tx,
         &auth.actor.cabinet_id,
-        audit::Entry {
-            actor_user_id: Some(&auth.actor.user_id),
-            action: "logout",
-            target_kind: None,
-            target_id: None,
-            outcome: "ok",
-            detail: serde_json::json!({}),
-        },
+        audit::Entry::own(&auth.actor.user_id, "logout"),
     )
     .await?;
     tx.commit().await?;

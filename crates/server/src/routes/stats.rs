@@ -76,20 +76,13 @@ pub async fn summary(State(st): State<AppState>, auth: Auth) -> Result<Json<Stat
         *s.projects_by_status.entry(status).or_default() += count;
         *s.projects_by_type.entry(kind).or_default() += count;
     }
-    let mut kq = Query::select();
+    let mut kq = crate::listing::contracts_with_contact();
     kq.expr(Expr::col((n("k"), n("id"))).count())
         // SUM(bigint) is NUMERIC on PostgreSQL, which the Any driver cannot read.
         .expr(sea_query::Func::cast_as(
             Expr::col((n("k"), n("monthly_premium_cents"))).sum(),
             n("BIGINT"),
         ))
-        .from_as(n("contracts"), n("k"))
-        .join_as(
-            sea_query::JoinType::InnerJoin,
-            n("contacts"),
-            n("c"),
-            Expr::col((n("c"), n("id"))).equals((n("k"), n("contact_id"))),
-        )
         .cond_where(scope)
         .and_where(Expr::col((n("k"), n("status"))).eq("actif"));
     let (count, sum): (i64, Option<i64>) = tx.opt(&kq).await?.unwrap_or((0, None));

@@ -3,7 +3,6 @@
 
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::Tx;
 use crate::error::{ApiError, ApiQuery, Result};
 use crate::listing::{self, ListOrder};
 use crate::AppState;
@@ -11,7 +10,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use oubli_domain::{Activity, Page, Scope};
-use sea_query::{Cond, Expr, Func, Query, SelectStatement, SimpleExpr};
+use sea_query::{Cond, Expr, Func, Query, SimpleExpr};
 
 pub fn router() -> Router<AppState> {
     Router::new().route("/tasks", get(list))
@@ -122,20 +121,8 @@ pub async fn list(
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     join(&mut sel);
     sel.cond_where(cond);
-    let (rows, next) = listing::page(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ActivityRow>(sel).await?),
-        |r| r.id.as_str(),
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ActivityRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(ActivityRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }

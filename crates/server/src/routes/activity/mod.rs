@@ -2,23 +2,28 @@
 //! tasks, appointments, quotes, advice_docs, membership_forms, documents (multipart
 //! upload, stored in the blob directory) and messages (emails and SMS);
 //! `PATCH/DELETE /contacts/{id}/{kind}/{item}`; `GET …/documents/{item}/content`.
+//! Here the routes every kind shares; the documents' upload and download in
+//! [`documents`], the rules of the right to object and of retention in `rules`.
 
-use crate::access::{self, contact_meta};
+pub mod documents;
+mod rules;
+
+use self::documents::{download, read_upload, DocumentUpload};
+use self::rules::{check_opposition, note_inbound, opposed};
+use crate::access;
 use crate::auth::Auth;
 use crate::db::rows::*;
-use crate::db::{new_id, now_ms, to_ms, Tx};
+use crate::db::{new_id, now_ms, Tx};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
 use crate::listing::{self, ListOrder};
 use crate::routes::patched;
 use crate::{changes, AppState};
-use axum::body::Body;
-use axum::extract::{FromRequest, Multipart, Path, Request, State};
-use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::extract::{FromRequest, Path, Request, State};
+use axum::http::StatusCode;
 use axum::routing::get;
 use axum::{Json, Router};
-use oubli_domain::{Action, Activity, ActivityInput, ActivityKind, Direction, Page};
-use sea_query::{Expr, Query, SelectStatement};
+use oubli_domain::{Action, Activity, ActivityInput, ActivityKind, Page};
+use sea_query::{Expr, Query};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -73,8 +78,7 @@ pub async fn list(
     let order = ListOrder::newest("a");
     let cursor = order.cursor(q.after.as_deref())?;
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let base = sea_query::Cond::all()
         .add(Expr::col((n("a"), n("contact_id"))).eq(id.as_str()))
         .add(Expr::col((n("a"), n("kind"))).eq(kind.as_str()));
@@ -86,22 +90,10 @@ pub async fn list(
     let total = tx.int(&count).await?;
     let mut sel = select("activities", "a", ACTIVITY_COLS);
     sel.cond_where(base);
-    let (rows, next) = listing::page(
-        &mut tx,
-        &order,
-        cursor.as_ref(),
-        sel,
-        limit,
-        async |tx: &mut Tx, sel: &SelectStatement| Ok(tx.all::<ActivityRow>(sel).await?),
-        |r| r.id.as_str(),
-    )
-    .await?;
+    let (items, next) =
+        listing::page_rows::<ActivityRow>(&mut tx, &order, cursor.as_ref(), sel, limit).await?;
     tx.commit().await?;
-    Ok(Json(Page {
-        items: rows.into_iter().map(ActivityRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }
 
 /// One item.
@@ -115,153 +107,10 @@ pub async fn read_one(
 ) -> Result<Json<Activity>> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
+    access::open_contact(&mut tx, &auth, &id, Action::View, "contact").await?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.commit().await?;
     Ok(Json(row.into_domain()))
-}
-
-/// Email and SMS to a person who objected are refused (right to object).
-fn check_opposition(opposed: bool, kind: ActivityKind, input: &ActivityInput) -> Result<()> {
-    if opposed && kind == ActivityKind::Messages && input.direction != Some(Direction::Inbound) {
-        return Err(ApiError::Conflict {
-            code: "opposition",
-            message: "Ce contact s'est opposé à la prospection : aucun email ni SMS ne peut lui être envoyé.".into(),
-        });
-    }
-    Ok(())
-}
-
-async fn opposed(tx: &mut Tx, contact_id: &str) -> Result<bool> {
-    let mut q = Query::select();
-    q.expr(Expr::col(n("id")).count())
-        .from(n("contacts"))
-        .and_where(Expr::col(n("id")).eq(contact_id))
-        .and_where(Expr::col(n("opposition_at")).is_not_null());
-    Ok(tx.int(&q).await? > 0)
-}
-
-/// An inbound interaction (a reply, a call they made…) resets the retention clock.
-async fn note_inbound(tx: &mut Tx, contact_id: &str, input: &ActivityInput) -> Result<()> {
-    if input.direction == Some(Direction::Inbound) {
-        let at = input.occurred_at.map(to_ms).unwrap_or_else(now_ms);
-        let mut q = Query::update();
-        q.table(n("contacts"))
-            .value(n("last_inbound_at"), at)
-            .and_where(Expr::col(n("id")).eq(contact_id))
-            .cond_where(
-                sea_query::Cond::any()
-                    .add(Expr::col(n("last_inbound_at")).is_null())
-                    .add(Expr::col(n("last_inbound_at")).lt(at)),
-            );
-        tx.exec(&q).await?;
-    }
-    Ok(())
-}
-
-/// The multipart form of `POST /contacts/{id}/documents`.
-#[derive(utoipa::ToSchema)]
-#[allow(dead_code)]
-pub struct DocumentUpload {
-    /// The file (its name and type are kept).
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    title: Option<String>,
-}
-
-struct Upload {
-    file_name: String,
-    content_type: String,
-    bytes: Vec<u8>,
-    title: Option<String>,
-}
-
-async fn read_upload(req: Request, state: &AppState) -> Result<Upload> {
-    let mut mp = Multipart::from_request(req, state).await.map_err(|_| {
-        ApiError::BadRequest("Envoyez le document en multipart/form-data (champ « file »).".into())
-    })?;
-    let mut up = Upload {
-        file_name: String::new(),
-        content_type: String::new(),
-        bytes: Vec::new(),
-        title: None,
-    };
-    let mut got_file = false;
-    loop {
-        let field = match mp.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(ApiError::TooLarge(
-                    "Le document dépasse la taille maximale autorisée.".into(),
-                ))
-            }
-            Err(_) => return Err(ApiError::BadRequest("Envoi multipart illisible.".into())),
-        };
-        match field.name() {
-            Some("file") => {
-                // Only the last path component, cleaned as any one-line text (no
-                // controls, no bidi overrides that would show "gpj.exe" as "exe.jpg", NFC).
-                let last = field
-                    .file_name()
-                    .unwrap_or("document")
-                    .rsplit(['/', '\\'])
-                    .next()
-                    .unwrap_or("document");
-                let name: String = oubli_domain::text::clean_line(last)
-                    .chars()
-                    .take(200)
-                    .collect();
-                up.file_name = if name.trim().is_empty() {
-                    "document".into()
-                } else {
-                    name
-                };
-                up.content_type = field
-                    .content_type()
-                    .unwrap_or("application/octet-stream")
-                    .chars()
-                    .take(100)
-                    .collect();
-                up.bytes = field
-                    .bytes()
-                    .await
-                    .map_err(|e| {
-                        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                            ApiError::TooLarge(
-                                "Le document dépasse la taille maximale autorisée.".into(),
-                            )
-                        } else {
-                            ApiError::BadRequest("Envoi multipart illisible.".into())
-                        }
-                    })?
-                    .to_vec();
-                got_file = true;
-            }
-            Some("title") => {
-                let t = field
-                    .text()
-                    .await
-                    .map_err(|_| ApiError::BadRequest("Envoi multipart illisible.".into()))?;
-                up.title =
-                    Some(t.trim().chars().take(200).collect()).filter(|t: &String| !t.is_empty());
-            }
-            _ => {}
-        }
-    }
-    if !got_file {
-        return Err(ApiError::invalid("file", "Joignez un fichier."));
-    }
-    if up.bytes.is_empty() {
-        return Err(ApiError::invalid("file", "Le fichier est vide."));
-    }
-    if up.bytes.len() > state.cfg.max_upload_bytes {
-        return Err(ApiError::TooLarge(
-            "Le document dépasse la taille maximale autorisée.".into(),
-        ));
-    }
-    Ok(up)
 }
 
 /// Records an item; for `documents`, a multipart upload with `file` and `title`.
@@ -284,9 +133,7 @@ pub async fn create(
     // transaction, as the record may change meanwhile.
     {
         let mut tx = st.db.read().await?;
-        let meta = contact_meta(&mut tx, &auth, &id).await?;
-        access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-        meta.writable()?;
+        access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
         tx.commit().await?;
     }
     let (mut input, upload) = if kind == ActivityKind::Documents {
@@ -308,9 +155,7 @@ pub async fn create(
     }
     input.validate(kind).map_err(ApiError::Invalid)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let is_opposed = opposed(&mut tx, &id).await?;
     check_opposition(is_opposed, kind, &input)?;
     if let Some(a) = &input.assigned_to {
@@ -382,9 +227,7 @@ pub async fn edit(
 ) -> Result<Json<Activity>> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let current = load(&mut tx, &id, kind, &item).await?.into_domain();
     let mut input: ActivityInput = patched(&current.fields, &patch)?;
     input.normalize();
@@ -426,9 +269,7 @@ pub async fn remove(
 ) -> Result<StatusCode> {
     let kind = kind_of(&kind)?;
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::Edit, Some(("contact", &meta)))?;
-    meta.writable()?;
+    access::open_contact_for_write(&mut tx, &auth, &id, "contact").await?;
     let row = load(&mut tx, &id, kind, &item).await?;
     tx.exec(
         Query::delete()
@@ -444,48 +285,4 @@ pub async fn remove(
         crate::store::remove_blobs(&st.cfg.blob_dir(), &[k]);
     }
     Ok(StatusCode::NO_CONTENT)
-}
-
-/// The stored file of a document, as an attachment.
-#[utoipa::path(get, path = "/api/v1/contacts/{id}/documents/{item}/content", tag = "activity",
-    params(("id" = String, Path), ("item" = String, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = oubli_domain::ErrorBody)))]
-pub async fn download(
-    State(st): State<AppState>,
-    auth: Auth,
-    Path((id, item)): Path<(String, String)>,
-) -> Result<Response> {
-    let mut tx = st.db.read().await?;
-    let meta = contact_meta(&mut tx, &auth, &id).await?;
-    access::require(&auth, Action::View, Some(("contact", &meta)))?;
-    let row = load(&mut tx, &id, ActivityKind::Documents, &item).await?;
-    tx.commit().await?;
-    let key = row.blob_key.ok_or(ApiError::NotFound)?;
-    let bytes = tokio::fs::read(st.cfg.blob_dir().join(&key))
-        .await
-        .map_err(|_| ApiError::NotFound)?;
-    let name: String = row
-        .file_name
-        .unwrap_or_else(|| "document".into())
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/octet-stream".to_string()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (header::CACHE_CONTROL, "no-store".to_string()),
-        ],
-        Body::from(bytes),
-    )
-        .into_response())
 }
