@@ -1,12 +1,13 @@
 //! Loading whole records (projects with beneficiaries and subscriptions, contracts with
-//! insured persons, a contact with everything) and removing a contact or project with
-//! its cascade. Shared by the routes, the export and sync.
+//! insured persons, a contact with everything), replacing their people, and unlinking
+//! blob files. Shared by the routes, the export and sync. Removing a contact or a
+//! project with its cascade is the erasure engine's (`erasure::delete`).
 
 use crate::db::rows::*;
 use crate::db::Tx;
 use crate::error::Result;
 use oubli_domain as d;
-use sea_query::{Cond, Expr, Order, Query, SelectStatement};
+use sea_query::{Expr, Order, Query, SelectStatement};
 use std::collections::HashMap;
 
 /// `projects p JOIN contacts c`, columns of the project plus the contact's anonymization.
@@ -144,124 +145,6 @@ pub async fn contact_detail(tx: &mut Tx, contact: d::Contact) -> Result<d::Conta
         contracts,
         activity_counts,
     })
-}
-
-/// What a removal took away, for the audit log (counts only).
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Removed {
-    pub contacts: u64,
-    pub projects: u64,
-    pub contracts: u64,
-    pub documents: u64,
-    pub messages: u64,
-    pub activity: u64,
-    /// Blob files to unlink once the transaction has committed.
-    #[serde(skip)]
-    pub blobs: Vec<String>,
-}
-
-fn sub_ids(table: &'static str, col: &'static str, cond: Cond) -> SelectStatement {
-    let mut q = Query::select();
-    q.column(n("id"))
-        .from(n(table))
-        .cond_where(Cond::all().add(cond).add(Expr::col(n(col)).is_not_null()));
-    q
-}
-
-async fn delete_where(tx: &mut Tx, table: &'static str, cond: Cond) -> Result<u64> {
-    Ok(tx
-        .exec(Query::delete().from_table(n(table)).cond_where(cond))
-        .await?)
-}
-
-/// Deletes the projects matching `projects` (a condition on `projects`), their
-/// contracts, and everything hanging from both.
-async fn delete_projects(tx: &mut Tx, projects: Cond, r: &mut Removed) -> Result<()> {
-    let project_ids = sub_ids("projects", "id", projects.clone());
-    let mut contract_ids = Query::select();
-    contract_ids
-        .column(n("id"))
-        .from(n("contracts"))
-        .and_where(Expr::col(n("project_id")).in_subquery(project_ids.clone()));
-    delete_where(
-        tx,
-        "insured_persons",
-        Cond::all().add(Expr::col(n("contract_id")).in_subquery(contract_ids)),
-    )
-    .await?;
-    r.contracts += delete_where(
-        tx,
-        "contracts",
-        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone())),
-    )
-    .await?;
-    delete_where(
-        tx,
-        "beneficiaries",
-        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids.clone())),
-    )
-    .await?;
-    delete_where(
-        tx,
-        "subscriptions",
-        Cond::all().add(Expr::col(n("project_id")).in_subquery(project_ids)),
-    )
-    .await?;
-    r.projects += delete_where(tx, "projects", projects).await?;
-    Ok(())
-}
-
-/// Deletes a contact and everything about it, in the caller's transaction.
-pub async fn delete_contact(tx: &mut Tx, cabinet_id: &str, contact_id: &str) -> Result<Removed> {
-    let mut r = Removed::default();
-    let of_contact = || {
-        Cond::all()
-            .add(Expr::col(n("contact_id")).eq(contact_id))
-            .add(Expr::col(n("cabinet_id")).eq(cabinet_id))
-    };
-    let mut bq = Query::select();
-    bq.column(n("blob_key"))
-        .from(n("activities"))
-        .cond_where(of_contact())
-        .and_where(Expr::col(n("blob_key")).is_not_null());
-    let blobs: Vec<(String,)> = tx.all(&bq).await?;
-    r.blobs = blobs.into_iter().map(|b| b.0).collect();
-    r.documents = r.blobs.len() as u64;
-    let mut mq = Query::select();
-    mq.expr(Expr::col(n("id")).count())
-        .from(n("activities"))
-        .cond_where(of_contact())
-        .and_where(Expr::col(n("kind")).eq("messages"));
-    r.messages = tx.int(&mq).await? as u64;
-    delete_projects(tx, of_contact(), &mut r).await?;
-    // Contracts always belong to a project of the same contact; this is a safety net.
-    r.contracts += delete_where(tx, "contracts", of_contact()).await?;
-    delete_where(tx, "household_members", of_contact()).await?;
-    r.activity = delete_where(tx, "activities", of_contact()).await?;
-    delete_where(tx, "consents", of_contact()).await?;
-    r.contacts = delete_where(
-        tx,
-        "contacts",
-        Cond::all()
-            .add(Expr::col(n("id")).eq(contact_id))
-            .add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
-    )
-    .await?;
-    Ok(r)
-}
-
-/// Deletes one project with its contracts.
-pub async fn delete_project(tx: &mut Tx, cabinet_id: &str, project_id: &str) -> Result<Removed> {
-    let mut r = Removed::default();
-    delete_projects(
-        tx,
-        Cond::all()
-            .add(Expr::col(n("id")).eq(project_id))
-            .add(Expr::col(n("cabinet_id")).eq(cabinet_id)),
-        &mut r,
-    )
-    .await?;
-    Ok(r)
 }
 
 /// Unlinks blob files after their rows are gone. A file that cannot be removed is
