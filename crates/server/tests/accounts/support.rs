@@ -2,13 +2,10 @@
 //! X-Forwarded-For), delays, the audit log, sessions.
 
 use crate::common::TestApp;
+pub use crate::common::{api, token_of};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use serde_json::{json, Value};
-
-pub fn api(p: &str) -> String {
-    format!("/api/v1{p}")
-}
 
 /// `POST /session` as the server would see it: `peer` is the socket peer (what
 /// `ConnectInfo` carries; none when `None`), `xff` an `X-Forwarded-For` header.
@@ -40,18 +37,6 @@ pub async fn login_as(
     }
     let (s, h, bytes) = t.send_raw(req).await;
     (s, h, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-}
-
-pub fn token_of(h: &HeaderMap) -> String {
-    h.get(header::SET_COOKIE)
-        .expect("set-cookie")
-        .to_str()
-        .expect("ascii")
-        .split(';')
-        .next()
-        .and_then(|kv| kv.split_once('='))
-        .map(|(_, v)| v.to_string())
-        .expect("token")
 }
 
 /// The demo cabinet's audit entries, newest first.

@@ -3,34 +3,15 @@
 
 use crate::common;
 use crate::common::TestApp;
+pub use crate::common::{files_under, id_of, raw_sql, KINDS};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use serde_json::{json, Value};
 
 pub const BOUNDARY: &str = "----oubli-erasure-boundary-Qm9yZ2V0";
 
-/// Kinds of activity (the `{kind}` of `/contacts/{id}/{kind}`).
-pub const KINDS: &[&str] = &[
-    "events",
-    "notes",
-    "tasks",
-    "appointments",
-    "quotes",
-    "advice_docs",
-    "membership_forms",
-    "documents",
-    "messages",
-];
-
 pub fn hex12() -> String {
     uuid::Uuid::new_v4().simple().to_string()[..12].to_string()
-}
-
-pub fn id_of(v: &Value) -> String {
-    v["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no id in {v}"))
-        .to_string()
 }
 
 /// Ids come from the API (UUIDs), so interpolating them into SQL is safe here.
@@ -40,10 +21,6 @@ pub fn safe(id: &str) -> &str {
         "not an id: {id}"
     );
     id
-}
-
-pub async fn raw_sql(t: &TestApp, sql: &str) {
-    t.state.db.raw(sql).await.expect(sql);
 }
 
 #[track_caller]
@@ -108,22 +85,6 @@ pub async fn created(t: &TestApp, token: &str, path: &str, body: Value) -> Value
     let (s, v) = t.post(path, token, body).await;
     assert_eq!(s, StatusCode::CREATED, "{path}: {v}");
     v
-}
-
-/// Every file under `dir`, recursively.
-pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 pub fn is_sqlite() -> bool {

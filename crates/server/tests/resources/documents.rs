@@ -5,23 +5,6 @@ use crate::support::*;
 use axum::http::{header, Method, StatusCode};
 use serde_json::json;
 
-/// Every file under `dir`, recursively.
-fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(files_under(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
 #[tokio::test]
 async fn documents_multipart_upload_download_and_blob() {
     let t = TestApp::new().await;

@@ -2,6 +2,7 @@
 //! sets, checks of error bodies, hand-built requests, multipart uploads, files on disk.
 
 use crate::common::TestApp;
+pub use crate::common::{files_under, id_of, raw_sql};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
 use serde_json::Value;
@@ -43,11 +44,6 @@ pub fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-/// Ids come from the API (UUIDs), so interpolating them into SQL is safe here.
-pub async fn raw_sql(t: &TestApp, sql: &str) {
-    t.state.db.raw(sql).await.expect(sql);
-}
-
 pub async fn set_created(t: &TestApp, table: &str, id: &str, at: i64) {
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-'));
     raw_sql(
@@ -55,13 +51,6 @@ pub async fn set_created(t: &TestApp, table: &str, id: &str, at: i64) {
         &format!("UPDATE {table} SET created_at = {at} WHERE id = '{id}'"),
     )
     .await;
-}
-
-pub fn id_of(v: &Value) -> String {
-    v["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no id in {v}"))
-        .to_string()
 }
 
 pub fn ids(items: &Value) -> Vec<String> {

@@ -39,7 +39,7 @@ async fn downloads_and_exports_are_inert() {
     assert_eq!(s, StatusCode::CREATED, "{v}");
     assert_eq!(v["file_name"], "evil<b>.html", "{v}");
     let doc = id_of(&v);
-    let escaped: Vec<_> = walk(t.dir.path())
+    let escaped: Vec<_> = files_under(t.dir.path())
         .into_iter()
         .filter(|p| p.to_string_lossy().contains("evil"))
         .collect();
@@ -114,20 +114,4 @@ async fn downloads_and_exports_are_inert() {
         first_name.starts_with("contact.first_name,\"'=HYPERLINK"),
         "{first_name}"
     );
-}
-
-/// Every file under `dir`.
-fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(rd) = std::fs::read_dir(dir) {
-        for e in rd.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }

@@ -27,19 +27,6 @@ async fn login_raw(
     .await
 }
 
-fn token_of(h: &HeaderMap) -> String {
-    let c = h
-        .get(header::SET_COOKIE)
-        .expect("set-cookie")
-        .to_str()
-        .expect("ascii");
-    c.split(';')
-        .next()
-        .and_then(|kv| kv.split_once('='))
-        .map(|(_, v)| v.to_string())
-        .expect("token")
-}
-
 /// Every route behind a session, with real ids and valid bodies, so that only the
 /// missing session can explain a refusal.
 fn protected_routes(w: &World, user: &str) -> Vec<(Method, String, Option<Value>)> {
@@ -95,39 +82,9 @@ fn protected_routes(w: &World, user: &str) -> Vec<(Method, String, Option<Value>
             "/contracts".into(),
             Some(json!({"project_id": w.project, "insurer": "X"})),
         ),
-        (Method::GET, format!("/contracts/{}", w.contract), None),
-        (
-            Method::PATCH,
-            format!("/contracts/{}", w.contract),
-            Some(json!({"status": "resilie"})),
-        ),
-        (
-            Method::GET,
-            format!("/contacts/{c}/documents/{}/content", w.document),
-            None,
-        ),
-        (Method::GET, format!("/contacts/{c}/consents"), None),
-        (
-            Method::POST,
-            format!("/contacts/{c}/consents"),
-            Some(json!({"purpose": "marketing", "granted": false})),
-        ),
-        (
-            Method::POST,
-            format!("/contacts/{c}/opposition"),
-            Some(json!({"channel": "email"})),
-        ),
-        (Method::GET, format!("/contacts/{c}/export"), None),
-        (
-            Method::GET,
-            format!("/contacts/{c}/export?format=csv"),
-            None,
-        ),
-        (
-            Method::GET,
-            format!("/contacts/{c}/export?format=html"),
-            None,
-        ),
+    ];
+    r.extend(record_routes(w));
+    r.extend([
         (Method::GET, "/stats/summary".into(), None),
         (Method::GET, "/audit".into(), None),
         (Method::GET, "/sync".into(), None),
@@ -152,7 +109,7 @@ fn protected_routes(w: &World, user: &str) -> Vec<(Method, String, Option<Value>
             "/settings".into(),
             Some(json!({"retention_months": 1})),
         ),
-    ];
+    ]);
     for (kind, item) in &w.items {
         r.push((Method::GET, format!("/contacts/{c}/{kind}"), None));
         if *kind != "documents" {

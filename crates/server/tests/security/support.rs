@@ -3,22 +3,11 @@
 
 use crate::common;
 use crate::common::TestApp;
+pub use crate::common::{api, files_under, id_of, token_of, KINDS};
 use axum::body::Body;
 use axum::http::{header, HeaderMap, Method, Request, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-
-pub const KINDS: [&str; 9] = [
-    "events",
-    "notes",
-    "tasks",
-    "appointments",
-    "quotes",
-    "advice_docs",
-    "membership_forms",
-    "documents",
-    "messages",
-];
 
 /// Marker strings: personal data of the people in the fixtures, searched for where
 /// they must never appear.
@@ -26,19 +15,8 @@ pub const NAME: &str = "Zorglubien";
 
 pub const EMAIL: &str = "zorglub.isole@exemple.fr";
 
-pub fn api(p: &str) -> String {
-    format!("/api/v1{p}")
-}
-
 pub fn on_sqlite() -> bool {
     common::backend_url().is_none()
-}
-
-pub fn id_of(v: &Value) -> String {
-    v["id"]
-        .as_str()
-        .unwrap_or_else(|| panic!("no id in {v}"))
-        .to_string()
 }
 
 /// Ids of the `items` of a page.
@@ -304,4 +282,48 @@ pub async fn audit_page(t: &TestApp, admin: &str) -> Value {
 
 pub async fn audit_total(t: &TestApp, admin: &str) -> i64 {
     audit_page(t, admin).await["total"].as_i64().expect("total")
+}
+
+/// A request to make: method, path under `/api/v1`, JSON body.
+pub type Route = (Method, String, Option<Value>);
+
+/// The routes on `w`'s contract, document, consents, opposition and export, with
+/// valid bodies: a part of both the tenancy checks and the protected routes.
+pub fn record_routes(w: &World) -> Vec<Route> {
+    let c = &w.contact;
+    vec![
+        (Method::GET, format!("/contracts/{}", w.contract), None),
+        (
+            Method::PATCH,
+            format!("/contracts/{}", w.contract),
+            Some(json!({"status": "resilie"})),
+        ),
+        (
+            Method::GET,
+            format!("/contacts/{c}/documents/{}/content", w.document),
+            None,
+        ),
+        (Method::GET, format!("/contacts/{c}/consents"), None),
+        (
+            Method::POST,
+            format!("/contacts/{c}/consents"),
+            Some(json!({"purpose": "marketing", "granted": false})),
+        ),
+        (
+            Method::POST,
+            format!("/contacts/{c}/opposition"),
+            Some(json!({"channel": "email"})),
+        ),
+        (Method::GET, format!("/contacts/{c}/export"), None),
+        (
+            Method::GET,
+            format!("/contacts/{c}/export?format=csv"),
+            None,
+        ),
+        (
+            Method::GET,
+            format!("/contacts/{c}/export?format=html"),
+            None,
+        ),
+    ]
 }

@@ -70,40 +70,8 @@ async fn tenant_isolation_for_every_resource() {
             format!("/projects/{}", w.project),
             Some(json!({"comment": "Piraté", "status": "perdu"})),
         ),
-        (Method::GET, format!("/contracts/{}", w.contract), None),
-        (
-            Method::PATCH,
-            format!("/contracts/{}", w.contract),
-            Some(json!({"status": "resilie"})),
-        ),
-        (
-            Method::GET,
-            format!("/contacts/{c}/documents/{}/content", w.document),
-            None,
-        ),
-        (Method::GET, format!("/contacts/{c}/consents"), None),
-        (
-            Method::POST,
-            format!("/contacts/{c}/consents"),
-            Some(json!({"purpose": "marketing", "granted": false})),
-        ),
-        (
-            Method::POST,
-            format!("/contacts/{c}/opposition"),
-            Some(json!({"channel": "email"})),
-        ),
-        (Method::GET, format!("/contacts/{c}/export"), None),
-        (
-            Method::GET,
-            format!("/contacts/{c}/export?format=csv"),
-            None,
-        ),
-        (
-            Method::GET,
-            format!("/contacts/{c}/export?format=html"),
-            None,
-        ),
     ];
+    checks.extend(record_routes(&w));
     for (kind, item) in &w.items {
         checks.push((Method::GET, format!("/contacts/{c}/{kind}"), None));
         checks.push((Method::GET, format!("/contacts/{c}/{kind}/{item}"), None));
