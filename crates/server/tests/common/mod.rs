@@ -86,14 +86,7 @@ impl TestApp {
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, format!("oubli_session={c}"));
         }
-        let req = match body {
-            Some(v) => b
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(v.to_string())),
-            None => b.body(Body::empty()),
-        }
-        .expect("request");
-        self.send(req).await
+        self.send(with_json(b, body)).await
     }
 
     /// Sends a prepared request, returns status and JSON body (Null when empty or not JSON).
@@ -278,4 +271,15 @@ pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     }
     out.sort();
     out
+}
+
+/// The request `b` builds, with `body` as its JSON body (or none).
+pub fn with_json(b: axum::http::request::Builder, body: Option<Value>) -> Request<Body> {
+    match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string())),
+        None => b.body(Body::empty()),
+    }
+    .expect("request")
 }

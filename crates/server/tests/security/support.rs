@@ -2,6 +2,7 @@
 //! records hanging from one contact, hand-built requests and logins, the audit log.
 
 use crate::common;
+use crate::common::with_json;
 use crate::common::TestApp;
 pub use crate::common::{api, files_under, id_of, token_of, KINDS};
 use axum::body::Body;
@@ -263,14 +264,7 @@ pub async fn raw(
     for (k, v) in headers {
         b = b.header(*k, v.as_str());
     }
-    let req = match body {
-        Some(v) => b
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(Body::from(v.to_string())),
-        None => b.body(Body::empty()),
-    }
-    .expect("request");
-    let (s, h, bytes) = t.send_raw(req).await;
+    let (s, h, bytes) = t.send_raw(with_json(b, body)).await;
     (s, h, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
 }
 
