@@ -10,12 +10,7 @@ use std::collections::BTreeMap;
 async fn every_activity_kind_create_read_list() {
     let t = TestApp::new().await;
     let admin = t.login("admin@demo.fr").await;
-    let c = t
-        .contact(
-            &admin,
-            json!({"last_name": "Durand", "email": "elodie.durand@exemple.fr"}),
-        )
-        .await;
+    let c = durand(&t, &admin).await;
     let cases = [
         (
             "events",

@@ -9,12 +9,7 @@ use serde_json::{json, Value};
 async fn audit_for_admins_and_deputies_only() {
     let t = TestApp::new().await;
     let admin = t.login("admin@demo.fr").await;
-    let c = t
-        .contact(
-            &admin,
-            json!({"last_name": "Durand", "email": "elodie.durand@exemple.fr"}),
-        )
-        .await;
+    let c = durand(&t, &admin).await;
     let (s, _, _) = t
         .send_raw(request(
             Method::GET,

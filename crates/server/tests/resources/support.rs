@@ -5,7 +5,7 @@ use crate::common::TestApp;
 pub use crate::common::{files_under, id_of, raw_sql};
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
 pub const TYPE_MSG: &str = "Valeur de type incorrect ou champ inconnu.";
@@ -216,4 +216,13 @@ pub async fn labels(
     }
     out.sort();
     out
+}
+
+/// Élodie Durand (a last name and an email), created as `token`'s user; her id.
+pub async fn durand(t: &TestApp, token: &str) -> String {
+    t.contact(
+        token,
+        json!({"last_name": "Durand", "email": "elodie.durand@exemple.fr"}),
+    )
+    .await
 }

@@ -141,12 +141,7 @@ async fn patch_wrong_type_names_the_field() {
 async fn invalid_values_are_refused_in_french_and_nothing_is_stored() {
     let t = TestApp::new().await;
     let admin = t.login("admin@demo.fr").await;
-    let c = t
-        .contact(
-            &admin,
-            json!({"last_name": "Durand", "email": "elodie.durand@exemple.fr"}),
-        )
-        .await;
+    let c = durand(&t, &admin).await;
     let sante = project(&t, &admin, json!({"contact_id": c, "type": "sante"})).await;
     let long = "x".repeat(201);
     for (field, value, msg) in [
