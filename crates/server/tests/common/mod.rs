@@ -86,14 +86,7 @@ impl TestApp {
         if let Some(c) = cookie {
             b = b.header(header::COOKIE, format!("oubli_session={c}"));
         }
-        let req = match body {
-            Some(v) => b
-                .header(header::CONTENT_TYPE, "application/json")
-                .body(Body::from(v.to_string())),
-            None => b.body(Body::empty()),
-        }
-        .expect("request");
-        self.send(req).await
+        self.send(with_json(b, body)).await
     }
 
     /// Sends a prepared request, returns status and JSON body (Null when empty or not JSON).
@@ -153,18 +146,7 @@ impl TestApp {
             .expect("request");
         let (status, headers, _) = self.send_raw(req).await;
         assert_eq!(status, StatusCode::OK, "login {email}");
-        let cookie = headers
-            .get(header::SET_COOKIE)
-            .expect("set-cookie")
-            .to_str()
-            .expect("ascii")
-            .to_string();
-        cookie
-            .split(';')
-            .next()
-            .and_then(|kv| kv.split_once('='))
-            .map(|(_, v)| v.to_string())
-            .expect("token")
+        token_of(&headers)
     }
 
     /// Creates a contact as `cookie`'s user; returns its id.
@@ -226,4 +208,78 @@ impl TestApp {
         }
         panic!("erasure {id} did not finish: {last}");
     }
+}
+
+// ------------------------------------------------------------------ shared helpers
+
+/// Kinds of activity (the `{kind}` of `/contacts/{id}/{kind}`).
+pub const KINDS: [&str; 9] = [
+    "events",
+    "notes",
+    "tasks",
+    "appointments",
+    "quotes",
+    "advice_docs",
+    "membership_forms",
+    "documents",
+    "messages",
+];
+
+/// `/api/v1` followed by `p`.
+pub fn api(p: &str) -> String {
+    format!("/api/v1{p}")
+}
+
+pub fn id_of(v: &Value) -> String {
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
+}
+
+/// The session token a response sets (its `Set-Cookie` header).
+pub fn token_of(h: &axum::http::HeaderMap) -> String {
+    h.get(header::SET_COOKIE)
+        .expect("set-cookie")
+        .to_str()
+        .expect("ascii")
+        .split(';')
+        .next()
+        .and_then(|kv| kv.split_once('='))
+        .map(|(_, v)| v.to_string())
+        .expect("token")
+}
+
+/// Runs `sql` on the test's database. Ids come from the API (UUIDs), so
+/// interpolating them into SQL is safe here.
+pub async fn raw_sql(t: &TestApp, sql: &str) {
+    t.state.db.raw(sql).await.expect(sql);
+}
+
+/// Every file under `dir`, recursively, sorted.
+pub fn files_under(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        for e in rd.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(files_under(&p));
+            } else {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// The request `b` builds, with `body` as its JSON body (or none).
+pub fn with_json(b: axum::http::request::Builder, body: Option<Value>) -> Request<Body> {
+    match body {
+        Some(v) => b
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(v.to_string())),
+        None => b.body(Body::empty()),
+    }
+    .expect("request")
 }
