@@ -110,9 +110,12 @@ pub async fn request(
     .await
 }
 
-/// The cabinet's requests (admin, deputy) or the user's own.
+/// The cabinet's requests (admin, deputy) or the user's own, newest first: the first
+/// page of 500, as many as the list showed before it was paginated.
 pub async fn requests() -> Result<Vec<ErasureRequest>, ApiError> {
-    super::get("/erasure-requests").await
+    super::get::<Page<ErasureRequest>>("/erasure-requests?limit=500")
+        .await
+        .map(|p| p.items)
 }
 
 /// Approving answers with the preview and token of the same two-step flow.

@@ -47,6 +47,13 @@ pub enum ApiError {
     TooLarge(String),
     #[error("rate limited")]
     RateLimited { retry_after_secs: u64 },
+    /// Too many of one kind of write by one user in a short time (erasure previews,
+    /// erasure requests): 429 with `Retry-After`, and a message saying what to wait for.
+    #[error("too many")]
+    TooMany {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("storage: {0}")]
     Storage(#[from] sqlx::Error),
     #[error("internal: {0}")]
@@ -220,18 +227,14 @@ impl IntoResponse for ApiError {
                 &m,
                 FieldErrors::new(),
             ),
-            ApiError::RateLimited { retry_after_secs } => {
-                let mut r = body(
-                    StatusCode::TOO_MANY_REQUESTS,
-                    "rate_limited",
-                    "Trop de tentatives. Réessayez dans quelques minutes.",
-                    FieldErrors::new(),
-                );
-                if let Ok(v) = retry_after_secs.to_string().parse() {
-                    r.headers_mut().insert(header::RETRY_AFTER, v);
-                }
-                r
-            }
+            ApiError::RateLimited { retry_after_secs } => rate_limited(
+                "Trop de tentatives. Réessayez dans quelques minutes.",
+                retry_after_secs,
+            ),
+            ApiError::TooMany {
+                message,
+                retry_after_secs,
+            } => rate_limited(&message, retry_after_secs),
             // PostgreSQL refuses NUL bytes in text (SQLSTATE 22021): bad input, not a fault.
             ApiError::Storage(e)
                 if e.as_database_error().and_then(|d| d.code()).as_deref() == Some("22021") =>
@@ -262,6 +265,20 @@ impl ApiError {
         tracing::error!(error = %self, "internal error");
         internal()
     }
+}
+
+/// 429 with `Retry-After` in whole seconds.
+fn rate_limited(message: &str, retry_after_secs: u64) -> Response {
+    let mut r = body(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        message,
+        FieldErrors::new(),
+    );
+    if let Ok(v) = retry_after_secs.to_string().parse() {
+        r.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    r
 }
 
 fn internal() -> Response {

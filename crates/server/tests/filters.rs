@@ -40,7 +40,7 @@ async fn stored(t: &TestApp, admin: &str) -> Vec<i64> {
     v.push(jobs["items"].as_array().expect("jobs").len() as i64);
     let (s, reqs) = t.get("/api/v1/erasure-requests", admin).await;
     assert_eq!(s, StatusCode::OK, "{reqs}");
-    v.push(reqs.as_array().expect("requests").len() as i64);
+    v.push(reqs["items"].as_array().expect("requests").len() as i64);
     v
 }
 

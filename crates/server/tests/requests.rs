@@ -70,7 +70,7 @@ async fn an_approval_left_unconfirmed_can_be_approved_again_and_only_the_new_tok
     assert_eq!(s, StatusCode::CONFLICT, "{v}");
     assert_eq!(v["error"]["code"], "already_decided", "{v}");
     let (_, list) = t.get("/api/v1/erasure-requests", &sales).await;
-    let mine = list
+    let mine = list["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -188,7 +188,7 @@ async fn rows(t: &TestApp, table: &'static str) -> i64 {
 async fn requests_seen(t: &TestApp, admin: &str) -> Vec<Value> {
     let (s, v) = t.get("/api/v1/erasure-requests", admin).await;
     assert_eq!(s, StatusCode::OK, "{v}");
-    v.as_array().expect("list").clone()
+    v["items"].as_array().expect("list").clone()
 }
 
 /// Every audit entry of the cabinet, oldest first.
@@ -324,7 +324,7 @@ async fn a_salesperson_requests_anonymization_of_a_filter_selection_and_exactly_
     }
     // The requester sees the outcome.
     let (_, list) = t.get("/api/v1/erasure-requests", &sales).await;
-    let r = list
+    let r = list["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -413,7 +413,8 @@ async fn a_team_lead_requests_deletion_of_a_projects_filter_selection_within_the
     }
     let (_, list) = t.get("/api/v1/erasure-requests", &lead).await;
     assert!(
-        list.as_array()
+        list["items"]
+            .as_array()
             .expect("list")
             .iter()
             .any(|x| x["id"] == rid.as_str() && x["status"] == "done"),

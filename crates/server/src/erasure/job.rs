@@ -136,8 +136,9 @@ pub async fn status(st: &AppState, auth: &Auth, id: &str) -> Result<ErasureJob> 
     Ok(row.job())
 }
 
-/// `created_at~id` of the last job of the previous page.
-fn job_cursor(s: Option<&str>) -> Result<Option<(i64, String)>> {
+/// `created_at~id` of the last item of the previous page: the cursor of the lists of
+/// erasure jobs and erasure requests (both newest first).
+pub fn page_cursor(s: Option<&str>) -> Result<Option<(i64, String)>> {
     let Some(s) = s.filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
@@ -173,7 +174,7 @@ pub async fn jobs(
             ))
         }
     };
-    let cursor = job_cursor(after)?;
+    let cursor = page_cursor(after)?;
     let base = || {
         Cond::all()
             .add(Expr::col((n("e"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()))
@@ -233,6 +234,18 @@ pub async fn confirm(st: &AppState, auth: &Auth, id: &str, token: &str) -> Resul
         ));
     }
     let Some(hash) = &row.token_hash else {
+        // A preview whose token died unused was replaced: by a newer preview of the same
+        // user (limits::replace_oldest_previews) or a new approval of its request.
+        if row.status == "previewed" && row.expires_at >= now_ms() {
+            return Err(refused(
+                "Cet aperçu a été remplacé par un plus récent : relancez l'opération.",
+            ));
+        }
+        if row.status == "previewed" {
+            return Err(refused(
+                "Le jeton de confirmation a expiré : relancez l'opération.",
+            ));
+        }
         return Err(refused("Ce jeton de confirmation a déjà servi."));
     };
     if !crate::auth::constant_time_eq(hash, &sha256_hex(token.as_bytes())) {

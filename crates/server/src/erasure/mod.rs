@@ -13,6 +13,7 @@
 //! One job a file:
 //! - `selection`: what a target or a stored request designates (`SELECT` of ids);
 //! - `preview`: step one, the stored set, its counts and the token;
+//! - `limits`: the cap on a user's open previews, the rates of previews and requests;
 //! - `job`: a job as the API shows it, the list of jobs, and step two (`confirm`);
 //! - `batch`: running a job batch by batch, closing it, counting failures;
 //! - `anonymize`: the anonymization of a batch of contacts by the plan;
@@ -25,6 +26,7 @@ mod anonymize;
 mod batch;
 mod delete;
 mod job;
+mod limits;
 mod preview;
 mod requests;
 mod selection;
@@ -33,8 +35,9 @@ mod worker;
 pub use anonymize::{anonymize_contacts, Anonymized};
 pub use batch::{batch_size, run, run_batches, BATCH, MAX_FAILURES};
 pub use delete::{delete_contact, delete_project, Removed, Unlinks};
-pub use job::{confirm, jobs, status, ErasureJob, JOB_STATUSES};
-pub use preview::{preview, preview_request};
+pub use job::{confirm, jobs, page_cursor, status, ErasureJob, JOB_STATUSES};
+pub use limits::{OPEN_PREVIEWS, PREVIEWS_PER_MINUTE, REQUESTS_PER_MINUTE};
+pub use preview::{erase_now, preview, preview_request};
 pub use requests::{insert_request, insert_selection_request};
 pub use worker::{after_erasure, purge_expired_previews, resume_pending, spawn_worker};
 

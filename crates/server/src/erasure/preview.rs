@@ -9,6 +9,7 @@ use crate::{audit, listing, AppState};
 use oubli_domain::{EraseAction, ErasurePreview, ErasureTarget, TargetForm};
 use sea_query::{Expr, Query, SelectStatement, SimpleExpr};
 
+use super::limits::{check_rate, replace_oldest_previews, Rate};
 use super::selection::{all_named_visible, request_ids, target_ids, Selection};
 use super::{MemberKind, CHUNK, TOKEN_TTL_MS};
 
@@ -157,7 +158,22 @@ pub async fn preview(
     request_id: Option<&str>,
 ) -> Result<oubli_domain::ErasureCreated> {
     let form = target.form().map_err(ApiError::Invalid)?;
-    preview_of(st, auth, action, Selection::Target(form), request_id).await
+    preview_of(st, auth, action, Selection::Target(form), request_id, true).await
+}
+
+/// Both steps at once, for `DELETE /contacts/{id}`: the preview is confirmed at once
+/// with its own token. It counts in the user's rate of previews (it resolves and
+/// stores a selection like any other) but replaces none of their open previews: it is
+/// never open for a dialog, and deleting a contact must not kill one.
+pub async fn erase_now(
+    st: &AppState,
+    auth: &Auth,
+    action: EraseAction,
+    target: &ErasureTarget,
+) -> Result<super::ErasureJob> {
+    let form = target.form().map_err(ApiError::Invalid)?;
+    let created = preview_of(st, auth, action, Selection::Target(form), None, false).await?;
+    super::confirm(st, auth, &created.id, &created.confirm_token).await
 }
 
 /// Step one for an erasure request of a selection: the preview of exactly the members
@@ -176,18 +192,24 @@ pub async fn preview_request(
         action,
         Selection::Request(kind, request_id),
         Some(request_id),
+        true,
     )
     .await
 }
 
+/// Step one for every caller. `for_dialog`: the preview waits for a confirmation, so it
+/// is one of the user's open previews and replaces the oldest beyond the cap (see
+/// [`super::limits`]); every preview counts in the user's rate, checked first.
 async fn preview_of(
     st: &AppState,
     auth: &Auth,
     action: EraseAction,
     selection: Selection<'_>,
     request_id: Option<&str>,
+    for_dialog: bool,
 ) -> Result<oubli_domain::ErasureCreated> {
     let mut tx = st.db.begin().await?;
+    check_rate(&mut tx, auth, Rate::Previews).await?;
     let cutoff = listing::retention_cutoff(&mut tx, &auth.actor.cabinet_id).await?;
     let (kind, ids) = match &selection {
         Selection::Target(form) => target_ids(auth, action, form, cutoff)?,
@@ -276,6 +298,9 @@ async fn preview_of(
         },
     )
     .await?;
+    if for_dialog {
+        replace_oldest_previews(&mut tx, auth, &id).await?;
+    }
     tx.commit().await?;
     Ok(oubli_domain::ErasureCreated {
         id,

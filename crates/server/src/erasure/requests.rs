@@ -9,6 +9,7 @@ use crate::listing;
 use oubli_domain::{EraseAction, TargetForm};
 use sea_query::{Expr, Query};
 
+use super::limits::{check_rate, Rate};
 use super::selection::{all_named_visible, target_ids};
 use super::MemberKind;
 
@@ -23,6 +24,7 @@ pub async fn insert_request(
     count: i64,
     reason: Option<String>,
 ) -> Result<String> {
+    check_rate(tx, auth, Rate::Requests).await?;
     let id = crate::db::new_id();
     let now = now_ms();
     tx.exec(&insert(

@@ -171,9 +171,13 @@ pub async fn edit(
 /// (admin and deputy only). The DELETE itself is the API client's explicit request, so
 /// the server runs both erasure steps at once, through the same engine as the
 /// browser's dialog: one deletion path (cascade, stored files, tombstone, audit,
-/// secure delete and checkpoint).
+/// secure delete and checkpoint). It counts in the user's rate of erasure previews
+/// (429 beyond, see `erasure::limits`).
 #[utoipa::path(delete, path = "/api/v1/contacts/{id}", tag = "contacts", params(("id" = String, Path)),
-    responses((status = 204), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody)))]
+    responses((status = 204), (status = 403, body = oubli_domain::ErrorBody), (status = 404, body = oubli_domain::ErrorBody),
+              (status = 429, body = oubli_domain::ErrorBody,
+               description = "Trop d'effacements lancés en une minute par cet utilisateur : réessayer après `Retry-After` secondes.",
+               headers(("Retry-After" = u64, description = "Secondes à attendre")))))]
 pub async fn remove(
     State(st): State<AppState>,
     auth: Auth,
@@ -187,8 +191,7 @@ pub async fn remove(
         contacts: Some(vec![id.clone()]),
         ..Default::default()
     };
-    let created = erasure::preview(&st, &auth, EraseAction::Delete, &target, None).await?;
-    let job = erasure::confirm(&st, &auth, &created.id, &created.confirm_token).await?;
+    let job = erasure::erase_now(&st, &auth, EraseAction::Delete, &target).await?;
     if job.status != "done" {
         return Err(ApiError::Conflict {
             code: "erasure_incomplete",

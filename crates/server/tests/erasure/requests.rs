@@ -45,7 +45,7 @@ async fn sales_request_an_erasure_admins_approve_or_reject_and_the_requester_see
 
     let (s, l) = t.get("/api/v1/erasure-requests", &admin).await;
     assert_eq!(s, StatusCode::OK, "{l}");
-    let mine = l
+    let mine = l["items"]
         .as_array()
         .expect("list")
         .iter()
@@ -101,7 +101,7 @@ async fn sales_request_an_erasure_admins_approve_or_reject_and_the_requester_see
 
     let (s, l) = t.get("/api/v1/erasure-requests", &sales).await;
     assert_eq!(s, StatusCode::OK, "{l}");
-    let list = l.as_array().expect("list");
+    let list = l["items"].as_array().expect("list");
     assert_eq!(list.len(), 2, "{l}");
     let done = list.iter().find(|x| x["id"] == rid.as_str()).expect("r1");
     assert_eq!(done["status"], "done", "{done}");
@@ -125,5 +125,5 @@ async fn sales_request_an_erasure_admins_approve_or_reject_and_the_requester_see
     let other = t.login("commercial2@demo.fr").await;
     let (s, l) = t.get("/api/v1/erasure-requests", &other).await;
     assert_eq!(s, StatusCode::OK);
-    assert_eq!(l, json!([]));
+    assert_eq!(l["items"], json!([]));
 }

@@ -11,9 +11,15 @@ use axum::Json;
 use oubli_domain::{Action, ConfirmInput, ErasureCreated, ErasureInput, Page};
 
 /// Step one: the preview (counts for the exact selection) and a single-use token.
+/// A user keeps at most `erasure::OPEN_PREVIEWS` open previews (a new one replaces the
+/// oldest, whose confirmation then answers 409) and creates at most
+/// `erasure::PREVIEWS_PER_MINUTE` a minute (429 beyond, nothing stored).
 #[utoipa::path(post, path = "/api/v1/erasures", tag = "erasure", request_body = ErasureInput,
     responses((status = 201, body = ErasureCreated), (status = 403, body = oubli_domain::ErrorBody),
-              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody),
+              (status = 429, body = oubli_domain::ErrorBody,
+               description = "Trop d'aperçus d'effacement en une minute par cet utilisateur : réessayer après `Retry-After` secondes.",
+               headers(("Retry-After" = u64, description = "Secondes à attendre")))))]
 pub async fn create(
     State(st): State<AppState>,
     auth: Auth,

@@ -5,16 +5,16 @@
 use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{from_ms, now_ms};
-use crate::error::{ApiError, ApiJson, Result};
+use crate::error::{ApiError, ApiJson, ApiQuery, Result};
 use crate::{access, audit, erasure, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use oubli_domain::{
     check_reason, Action, DecisionInput, EraseAction, ErasureCreated, ErasureRequest,
-    ErasureRequestInput, ErasureTarget, Role, TargetForm,
+    ErasureRequestInput, ErasureTarget, Page, Role, TargetForm,
 };
-use sea_query::{Expr, Order, Query};
+use sea_query::{Cond, Expr, Order, Query};
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
@@ -69,37 +69,84 @@ impl RequestRow {
     }
 }
 
+#[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RequestQuery {
+    /// Items per page: 1 to 500, 50 by default.
+    pub limit: Option<String>,
+    /// Cursor from the previous page's `next`.
+    pub after: Option<String>,
+}
+
 /// Admins and deputies see every request of the cabinet; others see their own
-/// (with the outcome).
-#[utoipa::path(get, path = "/api/v1/erasure-requests", tag = "erasure",
-    responses((status = 200, body = Vec<ErasureRequest>)))]
+/// (with the outcome). Newest first, keyset-paginated like every list of API.md
+/// (`limit`, `after`, and `{ items, next, total }`).
+#[utoipa::path(get, path = "/api/v1/erasure-requests", tag = "erasure", params(RequestQuery),
+    responses((status = 200, body = Page<ErasureRequest>), (status = 400, body = oubli_domain::ErrorBody),
+              (status = 422, body = oubli_domain::ErrorBody)))]
 pub async fn list_requests(
     State(st): State<AppState>,
     auth: Auth,
-) -> Result<Json<Vec<ErasureRequest>>> {
-    let mut tx = st.db.read().await?;
-    let mut q = select("erasure_requests", "r", REQUEST_COLS);
-    q.and_where(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
+    ApiQuery(query): ApiQuery<RequestQuery>,
+) -> Result<Json<Page<ErasureRequest>>> {
+    let limit = oubli_domain::filter::page_limit(query.limit.as_deref())
+        .map_err(|m| ApiError::invalid("limit", &m))?;
+    let cursor = erasure::page_cursor(query.after.as_deref())?;
+    let mut base =
+        Cond::all().add(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
     if !matches!(auth.actor.role, Role::Admin | Role::Deputy) {
-        q.and_where(Expr::col((n("r"), n("requester_id"))).eq(auth.actor.user_id.as_str()));
+        base = base.add(Expr::col((n("r"), n("requester_id"))).eq(auth.actor.user_id.as_str()));
     }
-    q.order_by((n("r"), n("created_at")), Order::Desc)
-        .limit(500);
-    let rows: Vec<RequestRow> = tx.all(&q).await?;
+    let mut tx = st.db.read().await?;
+    let mut cq = Query::select();
+    cq.expr(Expr::col((n("r"), n("id"))).count())
+        .from_as(n("erasure_requests"), n("r"))
+        .cond_where(base.clone());
+    let total = tx.int(&cq).await?;
+    let mut cond = base;
+    if let Some((at, id)) = &cursor {
+        cond = cond.add(
+            Cond::any()
+                .add(Expr::col((n("r"), n("created_at"))).lt(*at))
+                .add(
+                    Cond::all()
+                        .add(Expr::col((n("r"), n("created_at"))).eq(*at))
+                        .add(Expr::col((n("r"), n("id"))).lt(id.as_str())),
+                ),
+        );
+    }
+    let mut q = select("erasure_requests", "r", REQUEST_COLS);
+    q.cond_where(cond)
+        .order_by((n("r"), n("created_at")), Order::Desc)
+        .order_by((n("r"), n("id")), Order::Desc)
+        .limit(limit as u64 + 1);
+    let mut rows: Vec<RequestRow> = tx.all(&q).await?;
     tx.commit().await?;
-    Ok(Json(
-        rows.into_iter().map(RequestRow::into_domain).collect(),
-    ))
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| format!("{}~{}", r.created_at, r.id))
+    } else {
+        None
+    };
+    Ok(Json(Page {
+        items: rows.into_iter().map(RequestRow::into_domain).collect(),
+        next,
+        total,
+    }))
 }
 
 /// "Demander l'anonymisation / la suppression": a task for admins and deputies. One
 /// record (`{contacts: [id]}`, `{projects: [id]}`), or a selection in any other form of
 /// API.md (several ids, or a filter with exclusions): the selection is resolved now,
 /// within the requester's scope, and the request covers exactly those records
-/// (`target_id` null, `count` of them), however many they are — one task.
+/// (`target_id` null, `count` of them), however many they are — one task. At most
+/// `erasure::REQUESTS_PER_MINUTE` a minute per user (429 beyond, nothing stored).
 #[utoipa::path(post, path = "/api/v1/erasure-requests", tag = "erasure", request_body = ErasureRequestInput,
     responses((status = 201, body = ErasureRequest), (status = 404, body = oubli_domain::ErrorBody),
-              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody)))]
+              (status = 409, body = oubli_domain::ErrorBody), (status = 422, body = oubli_domain::ErrorBody),
+              (status = 429, body = oubli_domain::ErrorBody,
+               description = "Trop de demandes d'effacement en une minute par cet utilisateur : réessayer après `Retry-After` secondes.",
+               headers(("Retry-After" = u64, description = "Secondes à attendre")))))]
 pub async fn create_request(
     State(st): State<AppState>,
     auth: Auth,
@@ -235,10 +282,14 @@ async fn decidable(st: &AppState, auth: &Auth, id: &str, reapprove: bool) -> Res
 /// Approving opens the same two-step flow: the answer is the preview and its token.
 /// For a selection, the preview covers exactly the records stored with the request
 /// (those still there and, for an anonymization, not anonymized yet): the filter is
-/// not run again.
+/// not run again. The preview is one of the approver's: it counts in their open
+/// previews and their rate of previews (429 beyond, nothing stored or decided).
 #[utoipa::path(post, path = "/api/v1/erasure-requests/{id}/approve", tag = "erasure", params(("id" = String, Path)),
     responses((status = 201, body = ErasureCreated), (status = 403, body = oubli_domain::ErrorBody),
-              (status = 409, body = oubli_domain::ErrorBody)))]
+              (status = 409, body = oubli_domain::ErrorBody),
+              (status = 429, body = oubli_domain::ErrorBody,
+               description = "Trop d'aperçus d'effacement en une minute par cet utilisateur : réessayer après `Retry-After` secondes.",
+               headers(("Retry-After" = u64, description = "Secondes à attendre")))))]
 pub async fn approve(
     State(st): State<AppState>,
     auth: Auth,
