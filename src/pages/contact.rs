@@ -5,7 +5,7 @@
 use crate::api;
 use crate::api::erasures::RecordKind;
 use crate::components::erasure::ErasureBar;
-use crate::components::form::{FormState, Tasks};
+use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
     actor_of, erasure_rights, fr_date, owner_of, use_record, user_name, ErasureRights, Masks,
     ReadonlyBanner, RecordFrame,
@@ -105,12 +105,10 @@ fn ContactRecord(id: String) -> impl IntoView {
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::contact_record::update(&cid.get_value(), &input).await {
                 Ok(c) => {
@@ -130,12 +128,10 @@ fn ContactRecord(id: String) -> impl IntoView {
     let project_masks = RwSignal::new(Masks::default());
     let navigate_p = navigate.clone();
     let create_project = Callback::new(move |_| {
-        if !project_form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(project_form) else {
             return;
-        }
-        let mut input = project_form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        project_form.update(|f| f.pending = true);
         let navigate = navigate_p.clone();
         tasks.spawn(async move {
             match api::project_record::create(&input).await {

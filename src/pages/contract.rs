@@ -3,7 +3,7 @@
 
 use crate::api;
 use crate::components::form::tr;
-use crate::components::form::{premium_text, FormState, Tasks};
+use crate::components::form::{premium_text, submission, FormState, Tasks};
 use crate::components::record::{use_record, Masks, ReadonlyBanner, RecordFrame};
 use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
 use crate::i18n::{msg, t};
@@ -50,12 +50,10 @@ fn ContractRecord(id: String) -> impl IntoView {
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::contracts::update(&kid.get_value(), &input).await {
                 Ok(k) => {

@@ -5,7 +5,7 @@
 use crate::api;
 use crate::api::erasures::RecordKind;
 use crate::components::erasure::ErasureBar;
-use crate::components::form::{FormState, Tasks};
+use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
     actor_of, erasure_rights, fr_date, owner_of, use_record, ErasureRights, Masks, ReadonlyBanner,
     RecordFrame,
@@ -106,12 +106,10 @@ fn ProjectRecord(id: String) -> impl IntoView {
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::project_record::update(&pid.get_value(), &input).await {
                 Ok(p) => {
@@ -134,12 +132,10 @@ fn ProjectRecord(id: String) -> impl IntoView {
     ));
     let contract_masks = RwSignal::new(Masks::default());
     let create_contract = Callback::new(move |_| {
-        if !contract_form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(contract_form) else {
             return;
-        }
-        let mut input = contract_form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        contract_form.update(|f| f.pending = true);
         let navigate = navigate.clone();
         tasks.spawn(async move {
             match api::contracts::create(&input).await {

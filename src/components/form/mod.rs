@@ -164,6 +164,19 @@ impl<T> FormState<T> {
     }
 }
 
+/// Starts sending `form`: validates it (its errors show) and, when it may go, marks it
+/// pending and returns a copy of its value. Every save of a record form begins so.
+pub fn submission<T: Clone + 'static>(form: RwSignal<FormState<T>>) -> Option<T>
+where
+    FormState<T>: Send + Sync,
+{
+    if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        return None;
+    }
+    form.update(|f| f.pending = true);
+    Some(form.with_untracked(|f| f.value.clone()))
+}
+
 /// Validator of a type with `normalize()` + `validate(today)`.
 pub fn dated_validator<T: Clone + 'static>(
     normalize: fn(&mut T),

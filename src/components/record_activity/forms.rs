@@ -3,7 +3,9 @@
 use super::activity_validator;
 use crate::api;
 use crate::components::form::tr;
-use crate::components::form::{opt_text, set_opt, Binder, FormState, FormStatus, Tasks};
+use crate::components::form::{
+    opt_text, set_opt, submission, Binder, FormState, FormStatus, Tasks,
+};
 use crate::components::record::{enum_choices, user_choices};
 use crate::i18n::{msg, t};
 use leptos::prelude::*;
@@ -28,12 +30,10 @@ pub(super) fn ActivityForm(
     let tasks = Tasks::new();
     let cid = StoredValue::new(contact_id);
     let save = move || {
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::activity::create(&cid.get_value(), kind, &input).await {
                 Ok(a) => {

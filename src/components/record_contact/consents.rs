@@ -2,7 +2,9 @@
 
 use crate::api;
 use crate::components::form::tr;
-use crate::components::form::{opt_text, set_opt, Binder, FormState, FormStatus, Tasks, Validator};
+use crate::components::form::{
+    opt_text, set_opt, submission, Binder, FormState, FormStatus, Tasks, Validator,
+};
 use crate::components::record::{enum_choices, fr_datetime, user_name};
 use crate::i18n::{msg, t};
 use leptos::prelude::*;
@@ -42,11 +44,9 @@ pub fn ConsentsSection(
     let b = Binder::new(form, "consent");
     let adding = RwSignal::new(false);
     let save = move || {
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(input) = submission(form) else {
             return;
-        }
-        let input = form.with_untracked(|f| f.value.clone());
-        form.update(|f| f.pending = true);
+        };
         tasks.spawn(async move {
             match api::consents::create(&cid.get_value(), &input).await {
                 Ok(c) => {
