@@ -8,7 +8,7 @@ use crate::components::erasure::ErasureBar;
 use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
     actor_of, erasure_rights, fr_date, owner_of, use_record, user_name, ErasureRights, Masks,
-    ReadonlyBanner, RecordFrame,
+    NewRecordCard, ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_activity::ActivityTabs;
 use crate::components::record_contact::{
@@ -226,32 +226,25 @@ fn ContactRecord(id: String) -> impl IntoView {
                     />
                 </div>
             </div>
-            <section class="card" aria-labelledby="projects-title">
-                <div class="card-head">
-                    <h2 id="projects-title">{move || t("record.projects")}</h2>
-                    <button
-                        type="button"
-                        class="btn btn-small btn-primary"
-                        data-testid="project-new"
-                        disabled=move || readonly.get()
-                        on:click=move |_| {
-                            project_form
-                                .update(|f| {
-                                    f.reset(ProjectInput {
-                                        contact_id: Some(cid.get_value()),
-                                        ..Default::default()
-                                    })
-                                });
-                            project_masks.set(Masks::default());
-                            new_project.set(true);
-                        }
-                    >
-                        {move || t("record.project_new")}
-                    </button>
-                </div>
-                <Show when=move || new_project.get()>
-                    <div class="subform">
-                        <h3>{move || t("record.project_new")}</h3>
+            <NewRecordCard
+                title_id="projects-title"
+                title="record.projects"
+                new_label="record.project_new"
+                new_testid="project-new"
+                readonly=readonly
+                open=new_project
+                on_open=Callback::new(move |_| {
+                    project_form
+                        .update(|f| {
+                            f.reset(ProjectInput {
+                                contact_id: Some(cid.get_value()),
+                                ..Default::default()
+                            })
+                        });
+                    project_masks.set(Masks::default());
+                })
+                form=move || {
+                    view! {
                         <ProjectForm
                             form=project_form
                             masks=project_masks
@@ -260,10 +253,11 @@ fn ContactRecord(id: String) -> impl IntoView {
                             on_submit=create_project
                             on_cancel=Callback::new(move |_| new_project.set(false))
                         />
-                    </div>
-                </Show>
+                    }
+                }
+            >
                 <ProjectsList detail=detail users=users />
-            </section>
+            </NewRecordCard>
             <section class="card" aria-labelledby="contracts-title">
                 <h2 id="contracts-title">{move || t("record.contracts")}</h2>
                 <ContractsList contracts=Signal::derive(move || {

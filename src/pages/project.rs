@@ -7,8 +7,8 @@ use crate::api::erasures::RecordKind;
 use crate::components::erasure::ErasureBar;
 use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, fr_date, owner_of, use_record, ErasureRights, Masks, ReadonlyBanner,
-    RecordFrame,
+    actor_of, erasure_rights, fr_date, owner_of, use_record, ErasureRights, Masks, NewRecordCard,
+    ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_contact::ContractsList;
 use crate::components::record_contract::{contract_validator, ContractForm};
@@ -195,36 +195,29 @@ fn ProjectRecord(id: String) -> impl IntoView {
                     saved=saved
                 />
             </section>
-            <section class="card" aria-labelledby="contracts-title">
-                <div class="card-head">
-                    <h2 id="contracts-title">{move || t("record.contracts")}</h2>
-                    <button
-                        type="button"
-                        class="btn btn-small btn-primary"
-                        data-testid="contract-new"
-                        disabled=move || readonly.get()
-                        on:click=move |_| {
-                            let kind = project_type.get_untracked();
-                            contract_form
-                                .set(
-                                    FormState::new(
-                                        ContractInput {
-                                            project_id: Some(pid.get_value()),
-                                            ..Default::default()
-                                        },
-                                        contract_validator(kind),
-                                    ),
-                                );
-                            contract_masks.set(Masks::default());
-                            new_contract.set(true);
-                        }
-                    >
-                        {move || t("record.contract_new")}
-                    </button>
-                </div>
-                <Show when=move || new_contract.get()>
-                    <div class="subform">
-                        <h3>{move || t("record.contract_new")}</h3>
+            <NewRecordCard
+                title_id="contracts-title"
+                title="record.contracts"
+                new_label="record.contract_new"
+                new_testid="contract-new"
+                readonly=readonly
+                open=new_contract
+                on_open=Callback::new(move |_| {
+                    let kind = project_type.get_untracked();
+                    contract_form
+                        .set(
+                            FormState::new(
+                                ContractInput {
+                                    project_id: Some(pid.get_value()),
+                                    ..Default::default()
+                                },
+                                contract_validator(kind),
+                            ),
+                        );
+                    contract_masks.set(Masks::default());
+                })
+                form=move || {
+                    view! {
                         <ContractForm
                             form=contract_form
                             masks=contract_masks
@@ -233,10 +226,11 @@ fn ProjectRecord(id: String) -> impl IntoView {
                             on_submit=create_contract
                             on_cancel=Callback::new(move |_| new_contract.set(false))
                         />
-                    </div>
-                </Show>
+                    }
+                }
+            >
                 <ContractsList contracts=contracts />
-            </section>
+            </NewRecordCard>
             <ErasureBar
                 rights=rights
                 kind=RecordKind::Project

@@ -87,6 +87,53 @@ pub fn ReadonlyBanner(#[prop(into)] when: Signal<bool>) -> impl IntoView {
     }
 }
 
+/// A card listing a record's projects or contracts (`children`) under its title, with
+/// the "Nouveau …" button that opens the creation form (`form`) above the list.
+#[component]
+pub fn NewRecordCard(
+    /// Id of the title, named by the section's `aria-labelledby`.
+    title_id: &'static str,
+    /// Translation keys of the title and of the button (also the form's heading).
+    title: &'static str,
+    new_label: &'static str,
+    /// `data-testid` of the button.
+    new_testid: &'static str,
+    #[prop(into)] readonly: Signal<bool>,
+    /// Whether the creation form is open; the button opens it after `on_open`.
+    open: RwSignal<bool>,
+    /// Prepares a fresh form before it opens.
+    on_open: Callback<()>,
+    #[prop(into)] form: ViewFn,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=title_id>
+            <div class="card-head">
+                <h2 id=title_id>{tr(title)}</h2>
+                <button
+                    type="button"
+                    class="btn btn-small btn-primary"
+                    data-testid=new_testid
+                    disabled=move || readonly.get()
+                    on:click=move |_| {
+                        on_open.run(());
+                        open.set(true);
+                    }
+                >
+                    {tr(new_label)}
+                </button>
+            </div>
+            <Show when=move || open.get()>
+                <div class="subform">
+                    <h3>{tr(new_label)}</h3>
+                    {form.run()}
+                </div>
+            </Show>
+            {children()}
+        </section>
+    }
+}
+
 /// Rows of persons (beneficiaries of a project, insured persons of a contract):
 /// first name, last name, birth date, each with a remove button.
 pub fn person_rows<T: Send + Sync + 'static>(
