@@ -56,7 +56,7 @@ where
     let value = RwSignal::new(None);
     let first = fetch.clone();
     let outcome = LocalResource::new(move || {
-        let answer = ScopedFuture::new_untracked(first());
+        let answer = ScopedFuture::new_untracked(untrack(|| first()));
         async move {
             let answer = answer.await?;
             value.set(Some(answer));
