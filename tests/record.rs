@@ -562,7 +562,7 @@ fn Framed(
         }
     });
     view! {
-        <RecordFrame outcome=record.outcome() testid=testid back=("/contacts", "record.back_to_contacts")>
+        <RecordFrame phase=record.phase() testid=testid back=("/contacts", "record.back_to_contacts")>
             <p data-testid=format!("{testid}-value")>{move || record.value().get()}</p>
         </RecordFrame>
     }

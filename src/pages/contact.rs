@@ -191,7 +191,7 @@ fn ContactRecord(id: String) -> impl IntoView {
 
     view! {
         <RecordFrame
-            outcome=record.outcome()
+            phase=record.phase()
             testid="contact-page"
             back=("/contacts", "record.back_to_contacts")
         >

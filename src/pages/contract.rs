@@ -69,7 +69,7 @@ fn ContractRecord(id: String) -> impl IntoView {
 
     view! {
         <RecordFrame
-            outcome=record.outcome()
+            phase=record.phase()
             testid="contract-page"
             back=("/contacts", "record.back_to_contacts")
         >

@@ -150,7 +150,7 @@ fn ProjectRecord(id: String) -> impl IntoView {
 
     view! {
         <RecordFrame
-            outcome=record.outcome()
+            phase=record.phase()
             testid="project-page"
             back=("/projects", "record.back_to_projects")
         >

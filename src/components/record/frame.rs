@@ -15,12 +15,22 @@ use std::rc::Rc;
 /// The page's fetch, boxed so that [`Record`] names one type whatever the page.
 type Fetch<T> = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>>>;
 
+/// Where the loading of a record stands; what [`RecordFrame`] shows. Not generic.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Phase {
+    /// No answer yet.
+    Loading,
+    /// The last load failed.
+    Failed(ApiError),
+    /// The record came, for the `n`th time: the frame builds the page again after each
+    /// load (not after a save or a [`Record::refresh`]).
+    Loaded(u32),
+}
+
 /// A record shown on a page: its value, where its loading stands, and how to load it
 /// again. Made by [`use_record`]; `Copy`, like the signals it holds.
 pub struct Record<T: 'static> {
-    /// The outcome of the last load, the one [`RecordFrame`] waits for. It carries no
-    /// value: a save updates [`Record::value`] without the page being built again.
-    outcome: LocalResource<Result<(), ApiError>>,
+    phase: RwSignal<Phase>,
     /// The record as last loaded or saved; `None` until the first load succeeds.
     value: RwSignal<Option<T>>,
     fetch: StoredValue<Fetch<T>, LocalStorage>,
@@ -37,38 +47,34 @@ impl<T> Copy for Record<T> {}
 
 /// Loads the page's record with `fetch` (an API call, plus whatever the page sets from
 /// the answer, such as its form), once now and again on [`Record::reload`] or
-/// [`Record::refresh`]. The fetch runs untracked: reading a signal in it (the locale,
-/// say) does not load the record again.
+/// [`Record::refresh`]. The fetch runs in a task of the page (aborted if the page
+/// goes), untracked: reading a signal in it does not load the record again.
 ///
 /// This is the one place the pages get their record from, so it is where the offline
 /// cache (`src/cache/`, IndexedDB) plugs in as a second source, without the pages
 /// changing: before the fetch, the value found in the cache goes into
-/// [`Record::value`] and resolves the outcome at once (the page shows, from the
-/// cache); the fetch then runs as now, its answer replaces the value and is written
-/// back to the cache, and a network failure keeps the cached value instead of
-/// showing the error. A save ([`Record::set`]) writes to the cache too.
+/// [`Record::value`] and the phase becomes [`Phase::Loaded`] at once (the page shows,
+/// from the cache); the fetch then runs as now, its answer replaces the value in place
+/// and is written back to the cache, and a network failure keeps the cached value
+/// instead of showing the error. A save ([`Record::set`]) writes to the cache too.
+///
+/// Not a `LocalResource` under `<Transition>` and `<ErrorBoundary>`: that form, tried
+/// first, added about 13 KB of brotli to a wasm whose first load sits at its budget;
+/// two signals and the page's task give the same states.
 pub fn use_record<T, Fut>(fetch: impl Fn() -> Fut + 'static) -> Record<T>
 where
     T: Send + Sync + 'static,
     Fut: Future<Output = Result<T, ApiError>> + 'static,
 {
     let fetch: Fetch<T> = Rc::new(move || Box::pin(fetch()));
-    let value = RwSignal::new(None);
-    let first = fetch.clone();
-    let outcome = LocalResource::new(move || {
-        let answer = ScopedFuture::new_untracked(untrack(|| first()));
-        async move {
-            let answer = answer.await?;
-            value.set(Some(answer));
-            Ok(())
-        }
-    });
-    Record {
-        outcome,
-        value,
+    let record = Record {
+        phase: RwSignal::new(Phase::Loading),
+        value: RwSignal::new(None),
         fetch: StoredValue::new_local(fetch),
         tasks: Tasks::new(),
-    }
+    };
+    record.reload();
+    record
 }
 
 impl<T: Send + Sync + 'static> Record<T> {
@@ -84,33 +90,55 @@ impl<T: Send + Sync + 'static> Record<T> {
 
     /// The first answer has not come yet (tracked).
     pub fn loading(&self) -> bool {
-        self.outcome.with(Option::is_none)
+        self.phase.with(|p| *p == Phase::Loading)
     }
 
     /// Why the last load failed, if it did (tracked).
     pub fn error(&self) -> Option<ApiError> {
-        self.outcome
-            .with(|o| o.as_ref().and_then(|r| r.as_ref().err().cloned()))
+        self.phase.with(|p| match p {
+            Phase::Failed(e) => Some(e.clone()),
+            _ => None,
+        })
     }
 
     /// Loads the record again and builds the page again from the answer, every section
     /// included (after an anonymization: history and documents are gone). The page in
     /// place stays until the answer comes.
     pub fn reload(&self) {
-        self.outcome.refetch();
+        let answer = self.start();
+        let (value, phase) = (self.value, self.phase);
+        self.tasks.spawn(async move {
+            match answer.await {
+                Ok(answer) => {
+                    value.set(Some(answer));
+                    phase.update(|p| {
+                        *p = Phase::Loaded(match p {
+                            Phase::Loaded(n) => *n + 1,
+                            _ => 1,
+                        })
+                    });
+                }
+                Err(e) => phase.set(Phase::Failed(e)),
+            }
+        });
     }
 
     /// Loads the record again and updates the page in place (after a change made by
     /// one of its sections, such as a household member added). A failure keeps what
     /// is shown.
     pub fn refresh(&self) {
-        let answer = self.fetch.with_value(|fetch| fetch());
+        let answer = self.start();
         let value = self.value;
         self.tasks.spawn(async move {
             if let Ok(answer) = answer.await {
                 value.set(Some(answer));
             }
         });
+    }
+
+    /// The page's fetch, started untracked.
+    fn start(&self) -> Pin<Box<dyn Future<Output = Result<T, ApiError>>>> {
+        untrack(|| self.fetch.with_value(|fetch| fetch()))
     }
 
     /// Shows a newer copy of the record, as a save returned it.
@@ -127,21 +155,20 @@ impl<T: Send + Sync + 'static> Record<T> {
         });
     }
 
-    /// What [`RecordFrame`] waits for.
-    pub fn outcome(&self) -> LocalResource<Result<(), ApiError>> {
-        self.outcome
+    /// What [`RecordFrame`] shows.
+    pub fn phase(&self) -> RwSignal<Phase> {
+        self.phase
     }
 }
 
 /// The frame of a record page (`<div class="record">` with the page's `data-testid`):
-/// "Chargement…" until the record's first answer ([`Transition`]), then the page
-/// (`children`, built again on [`Record::reload`]), or, when the load failed, the
-/// error in French and a link back to the list ([`ErrorBoundary`]). Not generic, so
-/// it exists once in the wasm for the three pages.
+/// "Chargement…" until the record's first answer, then the page (`children`, built
+/// again after each load), or, when the load failed, the error in French and a link
+/// back to the list. Not generic, so it exists once in the wasm for the three pages.
 #[component]
 pub fn RecordFrame(
-    /// [`Record::outcome`] of the page's record.
-    outcome: LocalResource<Result<(), ApiError>>,
+    /// [`Record::phase`] of the page's record.
+    phase: RwSignal<Phase>,
     /// `data-testid` of the page.
     testid: &'static str,
     /// Where the link under an error goes, and its translation key.
@@ -149,26 +176,21 @@ pub fn RecordFrame(
     children: ChildrenFn,
 ) -> impl IntoView {
     let (back_href, back_label) = back;
-    let page = StoredValue::new(children);
     view! {
         <div class="record" data-testid=testid>
-            <Transition fallback=|| view! { <p class="loading">{tr("record.loading")}</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    let message = move || {
-                        errors.with(|e| e.iter().next().map(|(_, e)| msg(&e.to_string())))
-                    };
+            {move || match phase.get() {
+                Phase::Loading => view! { <p class="loading">{tr("record.loading")}</p> }.into_any(),
+                Phase::Failed(e) => {
                     view! {
                         <div class="record-missing">
-                            <p class="form-error" role="alert">{message}</p>
+                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
                             <A href=back_href>{tr(back_label)}</A>
                         </div>
                     }
-                }>
-                    {move || Suspend::new(async move {
-                        outcome.await.map(|()| page.with_value(|page| page()))
-                    })}
-                </ErrorBoundary>
-            </Transition>
+                        .into_any()
+                }
+                Phase::Loaded(_) => children(),
+            }}
         </div>
     }
 }

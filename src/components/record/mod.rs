@@ -7,7 +7,7 @@ pub mod frame;
 pub mod masks;
 
 pub use crate::session::actor_of;
-pub use frame::{use_record, Record, RecordFrame};
+pub use frame::{use_record, Phase, Record, RecordFrame};
 pub use masks::{group4, mask_iban, mask_nir, masked_or, Masks};
 
 use crate::components::form::tr;
