@@ -7,8 +7,8 @@ use crate::api::erasures::RecordKind;
 use crate::components::erasure::ErasureBar;
 use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, fr_date, owner_of, use_record, user_name, ErasureRights, Masks,
-    NewRecordCard, ReadonlyBanner, RecordFrame,
+    fr_date, per_record, rights_on, use_record, user_name, ErasureRights, Masks, NewRecordCard,
+    ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_activity::ActivityTabs;
 use crate::components::record_contact::{
@@ -44,11 +44,7 @@ pub fn display_name(c: &ContactInput) -> String {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let id = crate::route_param();
-    move || {
-        let id = id.get();
-        view! { <ContactRecord id=id /> }
-    }
+    per_record(|id| view! { <ContactRecord id=id /> }.into_any())
 }
 
 #[component]
@@ -89,16 +85,8 @@ fn ContactRecord(id: String) -> impl IntoView {
         })
     });
     let rights = Signal::derive(move || {
-        let Some(user) = session.user() else {
-            return ErasureRights::None;
-        };
         detail.with(|d| match d {
-            Some(d) => users.with(|u| {
-                erasure_rights(
-                    &actor_of(&user),
-                    &owner_of(&user, d.contact.fields.assigned_to.as_deref(), u),
-                )
-            }),
+            Some(d) => rights_on(session, users, d.contact.fields.assigned_to.as_deref()),
             None => ErasureRights::None,
         })
     });

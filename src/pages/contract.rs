@@ -4,7 +4,7 @@
 use crate::api;
 use crate::components::form::tr;
 use crate::components::form::{premium_text, submission, FormState, Tasks};
-use crate::components::record::{use_record, Masks, ReadonlyBanner, RecordFrame};
+use crate::components::record::{per_record, use_record, Masks, ReadonlyBanner, RecordFrame};
 use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
 use crate::i18n::{msg, t};
 use crate::set_title;
@@ -14,11 +14,7 @@ use oubli_domain::{ContractInput, Project};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    let id = crate::route_param();
-    move || {
-        let id = id.get();
-        view! { <ContractRecord id=id /> }
-    }
+    per_record(|id| view! { <ContractRecord id=id /> }.into_any())
 }
 
 #[component]

@@ -7,7 +7,7 @@ use crate::api::erasures::RecordKind;
 use crate::components::erasure::ErasureBar;
 use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, fr_date, owner_of, use_record, ErasureRights, Masks, NewRecordCard,
+    fr_date, per_record, rights_on, use_record, ErasureRights, Masks, NewRecordCard,
     ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_contact::ContractsList;
@@ -23,11 +23,7 @@ use oubli_domain::{ContactDetail, ContractInput, EraseAction, ProjectInput, User
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let id = crate::route_param();
-    move || {
-        let id = id.get();
-        view! { <ProjectRecord id=id /> }
-    }
+    per_record(|id| view! { <ProjectRecord id=id /> }.into_any())
 }
 
 #[component]
@@ -76,16 +72,8 @@ fn ProjectRecord(id: String) -> impl IntoView {
         })
     });
     let rights = Signal::derive(move || {
-        let Some(user) = session.user() else {
-            return ErasureRights::None;
-        };
         ok.with(|p| match p {
-            Some(p) => users.with(|u| {
-                erasure_rights(
-                    &actor_of(&user),
-                    &owner_of(&user, p.assigned_to.as_deref(), u),
-                )
-            }),
+            Some(p) => rights_on(session, users, p.assigned_to.as_deref()),
             None => ErasureRights::None,
         })
     });

@@ -13,6 +13,7 @@ pub use masks::{group4, mask_iban, mask_nir, masked_or, Masks};
 use crate::components::form::tr;
 use crate::components::form::{Binder, FormState};
 use crate::i18n::msg;
+use crate::session::Session;
 use leptos::prelude::*;
 use oubli_domain::perm::{decide, Action, Actor, Decision, Owner};
 use oubli_domain::{PersonInput, User, UserSummary};
@@ -46,6 +47,26 @@ pub fn erasure_rights(actor: &Actor, owner: &Owner) -> ErasureRights {
     } else {
         ErasureRights::None
     }
+}
+
+/// The erasure buttons the session's user gets on a record assigned to `assigned_to`
+/// (tracked: the session and the cabinet's users, which name the owner's team).
+pub fn rights_on(
+    session: Session,
+    users: RwSignal<Vec<UserSummary>>,
+    assigned_to: Option<&str>,
+) -> ErasureRights {
+    let Some(user) = session.user() else {
+        return ErasureRights::None;
+    };
+    users.with(|u| erasure_rights(&actor_of(&user), &owner_of(&user, assigned_to, u)))
+}
+
+/// A record page, built anew for each record: `page` gets the id of the path, and runs
+/// again when the user goes from one record to another of the same kind.
+pub fn per_record(page: fn(String) -> AnyView) -> impl IntoView {
+    let id = crate::route_param();
+    move || page(id.get())
 }
 
 /// The name of a user id, or the id itself when unknown.
