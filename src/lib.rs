@@ -1,76 +1,21 @@
 //! Oubli's browser app: client-side rendered Leptos, served by `oubli-server` from
 //! `dist/` and talking to it over the REST API of API.md. French interface.
+//!
+//! The session lives in [`session`], the screens and their paths in [`routing`]; both
+//! are re-exported here, so pages write `crate::use_session()`, `crate::route_param()`.
 
 pub mod api;
 pub mod components;
 pub mod i18n;
 pub mod pages;
+pub mod routing;
+pub mod session;
 
 use leptos::prelude::*;
-use leptos::task::spawn_local_scoped_with_cancellation;
 use leptos_router::components::Router;
-use leptos_router::hooks::use_location;
-use leptos_router::location::{BrowserUrl, LocationProvider};
-use oubli_domain::perm::{decide, Action, Actor, Decision};
-use oubli_domain::User;
 
-use components::shell::Shell;
-use pages::{
-    admin::AdminPage, contact::ContactPage, contact_new::ContactNewPage, contacts::ContactsPage,
-    contract::ContractPage, guide::GuidePage, home::HomePage, login::LoginPage,
-    not_found::NotFound, project::ProjectPage, projects::ProjectsPage, rgpd::RgpdPage,
-    tasks::TasksPage,
-};
-
-/// What the app knows about the session.
-#[derive(Clone, PartialEq)]
-pub enum Auth {
-    /// `GET /me` has not answered yet.
-    Checking,
-    LoggedOut,
-    LoggedIn(User),
-}
-
-/// The session state shared by every page, provided by [`App`].
-#[derive(Clone, Copy)]
-pub struct Session(pub RwSignal<Auth>);
-
-impl Session {
-    /// The logged-in user, if any (tracked).
-    pub fn user(&self) -> Option<User> {
-        self.0.with(|auth| match auth {
-            Auth::LoggedIn(user) => Some(user.clone()),
-            _ => None,
-        })
-    }
-
-    /// May the logged-in user do `action` on the cabinet as a whole (tracked)? Asks the
-    /// domain's permission matrix, so the interface shows exactly what the server
-    /// would allow; the server checks again anyway.
-    pub fn can(&self, action: Action) -> bool {
-        self.user().is_some_and(|u| may(&u, action))
-    }
-}
-
-/// The [`Actor`] the server would build for `user`.
-pub fn actor_of(user: &User) -> Actor {
-    Actor {
-        user_id: user.id.clone(),
-        cabinet_id: user.cabinet_id.clone(),
-        team_id: user.team_id.clone(),
-        role: user.role,
-    }
-}
-
-/// May `user` do `action` on the cabinet as a whole (lists, settings, audit)?
-pub fn may(user: &User, action: Action) -> bool {
-    decide(&actor_of(user), action, None) == Decision::Allow
-}
-
-/// The [`Session`] provided by [`App`].
-pub fn use_session() -> Session {
-    expect_context()
-}
+pub use routing::{route_of, route_param, screen_areas, RouteParam, Screen};
+pub use session::{actor_of, may, use_session, Auth, Session};
 
 /// Sets the tab title, so several open tabs stay tellable apart.
 pub fn set_title(page: &str) {
@@ -80,164 +25,12 @@ pub fn set_title(page: &str) {
 /// The whole app: the session check, then the router.
 #[component]
 pub fn App() -> impl IntoView {
-    let auth = RwSignal::new(Auth::Checking);
-    provide_context(Session(auth));
+    session::provide_session();
     i18n::provide_i18n();
-
-    spawn_local_scoped_with_cancellation(async move {
-        let known = match api::session::me().await {
-            Ok(Some(user)) => Auth::LoggedIn(user),
-            Ok(None) => Auth::LoggedOut,
-            Err(e) => {
-                log::warn!("GET /me failed: {} ({})", e.code, e.status);
-                Auth::LoggedOut
-            }
-        };
-        // A login submitted while `/me` was still on its way has the last word.
-        if auth.with_untracked(|a| *a == Auth::Checking) {
-            auth.set(known);
-        }
-    });
 
     view! {
         <Router>
-            <Pages />
+            <routing::Pages />
         </Router>
-    }
-}
-
-/// The screens of the app, read from the path by [`route_of`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Screen {
-    Login,
-    /// `/`: goes on to the contacts.
-    Home,
-    Contacts,
-    ContactNew,
-    Contact,
-    Projects,
-    Project,
-    Contract,
-    Tasks,
-    Rgpd,
-    Admin,
-    Guide,
-    NotFound,
-}
-
-/// The screen of `path` and its parameter: the record id of `/contacts/{id}`,
-/// `/projects/{id}` and `/contracts/{id}`, the slug of `/guides/{slug}`, else empty.
-/// One `match` instead of a table of routes: the app has a dozen fixed paths, and the
-/// router's generic route tree weighed about 60 KB of the wasm.
-pub fn route_of(path: &str) -> (Screen, String) {
-    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    let screen = match segments.as_slice() {
-        [] => Screen::Home,
-        ["login"] => Screen::Login,
-        ["contacts"] => Screen::Contacts,
-        ["contacts", "new"] => Screen::ContactNew,
-        ["contacts", _] => Screen::Contact,
-        ["projects"] => Screen::Projects,
-        ["projects", _] => Screen::Project,
-        ["contracts", _] => Screen::Contract,
-        ["tasks"] => Screen::Tasks,
-        ["rgpd"] => Screen::Rgpd,
-        ["admin"] => Screen::Admin,
-        ["guides", _] => Screen::Guide,
-        _ => Screen::NotFound,
-    };
-    let param = match (screen, segments.as_slice()) {
-        (Screen::Contact | Screen::Project | Screen::Contract | Screen::Guide, [_, p]) => {
-            (*p).to_owned()
-        }
-        _ => String::new(),
-    };
-    (screen, param)
-}
-
-/// The dictionary areas a screen shows besides [`i18n::BOOT_AREAS`]: fetched before the
-/// screen is shown (the app's first screen: before the first paint, `main`).
-pub fn screen_areas(screen: Screen) -> &'static [&'static str] {
-    match screen {
-        Screen::Contact | Screen::ContactNew | Screen::Project | Screen::Contract => &["record"],
-        Screen::Tasks => &["tasks"],
-        Screen::Rgpd => &["record", "tasks"],
-        Screen::Guide => &["guide"],
-        Screen::Login
-        | Screen::Home
-        | Screen::Contacts
-        | Screen::Projects
-        | Screen::Admin
-        | Screen::NotFound => &[],
-    }
-}
-
-/// The parameter of the current path (record id or guide slug), see [`route_of`].
-#[derive(Clone, Copy)]
-pub struct RouteParam(pub Memo<String>);
-
-/// The id (or slug) in the current path, tracked: it changes without the page being
-/// rebuilt when the user goes from one record to another of the same kind.
-pub fn route_param() -> Memo<String> {
-    expect_context::<RouteParam>().0
-}
-
-/// Picks the screen for the current path. The login page and the 404 stand alone;
-/// every other screen sits in the [`Shell`], which stays in place between screens.
-#[component]
-fn Pages() -> impl IntoView {
-    let pathname = use_location().pathname;
-    let route = Memo::new(move |_| pathname.with(|p| route_of(p)));
-    let screen = Memo::new(move |_| route.with(|r| r.0));
-    provide_context(RouteParam(Memo::new(move |_| route.with(|r| r.1.clone()))));
-    // A link to another path changes the URL signal at once but the address bar only
-    // when the router is told the new screen is there (what its `<Routes>` did).
-    if let Some(browser) = use_context::<BrowserUrl>() {
-        Effect::new(move |_| {
-            pathname.track();
-            browser.ready_to_complete();
-        });
-    }
-    let alone = Memo::new(move |_| match screen.get() {
-        s @ (Screen::Login | Screen::NotFound) => Some(s),
-        _ => None,
-    });
-    move || match alone.get() {
-        Some(s) => screen_view(s),
-        None => view! { <Shell content=move || screen_view(screen.get()) /> }.into_any(),
-    }
-}
-
-/// The screen, once its dictionary areas are there ([`screen_areas`]); nothing until
-/// then (a small file, fetched once).
-fn screen_view(screen: Screen) -> AnyView {
-    let areas = screen_areas(screen);
-    if areas.iter().all(|a| i18n::is_loaded(i18n::Locale::Fr, a)) {
-        return page(screen);
-    }
-    let ready = RwSignal::new(false);
-    let locale = i18n::use_i18n().0.get_untracked();
-    leptos::task::spawn_local_scoped(async move {
-        i18n::ensure(locale, areas).await;
-        ready.set(true);
-    });
-    (move || ready.get().then(|| page(screen))).into_any()
-}
-
-fn page(screen: Screen) -> AnyView {
-    match screen {
-        Screen::Login => view! { <LoginPage /> }.into_any(),
-        Screen::Home => view! { <HomePage /> }.into_any(),
-        Screen::Contacts => view! { <ContactsPage /> }.into_any(),
-        Screen::ContactNew => view! { <ContactNewPage /> }.into_any(),
-        Screen::Contact => view! { <ContactPage /> }.into_any(),
-        Screen::Projects => view! { <ProjectsPage /> }.into_any(),
-        Screen::Project => view! { <ProjectPage /> }.into_any(),
-        Screen::Contract => view! { <ContractPage /> }.into_any(),
-        Screen::Tasks => view! { <TasksPage /> }.into_any(),
-        Screen::Rgpd => view! { <RgpdPage /> }.into_any(),
-        Screen::Admin => view! { <AdminPage /> }.into_any(),
-        Screen::Guide => view! { <GuidePage /> }.into_any(),
-        Screen::NotFound => view! { <NotFound /> }.into_any(),
     }
 }

@@ -14,7 +14,7 @@ use oubli::components::form::{
     AMOUNT_UNREADABLE,
 };
 use oubli::components::record::{
-    erasure_rights, group4, mask_iban, mask_nir, ErasureRights, Masks,
+    erasure_rights, group4, mask_iban, mask_nir, use_record, ErasureRights, Masks, RecordFrame,
 };
 use oubli::components::record_contact::{
     contact_form_state, household_rows_validator, prefixed_error, ContactForm,
@@ -525,5 +525,74 @@ async fn project_form_refuses_a_bad_iban_and_masks_saved_ones() {
         text("field-error-subscriptions.1.iban").as_deref(),
         Some(expected)
     );
+    parent.remove();
+}
+
+// ------------------------------------------------------------------ record frame
+
+/// Waits until `gate` opens: the test holds a fetch back to see the loading state.
+async fn opened(gate: RwSignal<bool>) {
+    while !gate.get_untracked() {
+        leptos::task::tick().await;
+    }
+}
+
+/// Ticks until `ready`, at most a few hundred times.
+async fn until(ready: impl Fn() -> bool) {
+    for _ in 0..300 {
+        if ready() {
+            return;
+        }
+        leptos::task::tick().await;
+    }
+}
+
+/// A record page in miniature: `use_record` over an answer held back by `gate`.
+#[component]
+fn Framed(
+    answer: Result<String, ApiError>,
+    gate: RwSignal<bool>,
+    testid: &'static str,
+) -> impl IntoView {
+    let record = use_record(move || {
+        let answer = answer.clone();
+        async move {
+            opened(gate).await;
+            answer
+        }
+    });
+    view! {
+        <RecordFrame phase=record.phase() testid=testid back=("/contacts", "record.back_to_contacts")>
+            <p data-testid=format!("{testid}-value")>{move || record.value().get()}</p>
+        </RecordFrame>
+    }
+}
+
+#[wasm_bindgen_test]
+async fn record_frame_shows_loading_then_the_record_or_the_french_error() {
+    oubli::i18n::load_sources();
+    let parent = host();
+    let gate = RwSignal::new(false);
+    let _mounted = leptos::mount::mount_to(parent.clone(), move || {
+        view! {
+            <leptos_router::components::Router>
+                <Framed answer=Ok("Claire Martin".to_owned()) gate=gate testid="found" />
+                <Framed answer=Err(ApiError::from_response(404, "")) gate=gate testid="missing" />
+            </leptos_router::components::Router>
+        }
+    });
+    settle().await;
+    for page in ["found", "missing"] {
+        let shown = text(page).unwrap_or_default();
+        assert!(shown.contains("Chargement…"), "{page}: {shown}");
+    }
+    gate.set(true);
+    until(|| text("found-value").is_some() && !text("missing").unwrap().contains("Chargement"))
+        .await;
+    assert_eq!(text("found-value").as_deref(), Some("Claire Martin"));
+    let missing = text("missing").unwrap();
+    assert!(missing.contains("Élément introuvable."), "{missing}");
+    assert!(missing.contains("Retour aux contacts"), "{missing}");
+    assert_eq!(text("missing-value"), None);
     parent.remove();
 }

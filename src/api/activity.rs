@@ -1,10 +1,8 @@
 //! Activity around a contact: `GET/POST /contacts/{id}/{kind}`,
 //! `PATCH /contacts/{id}/{kind}/{item}`, and document uploads (multipart).
 
-use super::{ApiError, API_BASE, CSRF_HEADER};
-use gloo_net::http::{Method, RequestBuilder};
+use super::{ApiError, API_BASE};
 use oubli_domain::{Activity, ActivityInput, ActivityKind, Page};
-use web_sys::{AbortController, RequestCredentials};
 
 /// Newest first; the first `limit` items.
 pub async fn list(
@@ -38,9 +36,8 @@ pub fn document_url(contact_id: &str, item: &str) -> String {
     format!("{API_BASE}/contacts/{contact_id}/documents/{item}/content")
 }
 
-/// Uploads a document as `multipart/form-data` with the fields `file` and `title`.
-/// The shared JSON client cannot send a form, so this keeps its rules by hand:
-/// same-origin credentials, the CSRF header, abort on drop, one [`ApiError`].
+/// Uploads a document as `multipart/form-data` with the fields `file` and `title`,
+/// through the same guarded request as every JSON call.
 pub async fn upload(
     contact_id: &str,
     file: &web_sys::File,
@@ -53,36 +50,5 @@ pub async fn upload(
         form.append_with_str("title", title.trim())
             .map_err(|_| ApiError::network())?;
     }
-    let controller = AbortController::new().ok();
-    let signal = controller.as_ref().map(AbortController::signal);
-    let _guard = Abort(controller);
-    let request = RequestBuilder::new(&format!("{API_BASE}/contacts/{contact_id}/documents"))
-        .method(Method::POST)
-        .credentials(RequestCredentials::SameOrigin)
-        .header("Accept", "application/json")
-        .header(CSRF_HEADER, "1")
-        .abort_signal(signal.as_ref())
-        .body(form)
-        .map_err(|_| ApiError::network())?;
-    let response = request.send().await.map_err(|_| ApiError::network())?;
-    let status = response.status();
-    if response.ok() {
-        response
-            .json::<Activity>()
-            .await
-            .map_err(|_| ApiError::unexpected_body(status))
-    } else {
-        let body = response.text().await.unwrap_or_default();
-        Err(ApiError::from_response(status, &body))
-    }
-}
-
-struct Abort(Option<AbortController>);
-
-impl Drop for Abort {
-    fn drop(&mut self) {
-        if let Some(c) = &self.0 {
-            c.abort();
-        }
-    }
+    super::post_form(&format!("/contacts/{contact_id}/documents"), form).await
 }

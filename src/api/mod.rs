@@ -1,9 +1,10 @@
 //! Typed REST client for `/api/v1` (API.md), over gloo-net. One module per resource.
 //!
-//! Every call goes through [`send`], which is where the rules of the contract live:
-//! same-origin credentials (the session is an HttpOnly cookie), the CSRF header on
-//! every method that changes state, one [`ApiError`] for any non-2xx answer, and an
-//! `AbortController` per request so a fetch dies with the task that started it.
+//! Every call, JSON or multipart upload, goes through [`call`], which is where the
+//! rules of the contract live: same-origin credentials (the session is an HttpOnly
+//! cookie), the CSRF header on every method that changes state, one [`ApiError`] for
+//! any non-2xx answer, and an [`AbortOnDrop`] guard per request so a fetch dies with
+//! the task that started it.
 
 pub mod activity;
 pub mod consents;
@@ -21,7 +22,8 @@ pub mod users;
 use gloo_net::http::{Method, RequestBuilder};
 use oubli_domain::{ErrorBody, FieldErrors};
 use serde::{de::DeserializeOwned, Serialize};
-use web_sys::{AbortController, RequestCredentials};
+use wasm_bindgen::JsValue;
+use web_sys::{AbortController, FormData, RequestCredentials};
 
 /// Root of the REST API, on the origin that served the app.
 pub const API_BASE: &str = "/api/v1";
@@ -160,12 +162,22 @@ impl Drop for AbortOnDrop {
     }
 }
 
+/// What a request carries.
+enum Payload {
+    Empty,
+    /// JSON text, sent as `application/json`.
+    Json(String),
+    /// A multipart form (uploads); the browser writes its `Content-Type`, boundary
+    /// included.
+    Form(FormData),
+}
+
 /// Sends one request and returns the status and text of a 2xx answer, or decodes the
 /// [`ApiError`]. Not generic, so the fetch machinery exists once in the wasm whatever
 /// the types sent and received (each typed call only adds its serde code). The abort
 /// guard lives until the body has been read: aborting earlier would cut the body
 /// stream.
-async fn call(method: Method, path: &str, body: Option<String>) -> Result<(u16, String), ApiError> {
+async fn call(method: Method, path: &str, body: Payload) -> Result<(u16, String), ApiError> {
     let guard = AbortOnDrop(AbortController::new().ok());
     let signal = guard.0.as_ref().map(AbortController::signal);
 
@@ -178,10 +190,11 @@ async fn call(method: Method, path: &str, body: Option<String>) -> Result<(u16, 
         builder = builder.header(CSRF_HEADER, "1");
     }
     let request = match body {
-        Some(body) => builder
+        Payload::Empty => builder.build(),
+        Payload::Json(text) => builder
             .header("Content-Type", "application/json")
-            .body(body),
-        None => builder.build(),
+            .body(JsValue::from(text)),
+        Payload::Form(form) => builder.body(JsValue::from(form)),
     }
     .map_err(|e| {
         log::error!("building {method} {path}: {e}");
@@ -223,7 +236,7 @@ fn decode<T: DeserializeOwned>((status, text): (u16, String)) -> Result<T, ApiEr
 
 /// `GET` a JSON resource.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    decode(call(Method::GET, path, None).await?)
+    decode(call(Method::GET, path, Payload::Empty).await?)
 }
 
 /// `POST` a JSON body and decode the JSON answer.
@@ -232,7 +245,7 @@ pub async fn post<B: Serialize + ?Sized, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiError> {
     let body = to_json(body);
-    decode(call(Method::POST, path, Some(body)).await?)
+    decode(call(Method::POST, path, Payload::Json(body)).await?)
 }
 
 /// `PATCH` with a JSON merge patch and decode the JSON answer.
@@ -241,10 +254,15 @@ pub async fn patch<B: Serialize + ?Sized, T: DeserializeOwned>(
     body: &B,
 ) -> Result<T, ApiError> {
     let body = to_json(body);
-    decode(call(Method::PATCH, path, Some(body)).await?)
+    decode(call(Method::PATCH, path, Payload::Json(body)).await?)
 }
 
 /// `DELETE`, ignoring any body of the answer.
 pub async fn delete(path: &str) -> Result<(), ApiError> {
-    call(Method::DELETE, path, None).await.map(drop)
+    call(Method::DELETE, path, Payload::Empty).await.map(drop)
+}
+
+/// `POST` a multipart form (an upload) and decode the JSON answer.
+pub async fn post_form<T: DeserializeOwned>(path: &str, form: FormData) -> Result<T, ApiError> {
+    decode(call(Method::POST, path, Payload::Form(form)).await?)
 }

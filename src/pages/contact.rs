@@ -2,12 +2,13 @@
 //! consents and opposition, projects, contracts, activity; erasure at the bottom.
 //! An anonymized contact is shown read-only, with the reason.
 
+use crate::api;
 use crate::api::erasures::RecordKind;
-use crate::api::{self, ApiError};
 use crate::components::erasure::ErasureBar;
-use crate::components::form::{FormState, Tasks};
+use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, owner_of, user_name, ErasureRights, Masks, ReadonlyBanner,
+    fr_date, per_record, rights_on, use_record, user_name, ErasureRights, Masks, NewRecordCard,
+    ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_activity::ActivityTabs;
 use crate::components::record_contact::{
@@ -19,7 +20,7 @@ use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use oubli_domain::{Contact, ContactDetail, ContactInput, EraseAction, ProjectInput, UserSummary};
+use oubli_domain::{Contact, ContactInput, EraseAction, ProjectInput, UserSummary};
 
 /// The name a contact is known by: "Mme Claire Martin", or the company name.
 pub fn display_name(c: &ContactInput) -> String {
@@ -43,95 +44,65 @@ pub fn display_name(c: &ContactInput) -> String {
 
 #[component]
 pub fn ContactPage() -> impl IntoView {
-    let id = crate::route_param();
-    // Bumped after an anonymization: the record is built again from the server's
-    // answer, every section included (history, documents: gone).
-    let generation = RwSignal::new(0u32);
-    let reload = Callback::new(move |_| generation.update(|g| *g += 1));
-    move || {
-        let id = id.get();
-        generation.track();
-        view! { <ContactRecord id=id reload=reload /> }
-    }
+    per_record(|id| view! { <ContactRecord id=id /> }.into_any())
 }
 
 #[component]
-fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
+fn ContactRecord(id: String) -> impl IntoView {
     set_title(&t("record.contact"));
     let session = use_session();
     let tasks = Tasks::new();
     let navigate = use_navigate();
     let cid = StoredValue::new(id);
-    let detail = RwSignal::new(None::<Result<ContactDetail, ApiError>>);
     let users = RwSignal::new(Vec::<UserSummary>::new());
     let form = RwSignal::new(contact_form_state(ContactInput::default()));
     let saved = RwSignal::new(false);
 
-    let load = move || {
-        tasks.spawn(async move {
-            let r = api::contact_record::get(&cid.get_value()).await;
-            if let Ok(d) = &r {
-                form.update(|f| f.reset(d.contact.fields.clone()));
-                set_title(&display_name(&d.contact.fields));
-            }
-            detail.set(Some(r));
-        });
-    };
-    load();
+    let record = use_record(move || async move {
+        let d = api::contact_record::get(&cid.get_value()).await?;
+        form.update(|f| f.reset(d.contact.fields.clone()));
+        set_title(&display_name(&d.contact.fields));
+        Ok(d)
+    });
     tasks.spawn(async move {
         if let Ok(u) = api::users::list().await {
             users.set(u);
         }
     });
 
-    let ok = move || detail.with(|d| d.as_ref().and_then(|r| r.as_ref().ok()).cloned());
-    let ok_memo = Memo::new(move |_| ok());
-    let contact = Signal::derive(move || ok_memo.get().map(|d| d.contact));
+    let detail = record.value();
+    let contact = Signal::derive(move || detail.get().map(|d| d.contact));
     let readonly = Signal::derive(move || {
-        ok_memo.with(|d| {
+        detail.with(|d| {
             d.as_ref()
                 .is_some_and(|d| d.contact.anonymized_at.is_some())
         })
     });
     let opposed = Signal::derive(move || {
-        ok_memo.with(|d| {
+        detail.with(|d| {
             d.as_ref()
                 .is_some_and(|d| d.contact.opposition_at.is_some())
         })
     });
     let rights = Signal::derive(move || {
-        let Some(user) = session.user() else {
-            return ErasureRights::None;
-        };
-        ok_memo.with(|d| match d {
-            Some(d) => users.with(|u| {
-                erasure_rights(
-                    &actor_of(&user),
-                    &owner_of(&user, d.contact.fields.assigned_to.as_deref(), u),
-                )
-            }),
+        detail.with(|d| match d {
+            Some(d) => rights_on(session, users, d.contact.fields.assigned_to.as_deref()),
             None => ErasureRights::None,
         })
     });
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::contact_record::update(&cid.get_value(), &input).await {
                 Ok(c) => {
                     form.update(|f| f.reset(c.fields.clone()));
                     set_title(&display_name(&c.fields));
-                    detail.update(|d| {
-                        if let Some(Ok(d)) = d {
-                            d.contact = c;
-                        }
-                    });
+                    record.update(|d| d.contact = c);
                     saved.set(true);
                 }
                 Err(e) => form.update(|f| f.failed(&e)),
@@ -145,12 +116,10 @@ fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
     let project_masks = RwSignal::new(Masks::default());
     let navigate_p = navigate.clone();
     let create_project = Callback::new(move |_| {
-        if !project_form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(project_form) else {
             return;
-        }
-        let mut input = project_form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        project_form.update(|f| f.pending = true);
         let navigate = navigate_p.clone();
         tasks.spawn(async move {
             match api::project_record::create(&input).await {
@@ -164,7 +133,7 @@ fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
     // again, read-only.
     let on_erased = Callback::new(move |action: EraseAction| match action {
         EraseAction::Delete => navigate("/contacts", Default::default()),
-        EraseAction::Anonymize => reload.run(()),
+        EraseAction::Anonymize => record.reload(),
     });
 
     let header = move |c: Contact| {
@@ -201,7 +170,7 @@ fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
                     </span>
                     <span class="muted">
                         {move || t("record.created_at")} " : "
-                        {crate::components::record::fr_date(c.created_at.date_naive())}
+                        {fr_date(c.created_at.date_naive())}
                     </span>
                 </div>
             </header>
@@ -209,113 +178,96 @@ fn ContactRecord(id: String, reload: Callback<()>) -> impl IntoView {
     };
 
     view! {
-        <div class="record" data-testid="contact-page">
-            {move || match detail.get() {
-                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
-                Some(Err(e)) => {
-                    view! {
-                        <div class="record-missing">
-                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
-                            <A href="/contacts">{move || t("record.back_to_contacts")}</A>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(Ok(_)) => ().into_any(),
-            }}
-            <Show when=move || ok_memo.with(Option::is_some)>
-                {move || contact.get().map(header)}
-                <ReadonlyBanner when=readonly />
-                <div class="record-columns">
-                    <section class="card" aria-labelledby="contact-card-title">
-                        <h2 id="contact-card-title">{move || t("record.contact_card")}</h2>
-                        <ContactForm
-                            form=form
-                            users=users
-                            readonly=readonly
-                            on_submit=save
-                            saved=saved
-                        />
-                    </section>
-                    <div class="record-side">
-                        <HouseholdSection
-                            contact_id=cid.get_value()
-                            members=Signal::derive(move || {
-                                ok_memo.get().map(|d| d.household).unwrap_or_default()
-                            })
-                            readonly=readonly
-                            on_changed=Callback::new(move |_| load())
-                        />
-                        <ConsentsSection
-                            contact_id=cid.get_value()
-                            contact=contact
-                            users=users
-                            readonly=readonly
-                            on_changed=Callback::new(move |_| load())
-                        />
-                    </div>
+        <RecordFrame
+            phase=record.phase()
+            testid="contact-page"
+            back=("/contacts", "record.back_to_contacts")
+        >
+            {move || contact.get().map(header)}
+            <ReadonlyBanner when=readonly />
+            <div class="record-columns">
+                <section class="card" aria-labelledby="contact-card-title">
+                    <h2 id="contact-card-title">{move || t("record.contact_card")}</h2>
+                    <ContactForm
+                        form=form
+                        users=users
+                        readonly=readonly
+                        on_submit=save
+                        saved=saved
+                    />
+                </section>
+                <div class="record-side">
+                    <HouseholdSection
+                        contact_id=cid.get_value()
+                        members=Signal::derive(move || {
+                            detail.get().map(|d| d.household).unwrap_or_default()
+                        })
+                        readonly=readonly
+                        on_changed=Callback::new(move |_| record.refresh())
+                    />
+                    <ConsentsSection
+                        contact_id=cid.get_value()
+                        contact=contact
+                        users=users
+                        readonly=readonly
+                        on_changed=Callback::new(move |_| record.refresh())
+                    />
                 </div>
-                <section class="card" aria-labelledby="projects-title">
-                    <div class="card-head">
-                        <h2 id="projects-title">{move || t("record.projects")}</h2>
-                        <button
-                            type="button"
-                            class="btn btn-small btn-primary"
-                            data-testid="project-new"
-                            disabled=move || readonly.get()
-                            on:click=move |_| {
-                                project_form
-                                    .update(|f| {
-                                        f.reset(ProjectInput {
-                                            contact_id: Some(cid.get_value()),
-                                            ..Default::default()
-                                        })
-                                    });
-                                project_masks.set(Masks::default());
-                                new_project.set(true);
-                            }
-                        >
-                            {move || t("record.project_new")}
-                        </button>
-                    </div>
-                    <Show when=move || new_project.get()>
-                        <div class="subform">
-                            <h3>{move || t("record.project_new")}</h3>
-                            <ProjectForm
-                                form=project_form
-                                masks=project_masks
-                                users=users
-                                readonly=readonly
-                                on_submit=create_project
-                                on_cancel=Callback::new(move |_| new_project.set(false))
-                            />
-                        </div>
-                    </Show>
-                    <ProjectsList detail=ok_memo users=users />
-                </section>
-                <section class="card" aria-labelledby="contracts-title">
-                    <h2 id="contracts-title">{move || t("record.contracts")}</h2>
-                    <ContractsList contracts=Signal::derive(move || {
-                        ok_memo.get().map(|d| d.contracts).unwrap_or_default()
-                    }) />
-                </section>
-                <ActivityTabs
-                    contact_id=cid.get_value()
-                    counts=Signal::derive(move || {
-                        ok_memo.get().map(|d| d.activity_counts).unwrap_or_default()
-                    })
-                    users=users
-                    readonly=readonly
-                    opposed=opposed
-                />
-                <ErasureBar
-                    rights=rights
-                    kind=RecordKind::Contact
-                    id=cid.get_value()
-                    anonymized=readonly
-                    on_done=on_erased
-                />
-            </Show>
-        </div>
+            </div>
+            <NewRecordCard
+                title_id="projects-title"
+                title="record.projects"
+                new_label="record.project_new"
+                new_testid="project-new"
+                readonly=readonly
+                open=new_project
+                on_open=Callback::new(move |_| {
+                    project_form
+                        .update(|f| {
+                            f.reset(ProjectInput {
+                                contact_id: Some(cid.get_value()),
+                                ..Default::default()
+                            })
+                        });
+                    project_masks.set(Masks::default());
+                })
+                form=move || {
+                    view! {
+                        <ProjectForm
+                            form=project_form
+                            masks=project_masks
+                            users=users
+                            readonly=readonly
+                            on_submit=create_project
+                            on_cancel=Callback::new(move |_| new_project.set(false))
+                        />
+                    }
+                }
+            >
+                <ProjectsList detail=detail users=users />
+            </NewRecordCard>
+            <section class="card" aria-labelledby="contracts-title">
+                <h2 id="contracts-title">{move || t("record.contracts")}</h2>
+                <ContractsList contracts=Signal::derive(move || {
+                    detail.get().map(|d| d.contracts).unwrap_or_default()
+                }) />
+            </section>
+            <ActivityTabs
+                contact_id=cid.get_value()
+                counts=Signal::derive(move || {
+                    detail.get().map(|d| d.activity_counts).unwrap_or_default()
+                })
+                users=users
+                readonly=readonly
+                opposed=opposed
+            />
+            <ErasureBar
+                rights=rights
+                kind=RecordKind::Contact
+                id=cid.get_value()
+                anonymized=readonly
+                on_done=on_erased
+            />
+        </RecordFrame>
     }
 }

@@ -1,24 +1,20 @@
 //! Fiche contrat (`/contracts/:id`): insurer, product, premium, dates, status, NIR
 //! (santé and prévoyance only, masked), code organisme, insured persons.
 
-use crate::api::{self, ApiError};
+use crate::api;
 use crate::components::form::tr;
-use crate::components::form::{premium_text, FormState, Tasks};
-use crate::components::record::{Masks, ReadonlyBanner};
+use crate::components::form::{premium_text, submission, FormState, Tasks};
+use crate::components::record::{per_record, use_record, Masks, ReadonlyBanner, RecordFrame};
 use crate::components::record_contract::{contract_masks, contract_validator, ContractForm};
 use crate::i18n::{msg, t};
 use crate::set_title;
 use leptos::prelude::*;
 use leptos_router::components::A;
-use oubli_domain::{Contract, ContractInput, Project};
+use oubli_domain::{ContractInput, Project};
 
 #[component]
 pub fn ContractPage() -> impl IntoView {
-    let id = crate::route_param();
-    move || {
-        let id = id.get();
-        view! { <ContractRecord id=id /> }
-    }
+    per_record(|id| view! { <ContractRecord id=id /> }.into_any())
 }
 
 #[component]
@@ -26,7 +22,6 @@ fn ContractRecord(id: String) -> impl IntoView {
     set_title(&t("record.contract"));
     let tasks = Tasks::new();
     let kid = StoredValue::new(id);
-    let contract = RwSignal::new(None::<Result<Contract, ApiError>>);
     let project = RwSignal::new(None::<Project>);
     let form = RwSignal::new(FormState::new(
         ContractInput::default(),
@@ -35,38 +30,32 @@ fn ContractRecord(id: String) -> impl IntoView {
     let masks = RwSignal::new(Masks::default());
     let saved = RwSignal::new(false);
 
-    tasks.spawn(async move {
-        let r = api::contracts::get(&kid.get_value()).await;
-        if let Ok(k) = &r {
-            let p = api::project_record::get(&k.project_id).await.ok();
-            let kind = p.as_ref().map(|p| p.kind);
-            form.set(FormState::new(k.to_input(), contract_validator(kind)));
-            masks.set(contract_masks(k));
-            project.set(p);
-        }
-        contract.set(Some(r));
+    let record = use_record(move || async move {
+        let k = api::contracts::get(&kid.get_value()).await?;
+        let p = api::project_record::get(&k.project_id).await.ok();
+        let kind = p.as_ref().map(|p| p.kind);
+        form.set(FormState::new(k.to_input(), contract_validator(kind)));
+        masks.set(contract_masks(&k));
+        project.set(p);
+        Ok(k)
     });
-
-    let ok =
-        Memo::new(move |_| contract.with(|k| k.as_ref().and_then(|r| r.as_ref().ok()).cloned()));
+    let ok = record.value();
     let readonly =
         Signal::derive(move || ok.with(|k| k.as_ref().is_some_and(|k| k.anonymized_at.is_some())));
     let project_type = Signal::derive(move || project.with(|p| p.as_ref().map(|p| p.kind)));
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::contracts::update(&kid.get_value(), &input).await {
                 Ok(k) => {
                     form.update(|f| f.reset(k.to_input()));
                     masks.set(contract_masks(&k));
-                    contract.set(Some(Ok(k)));
+                    record.set(k);
                     saved.set(true);
                 }
                 Err(e) => form.update(|f| f.failed(&e)),
@@ -75,62 +64,51 @@ fn ContractRecord(id: String) -> impl IntoView {
     });
 
     view! {
-        <div class="record" data-testid="contract-page">
-            {move || match contract.get() {
-                None => view! { <p class="loading">{tr("record.loading")}</p> }.into_any(),
-                Some(Err(e)) => {
-                    view! {
-                        <div class="record-missing">
-                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
-                            <A href="/contacts">{tr("record.back_to_contacts")}</A>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(Ok(_)) => ().into_any(),
+        <RecordFrame
+            phase=record.phase()
+            testid="contract-page"
+            back=("/contacts", "record.back_to_contacts")
+        >
+            {move || {
+                ok.get()
+                    .map(|k| {
+                        let status = k.status;
+                        let project_href = format!("/projects/{}", k.project_id);
+                        let contact_href = format!("/contacts/{}", k.contact_id);
+                        view! {
+                            <header class="record-head">
+                                <nav class="crumbs" aria-label=tr("record.breadcrumb")>
+                                    <A href=contact_href>{tr("record.contact")}</A>
+                                    " / "
+                                    <A href=project_href>
+                                        {tr("record.project")} " "
+                                        {move || project_type.get().map(|p| msg(p.label_fr())).unwrap_or_default()}
+                                    </A>
+                                </nav>
+                                <h1>{tr("record.contract")} " " {k.insurer.clone()}</h1>
+                                <div class="record-meta">
+                                    <span class="badge">{move || msg(status.label_fr())}</span>
+                                    <span class="muted">
+                                        {tr("record.monthly_premium")} " : "
+                                        <strong>{premium_text(k.monthly_premium_cents)}</strong>
+                                    </span>
+                                </div>
+                            </header>
+                        }
+                    })
             }}
-            <Show when=move || ok.with(Option::is_some)>
-                {move || {
-                    ok.get()
-                        .map(|k| {
-                            let status = k.status;
-                            let project_href = format!("/projects/{}", k.project_id);
-                            let contact_href = format!("/contacts/{}", k.contact_id);
-                            view! {
-                                <header class="record-head">
-                                    <nav class="crumbs" aria-label=tr("record.breadcrumb")>
-                                        <A href=contact_href>{tr("record.contact")}</A>
-                                        " / "
-                                        <A href=project_href>
-                                            {tr("record.project")} " "
-                                            {move || project_type.get().map(|p| msg(p.label_fr())).unwrap_or_default()}
-                                        </A>
-                                    </nav>
-                                    <h1>{tr("record.contract")} " " {k.insurer.clone()}</h1>
-                                    <div class="record-meta">
-                                        <span class="badge">{move || msg(status.label_fr())}</span>
-                                        <span class="muted">
-                                            {tr("record.monthly_premium")} " : "
-                                            <strong>{premium_text(k.monthly_premium_cents)}</strong>
-                                        </span>
-                                    </div>
-                                </header>
-                            }
-                        })
-                }}
-                <ReadonlyBanner when=readonly />
-                <section class="card" aria-labelledby="contract-card-title">
-                    <h2 id="contract-card-title">{tr("record.contract_card")}</h2>
-                    <ContractForm
-                        form=form
-                        masks=masks
-                        project_type=project_type
-                        readonly=readonly
-                        on_submit=save
-                        saved=saved
-                    />
-                </section>
-            </Show>
-        </div>
+            <ReadonlyBanner when=readonly />
+            <section class="card" aria-labelledby="contract-card-title">
+                <h2 id="contract-card-title">{tr("record.contract_card")}</h2>
+                <ContractForm
+                    form=form
+                    masks=masks
+                    project_type=project_type
+                    readonly=readonly
+                    on_submit=save
+                    saved=saved
+                />
+            </section>
+        </RecordFrame>
     }
 }

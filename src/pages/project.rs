@@ -2,12 +2,13 @@
 //! subscriptions (NIR and IBAN masked until asked for), the project's contracts with
 //! "Nouveau contrat", erasure buttons at the bottom.
 
+use crate::api;
 use crate::api::erasures::RecordKind;
-use crate::api::{self, ApiError};
 use crate::components::erasure::ErasureBar;
-use crate::components::form::{FormState, Tasks};
+use crate::components::form::{submission, FormState, Tasks};
 use crate::components::record::{
-    actor_of, erasure_rights, fr_date, owner_of, ErasureRights, Masks, ReadonlyBanner,
+    fr_date, per_record, rights_on, use_record, ErasureRights, Masks, NewRecordCard,
+    ReadonlyBanner, RecordFrame,
 };
 use crate::components::record_contact::ContractsList;
 use crate::components::record_contract::{contract_validator, ContractForm};
@@ -18,58 +19,42 @@ use crate::{set_title, use_session};
 use leptos::prelude::*;
 use leptos_router::components::A;
 use leptos_router::hooks::use_navigate;
-use oubli_domain::{ContactDetail, ContractInput, EraseAction, Project, ProjectInput, UserSummary};
+use oubli_domain::{ContactDetail, ContractInput, EraseAction, ProjectInput, UserSummary};
 
 #[component]
 pub fn ProjectPage() -> impl IntoView {
-    let id = crate::route_param();
-    // Bumped after an anonymization: the record is built again from the server's
-    // answer, every section included (history, documents: gone).
-    let generation = RwSignal::new(0u32);
-    let reload = Callback::new(move |_| generation.update(|g| *g += 1));
-    move || {
-        let id = id.get();
-        generation.track();
-        view! { <ProjectRecord id=id reload=reload /> }
-    }
+    per_record(|id| view! { <ProjectRecord id=id /> }.into_any())
 }
 
 #[component]
-fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
+fn ProjectRecord(id: String) -> impl IntoView {
     set_title(&t("record.project"));
     let session = use_session();
     let tasks = Tasks::new();
     let navigate = use_navigate();
     let pid = StoredValue::new(id);
-    let project = RwSignal::new(None::<Result<Project, ApiError>>);
     let contact = RwSignal::new(None::<ContactDetail>);
     let users = RwSignal::new(Vec::<UserSummary>::new());
     let form = RwSignal::new(FormState::new(ProjectInput::default(), project_validator()));
     let masks = RwSignal::new(Masks::default());
     let saved = RwSignal::new(false);
 
-    let load = move || {
-        tasks.spawn(async move {
-            let r = api::project_record::get(&pid.get_value()).await;
-            if let Ok(p) = &r {
-                form.update(|f| f.reset(p.to_input()));
-                masks.set(project_masks(p));
-                if let Ok(c) = api::contact_record::get(&p.contact_id).await {
-                    contact.set(Some(c));
-                }
-            }
-            project.set(Some(r));
-        });
-    };
-    load();
+    let record = use_record(move || async move {
+        let p = api::project_record::get(&pid.get_value()).await?;
+        form.update(|f| f.reset(p.to_input()));
+        masks.set(project_masks(&p));
+        if let Ok(c) = api::contact_record::get(&p.contact_id).await {
+            contact.set(Some(c));
+        }
+        Ok(p)
+    });
     tasks.spawn(async move {
         if let Ok(u) = api::users::list().await {
             users.set(u);
         }
     });
 
-    let ok =
-        Memo::new(move |_| project.with(|p| p.as_ref().and_then(|r| r.as_ref().ok()).cloned()));
+    let ok = record.value();
     let readonly =
         Signal::derive(move || ok.with(|p| p.as_ref().is_some_and(|p| p.anonymized_at.is_some())));
     let contracts = Signal::derive(move || {
@@ -87,16 +72,8 @@ fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
         })
     });
     let rights = Signal::derive(move || {
-        let Some(user) = session.user() else {
-            return ErasureRights::None;
-        };
         ok.with(|p| match p {
-            Some(p) => users.with(|u| {
-                erasure_rights(
-                    &actor_of(&user),
-                    &owner_of(&user, p.assigned_to.as_deref(), u),
-                )
-            }),
+            Some(p) => rights_on(session, users, p.assigned_to.as_deref()),
             None => ErasureRights::None,
         })
     });
@@ -112,23 +89,21 @@ fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
                 .unwrap_or_else(|| "/projects".into());
             navigate_e(&back, Default::default());
         }
-        EraseAction::Anonymize => reload.run(()),
+        EraseAction::Anonymize => record.reload(),
     });
 
     let save = Callback::new(move |_| {
         saved.set(false);
-        if !form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(form) else {
             return;
-        }
-        let mut input = form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        form.update(|f| f.pending = true);
         tasks.spawn(async move {
             match api::project_record::update(&pid.get_value(), &input).await {
                 Ok(p) => {
                     form.update(|f| f.reset(p.to_input()));
                     masks.set(project_masks(&p));
-                    project.set(Some(Ok(p)));
+                    record.set(p);
                     saved.set(true);
                 }
                 Err(e) => form.update(|f| f.failed(&e)),
@@ -145,12 +120,10 @@ fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
     ));
     let contract_masks = RwSignal::new(Masks::default());
     let create_contract = Callback::new(move |_| {
-        if !contract_form.try_update(|f| f.submit()).unwrap_or(false) {
+        let Some(mut input) = submission(contract_form) else {
             return;
-        }
-        let mut input = contract_form.with_untracked(|f| f.value.clone());
+        };
         input.normalize();
-        contract_form.update(|f| f.pending = true);
         let navigate = navigate.clone();
         tasks.spawn(async move {
             match api::contracts::create(&input).await {
@@ -164,112 +137,95 @@ fn ProjectRecord(id: String, reload: Callback<()>) -> impl IntoView {
         move || contact.with(|c| c.as_ref().map(|c| display_name(&c.contact.fields)));
 
     view! {
-        <div class="record" data-testid="project-page">
-            {move || match project.get() {
-                None => view! { <p class="loading">{move || t("record.loading")}</p> }.into_any(),
-                Some(Err(e)) => {
-                    view! {
-                        <div class="record-missing">
-                            <p class="form-error" role="alert">{move || msg(&e.message)}</p>
-                            <A href="/projects">{move || t("record.back_to_projects")}</A>
-                        </div>
-                    }
-                        .into_any()
-                }
-                Some(Ok(_)) => ().into_any(),
+        <RecordFrame
+            phase=record.phase()
+            testid="project-page"
+            back=("/projects", "record.back_to_projects")
+        >
+            {move || {
+                ok.get()
+                    .map(|p| {
+                        let kind = p.kind;
+                        let status = p.status;
+                        let contact_href = format!("/contacts/{}", p.contact_id);
+                        view! {
+                            <header class="record-head">
+                                <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
+                                    <A href="/projects">{move || t("record.projects")}</A>
+                                    " / "
+                                    <A href=contact_href>
+                                        {move || contact_name().unwrap_or_else(|| t("record.contact"))}
+                                    </A>
+                                </nav>
+                                <h1>
+                                    {move || t("record.project")} " " {move || msg(kind.label_fr())}
+                                </h1>
+                                <div class="record-meta">
+                                    <span class="badge">{move || msg(status.label_fr())}</span>
+                                    <span class="muted">
+                                        {move || t("record.created_at")} " : "
+                                        {fr_date(p.created_at.date_naive())}
+                                    </span>
+                                </div>
+                            </header>
+                        }
+                    })
             }}
-            <Show when=move || ok.with(Option::is_some)>
-                {move || {
-                    ok.get()
-                        .map(|p| {
-                            let kind = p.kind;
-                            let status = p.status;
-                            let contact_href = format!("/contacts/{}", p.contact_id);
-                            view! {
-                                <header class="record-head">
-                                    <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
-                                        <A href="/projects">{move || t("record.projects")}</A>
-                                        " / "
-                                        <A href=contact_href>
-                                            {move || contact_name().unwrap_or_else(|| t("record.contact"))}
-                                        </A>
-                                    </nav>
-                                    <h1>
-                                        {move || t("record.project")} " " {move || msg(kind.label_fr())}
-                                    </h1>
-                                    <div class="record-meta">
-                                        <span class="badge">{move || msg(status.label_fr())}</span>
-                                        <span class="muted">
-                                            {move || t("record.created_at")} " : "
-                                            {fr_date(p.created_at.date_naive())}
-                                        </span>
-                                    </div>
-                                </header>
-                            }
-                        })
-                }}
-                <ReadonlyBanner when=readonly />
-                <section class="card" aria-labelledby="project-card-title">
-                    <h2 id="project-card-title">{move || t("record.project_card")}</h2>
-                    <ProjectForm
-                        form=form
-                        masks=masks
-                        users=users
-                        readonly=readonly
-                        on_submit=save
-                        saved=saved
-                    />
-                </section>
-                <section class="card" aria-labelledby="contracts-title">
-                    <div class="card-head">
-                        <h2 id="contracts-title">{move || t("record.contracts")}</h2>
-                        <button
-                            type="button"
-                            class="btn btn-small btn-primary"
-                            data-testid="contract-new"
-                            disabled=move || readonly.get()
-                            on:click=move |_| {
-                                let kind = project_type.get_untracked();
-                                contract_form
-                                    .set(
-                                        FormState::new(
-                                            ContractInput {
-                                                project_id: Some(pid.get_value()),
-                                                ..Default::default()
-                                            },
-                                            contract_validator(kind),
-                                        ),
-                                    );
-                                contract_masks.set(Masks::default());
-                                new_contract.set(true);
-                            }
-                        >
-                            {move || t("record.contract_new")}
-                        </button>
-                    </div>
-                    <Show when=move || new_contract.get()>
-                        <div class="subform">
-                            <h3>{move || t("record.contract_new")}</h3>
-                            <ContractForm
-                                form=contract_form
-                                masks=contract_masks
-                                project_type=project_type
-                                readonly=readonly
-                                on_submit=create_contract
-                                on_cancel=Callback::new(move |_| new_contract.set(false))
-                            />
-                        </div>
-                    </Show>
-                    <ContractsList contracts=contracts />
-                </section>
-                <ErasureBar
-                    rights=rights
-                    kind=RecordKind::Project
-                    id=pid.get_value()
-                    anonymized=readonly
-                    on_done=on_erased
+            <ReadonlyBanner when=readonly />
+            <section class="card" aria-labelledby="project-card-title">
+                <h2 id="project-card-title">{move || t("record.project_card")}</h2>
+                <ProjectForm
+                    form=form
+                    masks=masks
+                    users=users
+                    readonly=readonly
+                    on_submit=save
+                    saved=saved
                 />
-            </Show>
-        </div>
+            </section>
+            <NewRecordCard
+                title_id="contracts-title"
+                title="record.contracts"
+                new_label="record.contract_new"
+                new_testid="contract-new"
+                readonly=readonly
+                open=new_contract
+                on_open=Callback::new(move |_| {
+                    let kind = project_type.get_untracked();
+                    contract_form
+                        .set(
+                            FormState::new(
+                                ContractInput {
+                                    project_id: Some(pid.get_value()),
+                                    ..Default::default()
+                                },
+                                contract_validator(kind),
+                            ),
+                        );
+                    contract_masks.set(Masks::default());
+                })
+                form=move || {
+                    view! {
+                        <ContractForm
+                            form=contract_form
+                            masks=contract_masks
+                            project_type=project_type
+                            readonly=readonly
+                            on_submit=create_contract
+                            on_cancel=Callback::new(move |_| new_contract.set(false))
+                        />
+                    }
+                }
+            >
+                <ContractsList contracts=contracts />
+            </NewRecordCard>
+            <ErasureBar
+                rights=rights
+                kind=RecordKind::Project
+                id=pid.get_value()
+                anonymized=readonly
+                on_done=on_erased
+            />
+        </RecordFrame>
     }
 }

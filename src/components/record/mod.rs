@@ -1,171 +1,22 @@
-//! Pieces shared by the contact, project and contract pages: masking of NIR and
-//! IBAN, the read-only banner of anonymized records, the erasure buttons at the
-//! bottom of a page (shown per the permission matrix), rows of persons.
+//! Pieces shared by the contact, project and contract pages: loading a record and
+//! framing its page ([`frame`]), masking of NIR and IBAN ([`masks`]), the read-only
+//! banner of anonymized records, the erasure buttons at the bottom of a page (shown
+//! per the permission matrix), rows of persons.
+
+pub mod frame;
+pub mod masks;
+
+pub use crate::session::actor_of;
+pub use frame::{use_record, Phase, Record, RecordFrame};
+pub use masks::{group4, mask_iban, mask_nir, masked_or, Masks};
 
 use crate::components::form::tr;
 use crate::components::form::{Binder, FormState};
 use crate::i18n::msg;
+use crate::session::Session;
 use leptos::prelude::*;
 use oubli_domain::perm::{decide, Action, Actor, Decision, Owner};
 use oubli_domain::{PersonInput, User, UserSummary};
-use std::collections::BTreeSet;
-
-/// Bullet used for hidden characters.
-const DOT: char = '•';
-
-/// Shows an IBAN as "FR76 •••• •••• 0189": the country and check digits, then only
-/// the last four characters. Anything shorter than 9 characters is hidden entirely.
-pub fn mask_iban(iban: &str) -> String {
-    let c: Vec<char> = iban
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if c.is_empty() {
-        return String::new();
-    }
-    if c.len() < 9 {
-        return DOT.to_string().repeat(4);
-    }
-    let head: String = c[..4].iter().collect();
-    let tail: String = c[c.len() - 4..].iter().collect();
-    format!("{head} {d} {d} {tail}", d = DOT.to_string().repeat(4))
-}
-
-/// Shows a NIR as "• •• •• •• ••• ••• 84": only the two-digit key stays visible,
-/// in the usual grouping (sex, year, month, department, commune, order, key).
-pub fn mask_nir(nir: &str) -> String {
-    let c: Vec<char> = nir
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if c.is_empty() {
-        return String::new();
-    }
-    if c.len() < 6 {
-        return DOT.to_string().repeat(4);
-    }
-    let tail: String = c[c.len() - 2..].iter().collect();
-    let hidden = c.len() - 2;
-    // Standard groups 1-2-2-2-3-3 over the hidden part.
-    let mut out = String::new();
-    let mut left = hidden;
-    for g in [1usize, 2, 2, 2, 3, 3] {
-        if left == 0 {
-            break;
-        }
-        let n = g.min(left);
-        out.push_str(&DOT.to_string().repeat(n));
-        out.push(' ');
-        left -= n;
-    }
-    if left > 0 {
-        out.push_str(&DOT.to_string().repeat(left));
-        out.push(' ');
-    }
-    out.push_str(&tail);
-    out
-}
-
-/// Groups an IBAN by four for reading ("FR76 3000 6000 …").
-pub fn group4(s: &str) -> String {
-    let c: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-    c.chunks(4)
-        .map(|g| g.iter().collect::<String>())
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-/// Which saved values are still masked on a page, by field name
-/// (`subscriptions.0.iban`, `nir`). Revealing is per field and lasts until the
-/// record is reloaded.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Masks(pub BTreeSet<String>);
-
-impl Masks {
-    pub fn is_masked(&self, name: &str) -> bool {
-        self.0.contains(name)
-    }
-
-    pub fn reveal(&mut self, name: &str) {
-        self.0.remove(name);
-    }
-
-    /// Row `index` of `list` was removed: later rows move up by one.
-    pub fn row_removed(&mut self, list: &str, index: usize) {
-        let prefix = format!("{list}.");
-        self.0 = std::mem::take(&mut self.0)
-            .into_iter()
-            .filter_map(|name| {
-                let Some(rest) = name.strip_prefix(&prefix) else {
-                    return Some(name);
-                };
-                let (i, field) = rest.split_once('.')?;
-                let i: usize = i.parse().ok()?;
-                match i.cmp(&index) {
-                    std::cmp::Ordering::Less => Some(name),
-                    std::cmp::Ordering::Equal => None,
-                    std::cmp::Ordering::Greater => Some(format!("{list}.{}.{field}", i - 1)),
-                }
-            })
-            .collect();
-    }
-}
-
-/// A masked value with its "Afficher" button (`reveal-<name>`); once revealed, the
-/// `editor` (the input) takes its place.
-pub fn masked_or<V: IntoView + 'static>(
-    masks: RwSignal<Masks>,
-    name: String,
-    label: &'static str,
-    masked_text: impl Fn() -> String + Send + Sync + 'static,
-    editor: impl Fn() -> V + Send + Sync + 'static,
-) -> impl IntoView {
-    let n = name.clone();
-    move || {
-        if masks.with(|m| m.is_masked(&n)) {
-            let n2 = n.clone();
-            let id = format!("masked-{}", n.replace('.', "-"));
-            let text = masked_text();
-            view! {
-                <div class="field">
-                    <span class="label" id=id.clone()>{tr(label)}</span>
-                    <div class="masked">
-                        <span
-                            class="masked-value"
-                            aria-labelledby=id
-                            data-testid=format!("masked-{n}")
-                        >
-                            {text}
-                        </span>
-                        <button
-                            type="button"
-                            class="btn btn-small"
-                            data-testid=format!("reveal-{n}")
-                            on:click=move |_| masks.update(|m| m.reveal(&n2))
-                        >
-                            {tr("record.reveal")}
-                        </button>
-                    </div>
-                </div>
-            }
-            .into_any()
-        } else {
-            editor().into_any()
-        }
-    }
-}
-
-/// The actor as the permission matrix knows it.
-pub fn actor_of(user: &User) -> Actor {
-    Actor {
-        user_id: user.id.clone(),
-        cabinet_id: user.cabinet_id.clone(),
-        team_id: user.team_id.clone(),
-        role: user.role,
-    }
-}
 
 /// Who owns a record assigned to `assigned_to`, with that user's team.
 pub fn owner_of(user: &User, assigned_to: Option<&str>, users: &[UserSummary]) -> Owner {
@@ -196,6 +47,26 @@ pub fn erasure_rights(actor: &Actor, owner: &Owner) -> ErasureRights {
     } else {
         ErasureRights::None
     }
+}
+
+/// The erasure buttons the session's user gets on a record assigned to `assigned_to`
+/// (tracked: the session and the cabinet's users, which name the owner's team).
+pub fn rights_on(
+    session: Session,
+    users: RwSignal<Vec<UserSummary>>,
+    assigned_to: Option<&str>,
+) -> ErasureRights {
+    let Some(user) = session.user() else {
+        return ErasureRights::None;
+    };
+    users.with(|u| erasure_rights(&actor_of(&user), &owner_of(&user, assigned_to, u)))
+}
+
+/// A record page, built anew for each record: `page` gets the id of the path, and runs
+/// again when the user goes from one record to another of the same kind.
+pub fn per_record(page: fn(String) -> AnyView) -> impl IntoView {
+    let id = crate::route_param();
+    move || page(id.get())
 }
 
 /// The name of a user id, or the id itself when unknown.
@@ -234,6 +105,53 @@ pub fn ReadonlyBanner(#[prop(into)] when: Signal<bool>) -> impl IntoView {
                 <span>{tr("record.anonymized_body")}</span>
             </div>
         </Show>
+    }
+}
+
+/// A card listing a record's projects or contracts (`children`) under its title, with
+/// the "Nouveau …" button that opens the creation form (`form`) above the list.
+#[component]
+pub fn NewRecordCard(
+    /// Id of the title, named by the section's `aria-labelledby`.
+    title_id: &'static str,
+    /// Translation keys of the title and of the button (also the form's heading).
+    title: &'static str,
+    new_label: &'static str,
+    /// `data-testid` of the button.
+    new_testid: &'static str,
+    #[prop(into)] readonly: Signal<bool>,
+    /// Whether the creation form is open; the button opens it after `on_open`.
+    open: RwSignal<bool>,
+    /// Prepares a fresh form before it opens.
+    on_open: Callback<()>,
+    #[prop(into)] form: ViewFn,
+    children: Children,
+) -> impl IntoView {
+    view! {
+        <section class="card" aria-labelledby=title_id>
+            <div class="card-head">
+                <h2 id=title_id>{tr(title)}</h2>
+                <button
+                    type="button"
+                    class="btn btn-small btn-primary"
+                    data-testid=new_testid
+                    disabled=move || readonly.get()
+                    on:click=move |_| {
+                        on_open.run(());
+                        open.set(true);
+                    }
+                >
+                    {tr(new_label)}
+                </button>
+            </div>
+            <Show when=move || open.get()>
+                <div class="subform">
+                    <h3>{tr(new_label)}</h3>
+                    {form.run()}
+                </div>
+            </Show>
+            {children()}
+        </section>
     }
 }
 

@@ -1,0 +1,79 @@
+//! The session: what the app knows about the logged-in user, shared by every page as
+//! a context, and the permission questions the interface asks about that user.
+
+use leptos::prelude::*;
+use leptos::task::spawn_local_scoped_with_cancellation;
+use oubli_domain::perm::{decide, Action, Actor, Decision};
+use oubli_domain::User;
+
+/// What the app knows about the session.
+#[derive(Clone, PartialEq)]
+pub enum Auth {
+    /// `GET /me` has not answered yet.
+    Checking,
+    LoggedOut,
+    LoggedIn(User),
+}
+
+/// The session state shared by every page, provided by [`crate::App`].
+#[derive(Clone, Copy)]
+pub struct Session(pub RwSignal<Auth>);
+
+impl Session {
+    /// The logged-in user, if any (tracked).
+    pub fn user(&self) -> Option<User> {
+        self.0.with(|auth| match auth {
+            Auth::LoggedIn(user) => Some(user.clone()),
+            _ => None,
+        })
+    }
+
+    /// May the logged-in user do `action` on the cabinet as a whole (tracked)? Asks the
+    /// domain's permission matrix, so the interface shows exactly what the server
+    /// would allow; the server checks again anyway.
+    pub fn can(&self, action: Action) -> bool {
+        self.user().is_some_and(|u| may(&u, action))
+    }
+}
+
+/// The [`Actor`] the server would build for `user`.
+pub fn actor_of(user: &User) -> Actor {
+    Actor {
+        user_id: user.id.clone(),
+        cabinet_id: user.cabinet_id.clone(),
+        team_id: user.team_id.clone(),
+        role: user.role,
+    }
+}
+
+/// May `user` do `action` on the cabinet as a whole (lists, settings, audit)?
+pub fn may(user: &User, action: Action) -> bool {
+    decide(&actor_of(user), action, None) == Decision::Allow
+}
+
+/// The [`Session`] provided by [`crate::App`].
+pub fn use_session() -> Session {
+    expect_context()
+}
+
+/// Provides the [`Session`], still [`Auth::Checking`], and asks the server who is
+/// logged in (`GET /me`).
+pub fn provide_session() {
+    let auth = RwSignal::new(Auth::Checking);
+    provide_context(Session(auth));
+
+    spawn_local_scoped_with_cancellation(async move {
+        let known = match crate::api::session::me().await {
+            Ok(Some(user)) => Auth::LoggedIn(user),
+            Ok(None) => Auth::LoggedOut,
+            Err(e) => {
+                log::warn!("GET /me failed: {} ({})", e.code, e.status);
+                Auth::LoggedOut
+            }
+        };
+        // A login submitted while `/me` was still on its way has the last word.
+        if auth.with_untracked(|a| *a == Auth::Checking) {
+            auth.set(known);
+        }
+    });
+}
