@@ -5,9 +5,10 @@ use crate::auth::{sha256_hex, Auth};
 use crate::db::rows::n;
 use crate::db::{from_ms, now_ms, Tx};
 use crate::error::{ApiError, Result};
+use crate::listing::{page_rows, ListOrder, ListRow};
 use crate::{audit, AppState};
 use oubli_domain::{EraseAction, ErasurePreview};
-use sea_query::{Cond, Expr, Order, Query};
+use sea_query::{Cond, Expr, Query};
 
 use super::{run, MemberKind, INLINE_LIMIT};
 
@@ -136,27 +137,11 @@ pub async fn status(st: &AppState, auth: &Auth, id: &str) -> Result<ErasureJob> 
     Ok(row.job())
 }
 
-/// `created_at~id` of the last item of the previous page: the cursor of the lists of
-/// erasure jobs and erasure requests (both newest first).
-pub fn page_cursor(s: Option<&str>) -> Result<Option<(i64, String)>> {
-    let Some(s) = s.filter(|s| !s.is_empty()) else {
-        return Ok(None);
-    };
-    let bad = || ApiError::BadRequest("Curseur de pagination invalide.".into());
-    let (t, id) = s.split_once('~').ok_or_else(bad)?;
-    let at = t.parse::<i64>().map_err(|_| bad())?;
-    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-    {
-        return Err(bad());
-    }
-    Ok(Some((at, id.to_string())))
-}
-
 /// Job statuses a list may be filtered on (`previewed` ones are not jobs yet).
 pub const JOB_STATUSES: &[&str] = &["pending", "running", "done", "failed"];
 
 /// The cabinet's confirmed erasures, newest first, keyset-paginated on
-/// `(created_at, id)` with the same cursor form as the lists.
+/// `(created_at, id)` by the pager of every list (`listing::page_rows`).
 pub async fn jobs(
     st: &AppState,
     auth: &Auth,
@@ -174,7 +159,8 @@ pub async fn jobs(
             ))
         }
     };
-    let cursor = page_cursor(after)?;
+    let order = ListOrder::newest("e");
+    let cursor = order.cursor(after)?;
     let base = || {
         Cond::all()
             .add(Expr::col((n("e"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()))
@@ -187,35 +173,20 @@ pub async fn jobs(
         .cond_where(base());
     let total = tx.int(&cq).await?;
     let mut q = crate::db::rows::select("erasures", "e", ERASURE_COLS);
-    let mut cond = base();
-    if let Some((at, id)) = &cursor {
-        cond = cond.add(
-            Cond::any()
-                .add(Expr::col((n("e"), n("created_at"))).lt(*at))
-                .add(
-                    Cond::all()
-                        .add(Expr::col((n("e"), n("created_at"))).eq(*at))
-                        .add(Expr::col((n("e"), n("id"))).lt(id.as_str())),
-                ),
-        );
-    }
-    q.cond_where(cond)
-        .order_by((n("e"), n("created_at")), Order::Desc)
-        .order_by((n("e"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut rows: Vec<ErasureRow> = tx.all(&q).await?;
+    q.cond_where(base());
+    let (items, next) = page_rows::<ErasureRow>(&mut tx, &order, cursor.as_ref(), q, limit).await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| format!("{}~{}", r.created_at, r.id))
-    } else {
-        None
-    };
-    Ok(oubli_domain::Page {
-        items: rows.iter().map(ErasureRow::job).collect(),
-        next,
-        total,
-    })
+    Ok(oubli_domain::Page { items, next, total })
+}
+
+impl ListRow for ErasureRow {
+    type Item = ErasureJob;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn into_item(self) -> ErasureJob {
+        self.job()
+    }
 }
 
 /// Step two: checks and consumes the token, which turns the preview into a job; small

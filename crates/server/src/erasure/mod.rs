@@ -35,7 +35,7 @@ mod worker;
 pub use anonymize::{anonymize_contacts, Anonymized};
 pub use batch::{batch_size, run, run_batches, BATCH, MAX_FAILURES};
 pub use delete::{delete_contact, delete_project, Removed, Unlinks};
-pub use job::{confirm, jobs, page_cursor, status, ErasureJob, JOB_STATUSES};
+pub use job::{confirm, jobs, status, ErasureJob, JOB_STATUSES};
 pub use limits::{OPEN_PREVIEWS, PREVIEWS_PER_MINUTE, REQUESTS_PER_MINUTE};
 pub use preview::{erase_now, preview, preview_request};
 pub use requests::{insert_request, insert_selection_request};

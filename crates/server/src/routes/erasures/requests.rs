@@ -6,6 +6,7 @@ use crate::auth::Auth;
 use crate::db::rows::*;
 use crate::db::{from_ms, now_ms};
 use crate::error::{ApiError, ApiJson, ApiQuery, Result};
+use crate::listing::{page_rows, ListOrder, ListRow};
 use crate::{access, audit, erasure, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -14,7 +15,7 @@ use oubli_domain::{
     check_reason, Action, DecisionInput, EraseAction, ErasureCreated, ErasureRequest,
     ErasureRequestInput, ErasureTarget, Page, Role, TargetForm,
 };
-use sea_query::{Cond, Expr, Order, Query};
+use sea_query::{Cond, Expr, Query};
 
 #[derive(sqlx::FromRow)]
 struct RequestRow {
@@ -48,6 +49,16 @@ const REQUEST_COLS: &[&str] = &[
     "erasure_id",
     "created_at",
 ];
+
+impl ListRow for RequestRow {
+    type Item = ErasureRequest;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn into_item(self) -> ErasureRequest {
+        self.into_domain()
+    }
+}
 
 impl RequestRow {
     fn into_domain(self) -> ErasureRequest {
@@ -91,7 +102,8 @@ pub async fn list_requests(
 ) -> Result<Json<Page<ErasureRequest>>> {
     let limit = oubli_domain::filter::page_limit(query.limit.as_deref())
         .map_err(|m| ApiError::invalid("limit", &m))?;
-    let cursor = erasure::page_cursor(query.after.as_deref())?;
+    let order = ListOrder::newest("r");
+    let cursor = order.cursor(query.after.as_deref())?;
     let mut base =
         Cond::all().add(Expr::col((n("r"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));
     if !matches!(auth.actor.role, Role::Admin | Role::Deputy) {
@@ -103,36 +115,11 @@ pub async fn list_requests(
         .from_as(n("erasure_requests"), n("r"))
         .cond_where(base.clone());
     let total = tx.int(&cq).await?;
-    let mut cond = base;
-    if let Some((at, id)) = &cursor {
-        cond = cond.add(
-            Cond::any()
-                .add(Expr::col((n("r"), n("created_at"))).lt(*at))
-                .add(
-                    Cond::all()
-                        .add(Expr::col((n("r"), n("created_at"))).eq(*at))
-                        .add(Expr::col((n("r"), n("id"))).lt(id.as_str())),
-                ),
-        );
-    }
     let mut q = select("erasure_requests", "r", REQUEST_COLS);
-    q.cond_where(cond)
-        .order_by((n("r"), n("created_at")), Order::Desc)
-        .order_by((n("r"), n("id")), Order::Desc)
-        .limit(limit as u64 + 1);
-    let mut rows: Vec<RequestRow> = tx.all(&q).await?;
+    q.cond_where(base);
+    let (items, next) = page_rows::<RequestRow>(&mut tx, &order, cursor.as_ref(), q, limit).await?;
     tx.commit().await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| format!("{}~{}", r.created_at, r.id))
-    } else {
-        None
-    };
-    Ok(Json(Page {
-        items: rows.into_iter().map(RequestRow::into_domain).collect(),
-        next,
-        total,
-    }))
+    Ok(Json(Page { items, next, total }))
 }
 
 /// "Demander l'anonymisation / la suppression": a task for admins and deputies. One
