@@ -44,9 +44,8 @@ pub const BOOT_AREAS: &[&str] = &["common", "lists"];
 
 /// (area, French file, English file), for the tests that compare the two locales and
 /// load them with [`load_sources`]. The app itself never reads this constant, so no
-/// dictionary is built into the wasm: `main` fetches them from `/locales/{fr,en}/`
-/// (Trunk copies `locales/` into `dist/`) before the first paint; see
-/// [`fetch_locale`]. 60 KB of French text is data, not code: kept out of the wasm,
+/// dictionary is built into the wasm: the app fetches them from `/locales/{fr,en}/`
+/// (Trunk copies `locales/` into `dist/`) when they are needed; see [`ensure`]. 60 KB of French text is data, not code: kept out of the wasm,
 /// it costs the browser no compilation and can be cached on its own.
 pub const SOURCES: &[(&str, &str, &str)] = &[
     (
@@ -117,7 +116,7 @@ fn slot(locale: Locale) -> usize {
     }
 }
 
-/// Adds area `area` of `locale` from its JSON text (what [`fetch_locale`] downloads;
+/// Adds area `area` of `locale` from its JSON text (what [`fetch_area`] downloads;
 /// tests pass the files themselves).
 pub fn load_area(locale: Locale, area: &str, src: &str) {
     DICTS.with(|d| add_area(&mut d[slot(locale)].borrow_mut(), locale, area, src));
@@ -146,7 +145,9 @@ async fn fetched(locale: Locale, area: &str) {
             let mut f = f[slot(locale)].borrow_mut();
             match f.iter_mut().find(|(a, _)| a == area) {
                 Some((_, waiting)) => {
-                    waiting.push(cx.waker().clone());
+                    if !waiting.iter().any(|w| w.will_wake(cx.waker())) {
+                        waiting.push(cx.waker().clone());
+                    }
                     Poll::Pending
                 }
                 None => Poll::Ready(()),
@@ -196,20 +197,20 @@ async fn fetch_area(locale: Locale, area: &str) -> bool {
         let i = f.iter().position(|(a, _)| a == area);
         i.map(|i| f.swap_remove(i).1).unwrap_or_default()
     });
-    match text {
+    let ok = match text {
         Some(text) => {
             load_area(locale, area, &text);
-            waiting.into_iter().for_each(Waker::wake);
             true
         }
         None => {
             log::error!("{url}: could not be fetched");
-            waiting.into_iter().for_each(Waker::wake);
             // Let waiting text show its key rather than stay blank.
             ARRIVED.with(|t| t.notify());
             false
         }
-    }
+    };
+    waiting.into_iter().for_each(Waker::wake);
+    ok
 }
 
 /// Makes sure `areas` are loaded in French and, when it is the one chosen, in `locale`
