@@ -105,6 +105,9 @@ thread_local! {
     static LOADED: [RefCell<Vec<String>>; 2] = Default::default();
     /// The areas being fetched, per locale, with the tasks waiting for each.
     static IN_FLIGHT: [RefCell<Vec<Fetch>>; 2] = Default::default();
+    /// The areas whose last fetch failed, per locale: [`t`] does not ask again (that
+    /// would loop, offline, on every re-render); [`ensure`], on the next screen, does.
+    static FAILED: [RefCell<Vec<String>>; 2] = Default::default();
     /// Notified when an area arrives, so text asked for before it re-renders.
     static ARRIVED: ArcTrigger = ArcTrigger::new();
 }
@@ -171,22 +174,38 @@ fn needed(locale: Locale, area: &str) -> bool {
     !(locale == Locale::Fr && area == "messages")
 }
 
-/// Downloads area `area` of `locale` unless it is loaded or on its way. `false` when it
-/// could not be fetched (a later call tries again).
+/// Downloads area `area` of `locale` unless it is loaded or on its way (then waits
+/// for that fetch). `false` when it could not be fetched; a failed area is tried again
+/// here, not by [`request`].
 async fn fetch_area(locale: Locale, area: &str) -> bool {
-    if !needed(locale, area) || is_loaded(locale, area) {
-        return true;
+    FAILED.with(|f| f[slot(locale)].borrow_mut().retain(|a| a != area));
+    if !start(locale, area) {
+        if in_flight(locale, area) {
+            fetched(locale, area).await;
+        }
+        return !needed(locale, area) || is_loaded(locale, area);
     }
-    if in_flight(locale, area) {
-        // Another caller fetches it: wait for that fetch.
-        fetched(locale, area).await;
-        return is_loaded(locale, area);
+    download(locale, area).await
+}
+
+/// Marks `area` of `locale` as being fetched, and says so, unless it is not needed,
+/// loaded, on its way already or failed (the caller then does not fetch it).
+fn start(locale: Locale, area: &str) -> bool {
+    let failed = FAILED.with(|f| f[slot(locale)].borrow().iter().any(|a| a == area));
+    if !needed(locale, area) || is_loaded(locale, area) || in_flight(locale, area) || failed {
+        return false;
     }
     IN_FLIGHT.with(|f| {
         f[slot(locale)]
             .borrow_mut()
             .push((area.to_owned(), Vec::new()))
     });
+    true
+}
+
+/// The fetch of an area [`start`] marked: loads it, or records the failure, then wakes
+/// the tasks waiting for it.
+async fn download(locale: Locale, area: &str) -> bool {
     let url = format!("/locales/{}/{area}.json", locale.code());
     let text = match gloo_net::http::Request::get(&url).send().await {
         Ok(r) if r.ok() => r.text().await.ok(),
@@ -204,6 +223,7 @@ async fn fetch_area(locale: Locale, area: &str) -> bool {
         }
         None => {
             log::error!("{url}: could not be fetched");
+            FAILED.with(|f| f[slot(locale)].borrow_mut().push(area.to_owned()));
             // Let waiting text show its key rather than stay blank.
             ARRIVED.with(|t| t.notify());
             false
@@ -226,18 +246,19 @@ pub async fn ensure(locale: Locale, areas: &[&str]) -> bool {
     join(french, english).await.0
 }
 
-/// Fetches `area` of `locale` in the background (for [`t`]).
+/// Fetches `area` of `locale` in the background (for [`t`]), marked as on its way at
+/// once, so that the text asked for meanwhile is blank rather than its key.
 fn request(locale: Locale, area: &str) {
-    if needed(locale, area) && !is_loaded(locale, area) && !in_flight(locale, area) {
+    if start(locale, area) {
         let area = area.to_owned();
         wasm_bindgen_futures::spawn_local(async move {
-            fetch_area(locale, &area).await;
+            download(locale, &area).await;
         });
     }
 }
 
 /// Runs two futures concurrently and gives both results.
-pub async fn join<A: std::future::Future, B: std::future::Future>(
+async fn join<A: std::future::Future, B: std::future::Future>(
     a: A,
     b: B,
 ) -> (A::Output, B::Output) {
@@ -326,19 +347,13 @@ pub fn stored_locale() -> Locale {
 }
 
 /// Provides the locale (from localStorage, French by default) and keeps `<html lang>`
-/// in step with it; fetches English the first time it is chosen.
+/// and the stored choice in step with it.
 pub fn provide_i18n() -> I18n {
     let i18n = I18n(RwSignal::new(stored_locale()));
     provide_context(i18n);
     Effect::new(move |_| {
+        // English arrives through `t`, area by area, as the text shown asks for it.
         let l = i18n.0.get();
-        if l == Locale::En {
-            // The English of what is loaded in French: the screens shown so far.
-            let areas: Vec<String> = LOADED.with(|l| l[slot(Locale::Fr)].borrow().clone());
-            for area in areas {
-                request(Locale::En, &area);
-            }
-        }
         if let Some(html) = document().document_element() {
             let _ = html.set_attribute("lang", l.code());
         }

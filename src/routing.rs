@@ -119,11 +119,15 @@ pub fn Pages() -> impl IntoView {
 /// then (a small file, fetched once).
 fn screen_view(screen: Screen) -> AnyView {
     let areas = screen_areas(screen);
-    if areas.iter().all(|a| i18n::is_loaded(i18n::Locale::Fr, a)) {
+    let locale = i18n::use_i18n().0.get_untracked();
+    let loaded = |a: &&str| {
+        i18n::is_loaded(i18n::Locale::Fr, a)
+            && (locale == i18n::Locale::Fr || i18n::is_loaded(locale, a))
+    };
+    if areas.iter().all(loaded) {
         return page(screen);
     }
     let ready = RwSignal::new(false);
-    let locale = i18n::use_i18n().0.get_untracked();
     leptos::task::spawn_local_scoped(async move {
         i18n::ensure(locale, areas).await;
         ready.set(true);

@@ -170,11 +170,13 @@ pub fn submission<T: Clone + 'static>(form: RwSignal<FormState<T>>) -> Option<T>
 where
     FormState<T>: Send + Sync,
 {
-    if !form.try_update(|f| f.submit()).unwrap_or(false) {
-        return None;
-    }
-    form.update(|f| f.pending = true);
-    Some(form.with_untracked(|f| f.value.clone()))
+    form.try_update(|f| {
+        f.submit().then(|| {
+            f.pending = true;
+            f.value.clone()
+        })
+    })
+    .flatten()
 }
 
 /// Validator of a type with `normalize()` + `validate(today)`.

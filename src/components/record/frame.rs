@@ -83,24 +83,6 @@ impl<T: Send + Sync + 'static> Record<T> {
         self.value
     }
 
-    /// Reads the record, tracked.
-    pub fn with<R>(&self, f: impl FnOnce(Option<&T>) -> R) -> R {
-        self.value.with(|v| f(v.as_ref()))
-    }
-
-    /// The first answer has not come yet (tracked).
-    pub fn loading(&self) -> bool {
-        self.phase.with(|p| *p == Phase::Loading)
-    }
-
-    /// Why the last load failed, if it did (tracked).
-    pub fn error(&self) -> Option<ApiError> {
-        self.phase.with(|p| match p {
-            Phase::Failed(e) => Some(e.clone()),
-            _ => None,
-        })
-    }
-
     /// Loads the record again and builds the page again from the answer, every section
     /// included (after an anonymization: history and documents are gone). The page in
     /// place stays until the answer comes.
@@ -156,8 +138,8 @@ impl<T: Send + Sync + 'static> Record<T> {
     }
 
     /// What [`RecordFrame`] shows.
-    pub fn phase(&self) -> RwSignal<Phase> {
-        self.phase
+    pub fn phase(&self) -> ReadSignal<Phase> {
+        self.phase.read_only()
     }
 }
 
@@ -168,7 +150,7 @@ impl<T: Send + Sync + 'static> Record<T> {
 #[component]
 pub fn RecordFrame(
     /// [`Record::phase`] of the page's record.
-    phase: RwSignal<Phase>,
+    phase: ReadSignal<Phase>,
     /// `data-testid` of the page.
     testid: &'static str,
     /// Where the link under an error goes, and its translation key.
