@@ -45,9 +45,7 @@ pub enum ApiError {
     Invalid(FieldErrors),
     #[error("too large")]
     TooLarge(String),
-    #[error("rate limited")]
-    RateLimited { retry_after_secs: u64 },
-    /// Too many of one kind of write by one user in a short time (erasure previews,
+    /// Too many attempts in a short time (logins inside their delay, erasure previews,
     /// erasure requests): 429 with `Retry-After`, and a message saying what to wait for.
     #[error("too many")]
     TooMany {
@@ -226,10 +224,6 @@ impl IntoResponse for ApiError {
                 "too_large",
                 &m,
                 FieldErrors::new(),
-            ),
-            ApiError::RateLimited { retry_after_secs } => rate_limited(
-                "Trop de tentatives. Réessayez dans quelques minutes.",
-                retry_after_secs,
             ),
             ApiError::TooMany {
                 message,

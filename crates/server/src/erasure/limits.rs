@@ -17,7 +17,7 @@
 //!   message; nothing is written.
 //!
 //! The rates are read from the rows themselves (`erasures.actor_user_id`,
-//! `erasure_requests.requester_id`, both indexed, with `created_at`) in the transaction
+//! `erasure_requests.requester_id`, each indexed with `created_at` by migration 0010) in the transaction
 //! that would write the new row: no state of its own, and it holds across every
 //! instance sharing the database. On PostgreSQL the user's row is locked first, so
 //! that parallel requests of one user count each other instead of all reading the
@@ -60,9 +60,19 @@ pub(super) async fn check_rate(tx: &mut Tx, auth: &Auth, rate: Rate) -> Result<(
             .lock(sea_query::LockType::Update);
         tx.opt::<(String,)>(&lock).await?;
     }
-    let (table, by, allowed) = match rate {
-        Rate::Previews => ("erasures", "actor_user_id", PREVIEWS_PER_MINUTE),
-        Rate::Requests => ("erasure_requests", "requester_id", REQUESTS_PER_MINUTE),
+    let (table, by, allowed, what) = match rate {
+        Rate::Previews => (
+            "erasures",
+            "actor_user_id",
+            PREVIEWS_PER_MINUTE,
+            "d'aperçus",
+        ),
+        Rate::Requests => (
+            "erasure_requests",
+            "requester_id",
+            REQUESTS_PER_MINUTE,
+            "de demandes",
+        ),
     };
     let now = now_ms();
     // The `allowed`-th newest row of the window: while there is one, the user is at
@@ -81,14 +91,9 @@ pub(super) async fn check_rate(tx: &mut Tx, auth: &Auth, rate: Rate) -> Result<(
     let wait_ms = (at + WINDOW_MS - now).max(1);
     let retry_after_secs = ((wait_ms + 999) / 1000) as u64;
     tracing::info!(user = %user, rate = ?rate, "erasure rate limit reached");
-    let message = match rate {
-        Rate::Previews => format!(
-            "Trop d'aperçus d'effacement en une minute ({allowed} au plus) : réessayez dans {retry_after_secs} s."
-        ),
-        Rate::Requests => format!(
-            "Trop de demandes d'effacement en une minute ({allowed} au plus) : réessayez dans {retry_after_secs} s."
-        ),
-    };
+    let message = format!(
+        "Trop {what} d'effacement en une minute ({allowed} au plus) : réessayez dans {retry_after_secs} s."
+    );
     Err(ApiError::TooMany {
         message,
         retry_after_secs,
@@ -97,8 +102,8 @@ pub(super) async fn check_rate(tx: &mut Tx, auth: &Auth, rate: Rate) -> Result<(
 
 /// Makes room for the actor's new preview `new_id`, in its transaction: the token of
 /// each of their other previews that is expired, or open beyond the newest
-/// [`OPEN_PREVIEWS`]` - 1`, dies, and the stored sets of all their previews whose token
-/// is dead (replaced here, or earlier by a new approval) are deleted. Returns how many
+/// [`OPEN_PREVIEWS`]` - 1`, dies, and the stored sets of those previews are deleted (a
+/// preview replaced by a new approval loses its set in `approve`). Returns how many
 /// previews were replaced.
 ///
 /// A token dies by the same conditional write that a confirmation makes
@@ -123,21 +128,41 @@ pub(super) async fn replace_oldest_previews(tx: &mut Tx, auth: &Auth, new_id: &s
         )
         .order_by(n("created_at"), Order::Desc)
         .order_by(n("id"), Order::Desc)
-        .limit((OPEN_PREVIEWS - 1).max(0) as u64);
+        .limit((OPEN_PREVIEWS - 1) as u64);
     let kept: Vec<(String,)> = tx.all(&open).await?;
+    // The previews to replace: the user's others with a live token (expired ones
+    // included). Only these are touched, so the work does not grow with the history.
+    let mut others = Query::select();
+    others
+        .column(n("id"))
+        .from(n("erasures"))
+        .cond_where(mine().add(Expr::col(n("token_hash")).is_not_null()));
+    if !kept.is_empty() {
+        others.and_where(Expr::col(n("id")).is_not_in(kept.iter().map(|k| k.0.as_str())));
+    }
+    let doomed: Vec<(String,)> = tx.all(&others).await?;
+    if doomed.is_empty() {
+        return Ok(0);
+    }
+    let doomed = || doomed.iter().map(|d| d.0.as_str());
     let mut kill = Query::update();
     kill.table(n("erasures"))
         .value(n("token_hash"), Option::<String>::None)
         .value(n("updated_at"), now)
-        .cond_where(mine().add(Expr::col(n("token_hash")).is_not_null()));
-    if !kept.is_empty() {
-        kill.and_where(Expr::col(n("id")).is_not_in(kept.iter().map(|k| k.0.as_str())));
-    }
+        .cond_where(
+            mine()
+                .add(Expr::col(n("token_hash")).is_not_null())
+                .add(Expr::col(n("id")).is_in(doomed())),
+        );
     let replaced = tx.exec(&kill).await?;
+    // Of those, the ones whose token is now dead and that are still previews: a
+    // confirmation that won the race made its row a job, whose set stays.
     let mut dead = Query::select();
-    dead.column(n("id"))
-        .from(n("erasures"))
-        .cond_where(mine().add(Expr::col(n("token_hash")).is_null()));
+    dead.column(n("id")).from(n("erasures")).cond_where(
+        mine()
+            .add(Expr::col(n("token_hash")).is_null())
+            .add(Expr::col(n("id")).is_in(doomed())),
+    );
     let mut sets = Query::delete();
     sets.from_table(n("erasure_chunks"))
         .and_where(Expr::col(n("erasure_id")).in_subquery(dead));

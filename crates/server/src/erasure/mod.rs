@@ -38,7 +38,7 @@ pub use delete::{delete_contact, delete_project, Removed, Unlinks};
 pub use job::{confirm, jobs, status, ErasureJob, JOB_STATUSES};
 pub use limits::{OPEN_PREVIEWS, PREVIEWS_PER_MINUTE, REQUESTS_PER_MINUTE};
 pub use preview::{erase_now, preview, preview_request};
-pub use requests::{insert_request, insert_selection_request};
+pub use requests::{check_request_rate, insert_request, insert_selection_request};
 pub use worker::{after_erasure, purge_expired_previews, resume_pending, spawn_worker};
 
 pub const TOKEN_TTL_MS: i64 = 10 * 60 * 1000;

@@ -13,8 +13,15 @@ use super::limits::{check_rate, Rate};
 use super::selection::{all_named_visible, target_ids};
 use super::MemberKind;
 
+/// Refuses (429) a request beyond the requester's rate: the first statement of the
+/// transaction that creates a request, before anything is resolved or written.
+pub async fn check_request_rate(tx: &mut Tx, auth: &Auth) -> Result<()> {
+    check_rate(tx, auth, Rate::Requests).await
+}
+
 /// Inserts an erasure request row: for one record (`target_id`, `count` 1) or for a
-/// selection (no `target_id`, `count` members).
+/// selection (no `target_id`, `count` members). The caller has checked the rate
+/// ([`check_request_rate`]).
 pub async fn insert_request(
     tx: &mut Tx,
     auth: &Auth,
@@ -24,7 +31,6 @@ pub async fn insert_request(
     count: i64,
     reason: Option<String>,
 ) -> Result<String> {
-    check_rate(tx, auth, Rate::Requests).await?;
     let id = crate::db::new_id();
     let now = now_ms();
     tx.exec(&insert(
@@ -67,6 +73,7 @@ pub async fn insert_selection_request(
     form: &TargetForm<'_>,
     reason: Option<String>,
 ) -> Result<(String, MemberKind, i64)> {
+    check_request_rate(tx, auth).await?;
     let cutoff = listing::retention_cutoff(tx, &auth.actor.cabinet_id).await?;
     let (kind, ids) = target_ids(auth, action, form, cutoff)?;
     let explicit = matches!(form, TargetForm::Contacts(_) | TargetForm::Projects(_));

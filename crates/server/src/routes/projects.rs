@@ -209,9 +209,10 @@ pub async fn create(
     input.validate(today()).map_err(ApiError::Invalid)?;
     let contact_id = input.contact_id.clone().unwrap_or_default();
     let mut tx = st.db.begin().await?;
-    let meta = contact_meta(&mut tx, &auth, &contact_id)
-        .await
-        .map_err(|_| ApiError::invalid("contact_id", "Contact introuvable."))?;
+    let meta = match contact_meta(&mut tx, &auth, &contact_id).await {
+        Err(ApiError::NotFound) => Err(ApiError::invalid("contact_id", "Contact introuvable.")),
+        other => other,
+    }?;
     access::may_write(&auth, "contact", &meta)?;
     match &input.assigned_to {
         Some(a) => {

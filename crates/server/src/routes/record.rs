@@ -143,9 +143,10 @@ pub(crate) async fn edit<R: Record>(
     let mut tx = st.db.begin().await?;
     let current = load_one::<R>(&mut tx, auth, id).await?;
     access::open_contact_for_write(&mut tx, auth, current.contact_id(), R::KIND).await?;
-    let mut input: R::Input = patched(&current.to_input(), patch)?;
+    let before = current.to_input();
+    let mut input: R::Input = patched(&before, patch)?;
     R::check_edit(&mut tx, auth, &current, &mut input).await?;
-    let fields = changed_fields(&current.to_input(), &input);
+    let fields = changed_fields(&before, &input);
     let mut p = R::pairs(&input);
     p.push(("updated_at", now_ms().into()));
     let mut q = update(R::TABLE, p);

@@ -63,7 +63,8 @@ pub async fn login(
     // Inside a delay the password is not even checked: guessing faster gains nothing.
     let attempt = st.throttle.begin(&req.email, address).map_err(|r| {
         tracing::info!(scope = r.scope.as_str(), "login refused: delay not over");
-        ApiError::RateLimited {
+        ApiError::TooMany {
+            message: "Trop de tentatives. Réessayez dans quelques minutes.".into(),
             retry_after_secs: r.retry_after_secs(),
         }
     })?;

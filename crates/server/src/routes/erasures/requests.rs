@@ -147,6 +147,7 @@ pub async fn create_request(
         selection => return create_selection_request(&st, &auth, &input, &selection).await,
     };
     let mut tx = st.db.begin().await?;
+    erasure::check_request_rate(&mut tx, &auth).await?;
     let contact_id = if kind == "projects" {
         let mut q = Query::select();
         q.column(n("contact_id"))
@@ -157,8 +158,14 @@ pub async fn create_request(
     } else {
         id.clone()
     };
-    let meta = access::contact_meta(&mut tx, &auth, &contact_id).await?;
-    access::require(&auth, Action::RequestErasure, Some(("contact", &meta)))?;
+    access::open_contact(
+        &mut tx,
+        &auth,
+        &contact_id,
+        Action::RequestErasure,
+        "contact",
+    )
+    .await?;
     let reason = input.reason.as_deref().map(str::trim).map(String::from);
     let rid =
         erasure::insert_request(&mut tx, &auth, input.action, kind, Some(&id), 1, reason).await?;
@@ -314,7 +321,13 @@ pub async fn approve(
             .value(n("updated_at"), now_ms())
             .and_where(Expr::col(n("id")).eq(unused.as_str()))
             .and_where(Expr::col(n("status")).eq("previewed"));
-        tx.exec(&q).await?;
+        if tx.exec(&q).await? > 0 {
+            // ... and its stored set goes with it.
+            let mut sets = Query::delete();
+            sets.from_table(n("erasure_chunks"))
+                .and_where(Expr::col(n("erasure_id")).eq(unused.as_str()));
+            tx.exec(&sets).await?;
+        }
     }
     let mut q = Query::update();
     q.table(n("erasure_requests"))
