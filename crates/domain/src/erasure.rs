@@ -3,6 +3,16 @@
 //! use case executes this table; adding a column means adding one line here, and a
 //! server test fails if a column of a person table is not classified.
 
+/// Open previews kept per user; the next one replaces the oldest (a broker may have a
+/// few erasure dialogs open at once across tabs, never more than this many stored
+/// selections). The server applies it (`erasure::limits`).
+pub const OPEN_PREVIEWS: i64 = 5;
+/// Erasure previews one user may create in any 60 seconds (approvals and direct
+/// deletions included: each resolves and stores a selection).
+pub const PREVIEWS_PER_MINUTE: i64 = 20;
+/// Erasure requests one user may create in any 60 seconds.
+pub const REQUESTS_PER_MINUTE: i64 = 10;
+
 /// What anonymization does to one column.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Treatment {

@@ -29,15 +29,8 @@ use crate::db::{now_ms, Backend, Tx};
 use crate::error::{ApiError, Result};
 use sea_query::{Cond, Expr, Order, Query};
 
-/// Open previews kept per user; the next one replaces the oldest. Five, not one: a
-/// broker may have a few dialogs open at once across tabs (a record's, a list
-/// selection's, a request's approval), and the suite's token test holds four. What
-/// matters for the database is that the number is bounded: five sets per user.
-pub const OPEN_PREVIEWS: i64 = 5;
-/// Previews a user may create in any 60 seconds.
-pub const PREVIEWS_PER_MINUTE: i64 = 20;
-/// Erasure requests a user may create in any 60 seconds.
-pub const REQUESTS_PER_MINUTE: i64 = 10;
+/// The bounds are rules of the product, in the domain crate.
+pub use oubli_domain::erasure::{OPEN_PREVIEWS, PREVIEWS_PER_MINUTE, REQUESTS_PER_MINUTE};
 const WINDOW_MS: i64 = 60_000;
 
 /// What a rate counts.

@@ -46,3 +46,8 @@ impl ListRequest {
         })
     }
 }
+
+/// `?limit=` of any list: the domain's page size, or a 422 on `limit` in French.
+pub fn page_limit(raw: Option<&str>) -> Result<i64> {
+    oubli_domain::filter::page_limit(raw).map_err(|m| ApiError::invalid("limit", &m))
+}

@@ -29,8 +29,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<AuditQuery>,
 ) -> Result<Json<Page<AuditEntry>>> {
     access::require(&auth, Action::ReadAudit, None)?;
-    let limit = oubli_domain::filter::page_limit(q.limit.as_deref())
-        .map_err(|m| ApiError::invalid("limit", &m))?;
+    let limit = crate::listing::page_limit(q.limit.as_deref())?;
     let before = match q.after.as_deref().filter(|s| !s.is_empty()) {
         None => None,
         Some(s) => Some(

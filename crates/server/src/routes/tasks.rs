@@ -58,8 +58,7 @@ pub async fn list(
     auth: Auth,
     ApiQuery(q): ApiQuery<TaskQuery>,
 ) -> Result<Json<Page<Activity>>> {
-    let limit = oubli_domain::filter::page_limit(q.limit.as_deref())
-        .map_err(|m| ApiError::invalid("limit", &m))?;
+    let limit = crate::listing::page_limit(q.limit.as_deref())?;
     let mut cond = listing::scope_cond(&auth.actor)
         .add(Expr::col((n("a"), n("kind"))).eq("tasks"))
         .add(Expr::col((n("a"), n("cabinet_id"))).eq(auth.actor.cabinet_id.as_str()));

@@ -47,7 +47,7 @@ pub struct PageQuery {
 }
 
 fn limit_of(q: &PageQuery) -> Result<i64> {
-    oubli_domain::filter::page_limit(q.limit.as_deref()).map_err(|m| ApiError::invalid("limit", &m))
+    crate::listing::page_limit(q.limit.as_deref())
 }
 
 async fn load(

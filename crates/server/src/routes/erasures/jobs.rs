@@ -3,7 +3,7 @@
 
 use crate::auth::Auth;
 use crate::erasure::ErasureJob;
-use crate::error::{ApiError, ApiJson, ApiQuery, Result};
+use crate::error::{ApiJson, ApiQuery, Result};
 use crate::{access, erasure, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -51,8 +51,7 @@ pub async fn list(
     ApiQuery(q): ApiQuery<JobQuery>,
 ) -> Result<Json<Page<ErasureJob>>> {
     access::require(&auth, Action::Erase, None)?;
-    let limit = oubli_domain::filter::page_limit(q.limit.as_deref())
-        .map_err(|m| ApiError::invalid("limit", &m))?;
+    let limit = crate::listing::page_limit(q.limit.as_deref())?;
     Ok(Json(
         erasure::jobs(&st, &auth, q.status.as_deref(), q.after.as_deref(), limit).await?,
     ))

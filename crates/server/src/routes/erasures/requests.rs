@@ -100,8 +100,7 @@ pub async fn list_requests(
     auth: Auth,
     ApiQuery(query): ApiQuery<RequestQuery>,
 ) -> Result<Json<Page<ErasureRequest>>> {
-    let limit = oubli_domain::filter::page_limit(query.limit.as_deref())
-        .map_err(|m| ApiError::invalid("limit", &m))?;
+    let limit = crate::listing::page_limit(query.limit.as_deref())?;
     let order = ListOrder::newest("r");
     let cursor = order.cursor(query.after.as_deref())?;
     let mut base =
