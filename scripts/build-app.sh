@@ -9,7 +9,8 @@
 # Extra arguments go to trunk, e.g. `scripts/build-app.sh --dist /tmp/dist`.
 # After trunk, for the server's wire.rs: Trunk's inline loader script is moved to
 # dist/boot-<hash>.js (scripts/externalize-boot.mjs; the CSP allows no inline script),
-# then every text file of 1 KB or more gets its `.br` (brotli -q 11) and `.gz`
+# then the wasm-bindgen JS is minified by terser (scripts/minify-glue.mjs, which
+# rewrites its integrity hash in index.html), then every text file of 1 KB or more gets its `.br` (brotli -q 11) and `.gz`
 # (gzip -9) beside it, which the server sends as they are to clients that accept them.
 # Needs `brotli` (Debian package; scripts/setup.sh installs it) and gzip.
 set -euo pipefail
@@ -56,6 +57,7 @@ while [ $# -gt 0 ]; do
 done
 
 node "$root/scripts/externalize-boot.mjs" "$dist"
+node "$root/scripts/minify-glue.mjs" "$dist"
 
 # Precompressed variants. Smaller files go as they are (the server compresses nothing
 # under 1 KB either); a variant that would not be smaller is not written.

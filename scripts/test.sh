@@ -65,8 +65,8 @@ npx playwright test --config end2end/playwright.config.ts 2>&1 | tee /tmp/oubli-
 summary+=("Playwright: $(grep -Eo '[0-9]+ passed' /tmp/oubli-test-e2e.log | tail -1)")
 
 step "performance budget (app first load as served, contacts list first page)"
-# Gating: the wasm + JS brotli size and the list timing (the first load as served is
-# contacts list median); reported first. Needs target/debug/oubli-server (built above).
+# Gating: the app's first load as served (brotli, every file index.html pulls in) and
+# the contacts list median. Needs target/debug/oubli-server (built above).
 budget_status=0
 scripts/budget.sh 2>&1 | tee /tmp/oubli-budget.log || budget_status=$?
 summary+=("$(grep -E '^app first load as served' /tmp/oubli-budget.log || echo 'app first load: not measured')" "$(grep -E '^app wasm' /tmp/oubli-budget.log || echo 'app wasm + js: not measured')" "$(grep -E '^contacts list first page: median' /tmp/oubli-budget.log | tail -1 || echo 'list timing: not measured')")

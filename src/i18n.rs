@@ -7,7 +7,7 @@
 //! in localStorage. No dictionary is built into the wasm, and none is fetched before it
 //! is needed: the [`BOOT_AREAS`] (which `index.html` preloads) and the areas of the
 //! screen the app opens on are fetched before the first paint (`main`), a screen's areas
-//! before it is shown ([`ensure`], from the router), and any other text the first time
+//! before it is shown ([`ensure`], from `routing::screen_view`), and any other text the first time
 //! [`t`] asks for it (the text appears when its area arrives). French `messages.json` is
 //! never fetched: [`msg`] shows the French text itself. `tests/lists.rs` checks that
 //! English has every French key, `tests/i18n.rs` that loaded areas are used.

@@ -7,12 +7,12 @@
 pub mod api;
 pub mod components;
 pub mod i18n;
+pub mod nav;
 pub mod pages;
 pub mod routing;
 pub mod session;
 
 use leptos::prelude::*;
-use leptos_router::components::Router;
 
 pub use routing::{route_of, route_param, screen_areas, RouteParam, Screen};
 pub use session::{actor_of, may, use_session, Auth, Session};
@@ -22,15 +22,12 @@ pub fn set_title(page: &str) {
     document().set_title(&format!("{page} · Oubli"));
 }
 
-/// The whole app: the session check, then the router.
+/// The whole app: the session, the language, the address, then the screen.
 #[component]
 pub fn App() -> impl IntoView {
     session::provide_session();
     i18n::provide_i18n();
 
-    view! {
-        <Router>
-            <routing::Pages />
-        </Router>
-    }
+    nav::provide_location();
+    view! { <routing::Pages /> }
 }

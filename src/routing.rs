@@ -1,5 +1,5 @@
 //! Routing: the screen of each path, its parameter (record id or guide slug), and the
-//! component that picks the screen under the router of [`crate::App`].
+//! component that picks the screen for the address of [`crate::nav`].
 
 use crate::components::shell::Shell;
 use crate::i18n;
@@ -10,8 +10,6 @@ use crate::pages::{
     tasks::TasksPage,
 };
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
-use leptos_router::location::{BrowserUrl, LocationProvider};
 
 /// The screens of the app, read from the path by [`route_of`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -93,18 +91,10 @@ pub fn route_param() -> Memo<String> {
 /// every other screen sits in the [`Shell`], which stays in place between screens.
 #[component]
 pub fn Pages() -> impl IntoView {
-    let pathname = use_location().pathname;
+    let pathname = crate::nav::use_location().pathname;
     let route = Memo::new(move |_| pathname.with(|p| route_of(p)));
     let screen = Memo::new(move |_| route.with(|r| r.0));
     provide_context(RouteParam(Memo::new(move |_| route.with(|r| r.1.clone()))));
-    // A link to another path changes the URL signal at once but the address bar only
-    // when the router is told the new screen is there (what its `<Routes>` did).
-    if let Some(browser) = use_context::<BrowserUrl>() {
-        Effect::new(move |_| {
-            pathname.track();
-            browser.ready_to_complete();
-        });
-    }
     let alone = Memo::new(move |_| match screen.get() {
         s @ (Screen::Login | Screen::NotFound) => Some(s),
         _ => None,

@@ -270,12 +270,11 @@ fn query_components_are_percent_encoded() {
 
 // ------------------------------------------------------------------ the list's URL
 
-/// Reads a query string the way the router does (the browser's `URL`), as
-/// `use_query_map` hands it to the list.
+/// Reads a query string the way the list does (the browser's `URLSearchParams` over
+/// `location.search`).
 fn browser_parse(resource: Resource, qs: &str) -> ListUrl {
-    use leptos_router::location::{BrowserUrl, LocationProvider};
-    let url = BrowserUrl::parse_with_base(&format!("/contacts?{qs}"), "http://localhost").unwrap();
-    ListUrl::from_query(resource, |k| url.search_params().get(k))
+    let params = web_sys::UrlSearchParams::new_with_str(&format!("?{qs}")).unwrap();
+    ListUrl::from_query(resource, |k| params.get(k))
 }
 
 #[wasm_bindgen_test]

@@ -575,10 +575,8 @@ async fn record_frame_shows_loading_then_the_record_or_the_french_error() {
     let gate = RwSignal::new(false);
     let _mounted = leptos::mount::mount_to(parent.clone(), move || {
         view! {
-            <leptos_router::components::Router>
-                <Framed answer=Ok("Claire Martin".to_owned()) gate=gate testid="found" />
-                <Framed answer=Err(ApiError::from_response(404, "")) gate=gate testid="missing" />
-            </leptos_router::components::Router>
+            <Framed answer=Ok("Claire Martin".to_owned()) gate=gate testid="found" />
+            <Framed answer=Err(ApiError::from_response(404, "")) gate=gate testid="missing" />
         }
     });
     settle().await;

@@ -7,7 +7,6 @@
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use wasm_bindgen::JsCast;
 
 use crate::components::form::tr;
@@ -131,15 +130,15 @@ pub fn GuidesButton() -> impl IntoView {
                 let g = *g;
                 view! {
                     <li>
-                        <A
+                        <a
                             href=g.href()
-                            attr:class="guide-panel-link"
-                            attr:data-testid=format!("guide-link-{}", g.slug)
+                            class="guide-panel-link"
+                            data-testid=format!("guide-link-{}", g.slug)
                             on:click=move |_| close(false)
                         >
                             <span class="guide-panel-link-title">{move || g.title()}</span>
                             <span class="guide-panel-link-summary">{move || g.summary()}</span>
-                        </A>
+                        </a>
                     </li>
                 }
             })

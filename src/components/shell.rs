@@ -2,7 +2,6 @@
 //! routed page.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use super::top_bar::TopBar;
 use crate::i18n::t;
@@ -28,7 +27,12 @@ pub fn Shell(#[prop(into)] content: ViewFn) -> impl IntoView {
             <p class="loading" data-testid="session-loading">{move || t("common.loading")}</p>
         }
         .into_any(),
-        Some(false) => view! { <Redirect path="/login" /> }.into_any(),
+        Some(false) => {
+            // Effects run after the render, so this does not write the address while
+            // the screen is being built.
+            Effect::new(|_| crate::nav::navigate("/login", true, false));
+            ().into_any()
+        }
         Some(true) => view! {
             <div class="app">
                 <TopBar />

@@ -5,11 +5,11 @@
 use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::A;
 use oubli_domain::{Action, Role};
 
 use super::guides::GuidesButton;
 use crate::i18n::{t, use_i18n, Locale};
+use crate::nav::current;
 use crate::{api, use_session, Auth};
 
 /// Translation key of a role's label.
@@ -96,9 +96,9 @@ pub fn TopBar() -> impl IntoView {
                 {move || t("common.skip_to_content")}
             </a>
             <div class="topbar-start">
-                <A href="/contacts" attr:class="brand" attr:aria-label=move || t("common.home_label")>
+                <a href="/contacts" class="brand" aria-label=move || t("common.home_label")>
                     "Oubli"
-                </A>
+                </a>
                 <span class="cabinet" data-testid="cabinet-name">
                     {cabinet}
                 </span>
@@ -164,32 +164,32 @@ pub fn TopBar() -> impl IntoView {
         <nav class="mainnav" aria-label=move || t("common.nav_label")>
             <ul>
                 <li>
-                    <A href="/contacts" attr:data-testid="nav-contacts">
+                    <a href="/contacts" aria-current=current("/contacts") data-testid="nav-contacts">
                         {move || t("common.nav_contacts")}
-                    </A>
+                    </a>
                 </li>
                 <li>
-                    <A href="/projects" attr:data-testid="nav-projects">
+                    <a href="/projects" aria-current=current("/projects") data-testid="nav-projects">
                         {move || t("common.nav_projects")}
-                    </A>
+                    </a>
                 </li>
                 <li>
-                    <A href="/tasks" attr:data-testid="nav-tasks">
+                    <a href="/tasks" aria-current=current("/tasks") data-testid="nav-tasks">
                         {move || t("common.nav_tasks")}
-                    </A>
+                    </a>
                 </li>
                 <Show when=can_rgpd>
                     <li>
-                        <A href="/rgpd" attr:data-testid="nav-rgpd">
+                        <a href="/rgpd" aria-current=current("/rgpd") data-testid="nav-rgpd">
                             {move || t("common.nav_rgpd")}
-                        </A>
+                        </a>
                     </li>
                 </Show>
                 <Show when=can_admin>
                     <li>
-                        <A href="/admin" attr:data-testid="nav-admin">
+                        <a href="/admin" aria-current=current("/admin") data-testid="nav-admin">
                             {move || t("common.nav_admin")}
-                        </A>
+                        </a>
                     </li>
                 </Show>
             </ul>

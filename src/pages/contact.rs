@@ -18,8 +18,6 @@ use crate::components::record_project::{project_validator, ProjectForm};
 use crate::i18n::{msg, t};
 use crate::{set_title, use_session};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use oubli_domain::{Contact, ContactInput, EraseAction, ProjectInput, UserSummary};
 
 /// The name a contact is known by: "Mme Claire Martin", or the company name.
@@ -52,7 +50,6 @@ fn ContactRecord(id: String) -> impl IntoView {
     set_title(&t("record.contact"));
     let session = use_session();
     let tasks = Tasks::new();
-    let navigate = use_navigate();
     let cid = StoredValue::new(id);
     let users = RwSignal::new(Vec::<UserSummary>::new());
     let form = RwSignal::new(contact_form_state(ContactInput::default()));
@@ -114,16 +111,14 @@ fn ContactRecord(id: String) -> impl IntoView {
     let new_project = RwSignal::new(false);
     let project_form = RwSignal::new(FormState::new(ProjectInput::default(), project_validator()));
     let project_masks = RwSignal::new(Masks::default());
-    let navigate_p = navigate.clone();
     let create_project = Callback::new(move |_| {
         let Some(mut input) = submission(project_form) else {
             return;
         };
         input.normalize();
-        let navigate = navigate_p.clone();
         tasks.spawn(async move {
             match api::project_record::create(&input).await {
-                Ok(p) => navigate(&format!("/projects/{}", p.id), Default::default()),
+                Ok(p) => crate::nav::navigate(&format!("/projects/{}", p.id), false, false),
                 Err(e) => project_form.update(|f| f.failed(&e)),
             }
         });
@@ -132,7 +127,7 @@ fn ContactRecord(id: String) -> impl IntoView {
     // After an erasure: a deleted contact leaves the page; an anonymized one is shown
     // again, read-only.
     let on_erased = Callback::new(move |action: EraseAction| match action {
-        EraseAction::Delete => navigate("/contacts", Default::default()),
+        EraseAction::Delete => crate::nav::navigate("/contacts", false, false),
         EraseAction::Anonymize => record.reload(),
     });
 
@@ -145,7 +140,7 @@ fn ContactRecord(id: String) -> impl IntoView {
         view! {
             <header class="record-head">
                 <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
-                    <A href="/contacts">{move || t("record.contacts")}</A>
+                    <a href="/contacts">{move || t("record.contacts")}</a>
                 </nav>
                 <h1>
                     {if name.is_empty() { t("record.anonymous_contact") } else { name }}

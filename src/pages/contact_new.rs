@@ -11,15 +11,12 @@ use crate::components::record_contact::{
 use crate::i18n::t;
 use crate::set_title;
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use oubli_domain::{ContactInput, HouseholdMemberInput, UserSummary};
 
 #[component]
 pub fn ContactNewPage() -> impl IntoView {
     set_title(&t("record.contact_new"));
     let tasks = Tasks::new();
-    let navigate = use_navigate();
     let users = RwSignal::new(Vec::<UserSummary>::new());
     tasks.spawn(async move {
         if let Ok(u) = api::users::list().await {
@@ -52,7 +49,6 @@ pub fn ContactNewPage() -> impl IntoView {
                 .collect()
         });
         form.update(|f| f.pending = true);
-        let navigate = navigate.clone();
         tasks.spawn(async move {
             let contact = match api::contact_record::create(&input).await {
                 Ok(c) => c,
@@ -69,7 +65,7 @@ pub fn ContactNewPage() -> impl IntoView {
                     break;
                 }
             }
-            navigate(&format!("/contacts/{}", contact.id), Default::default());
+            crate::nav::navigate(&format!("/contacts/{}", contact.id), false, false);
         });
     });
 
@@ -77,7 +73,7 @@ pub fn ContactNewPage() -> impl IntoView {
         <div class="record" data-testid="contact-page">
             <header class="record-head">
                 <nav class="crumbs" aria-label=tr("record.breadcrumb")>
-                    <A href="/contacts">{tr("record.contacts")}</A>
+                    <a href="/contacts">{tr("record.contacts")}</a>
                 </nav>
                 <h1>{tr("record.contact_new")}</h1>
             </header>

@@ -9,7 +9,6 @@ use crate::components::record_contract::{contract_masks, contract_validator, Con
 use crate::i18n::{msg, t};
 use crate::set_title;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use oubli_domain::{ContractInput, Project};
 
 #[component]
@@ -78,12 +77,12 @@ fn ContractRecord(id: String) -> impl IntoView {
                         view! {
                             <header class="record-head">
                                 <nav class="crumbs" aria-label=tr("record.breadcrumb")>
-                                    <A href=contact_href>{tr("record.contact")}</A>
+                                    <a href=contact_href>{tr("record.contact")}</a>
                                     " / "
-                                    <A href=project_href>
+                                    <a href=project_href>
                                         {tr("record.project")} " "
                                         {move || project_type.get().map(|p| msg(p.label_fr())).unwrap_or_default()}
-                                    </A>
+                                    </a>
                                 </nav>
                                 <h1>{tr("record.contract")} " " {k.insurer.clone()}</h1>
                                 <div class="record-meta">

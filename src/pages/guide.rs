@@ -10,7 +10,6 @@
 //! - inline, `**bold**` and `[text](url)` (a `/…` url stays inside the app).
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::components::form::tr;
 use crate::components::guides::{find_guide, GuideKind, GUIDES};
@@ -39,13 +38,13 @@ pub fn GuidePage() -> impl IntoView {
                     let here = g.slug == current;
                     view! {
                         <li>
-                            <A
+                            <a
                                 href=g.href()
-                                attr:class="guide-toc-link"
-                                attr:aria-current=here.then_some("page")
+                                class="guide-toc-link"
+                                aria-current=here.then_some("page")
                             >
                                 {move || g.title()}
-                            </A>
+                            </a>
                         </li>
                     }
                 })
@@ -255,7 +254,7 @@ fn render_inline(s: &str) -> AnyView {
             Inline::Bold(x) => view! { <strong>{x.to_owned()}</strong> }.into_any(),
             Inline::Link(text, url) if url.starts_with('/') => {
                 let (text, url) = (text.to_owned(), url.to_owned());
-                view! { <A href=url>{text}</A> }.into_any()
+                view! { <a href=url>{text}</a> }.into_any()
             }
             Inline::Link(text, url) => view! {
                 <a href=url.to_owned() target="_blank" rel="noopener noreferrer external">

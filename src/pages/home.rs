@@ -1,7 +1,7 @@
 //! Home: "/" sends the user to the contacts list, where a broker's day starts.
 
+use crate::nav::Redirect;
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 #[component]
 pub fn HomePage() -> impl IntoView {

@@ -1,10 +1,10 @@
 //! Login: email and password, checked here with the same validator as the server,
 //! then `POST /session`.
 
+use crate::nav::Redirect;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::Redirect;
 use oubli_domain::{validate, LoginRequest};
 
 use crate::{api, set_title, use_session, Auth};

@@ -1,8 +1,6 @@
-//! Any path the router does not know.
+//! Any path `routing::route_of` does not know.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_location;
 
 use crate::i18n::t;
 use crate::set_title;
@@ -10,7 +8,7 @@ use crate::set_title;
 #[component]
 pub fn NotFound() -> impl IntoView {
     Effect::new(move |_| set_title(&t("common.not_found_title")));
-    let path = use_location().pathname;
+    let path = crate::nav::use_location().pathname;
     view! {
         <main class="not-found" data-testid="not-found">
             <span class="brand brand-large">"Oubli"</span>
@@ -20,9 +18,9 @@ pub fn NotFound() -> impl IntoView {
             <p class="not-found-path">
                 <code>{move || path.get()}</code>
             </p>
-            <A href="/contacts" attr:class="btn btn-primary" attr:data-testid="not-found-home">
+            <a href="/contacts" class="btn btn-primary" data-testid="not-found-home">
                 {move || t("common.back_home")}
-            </A>
+            </a>
         </main>
     }
 }

@@ -17,8 +17,6 @@ use crate::i18n::{msg, t};
 use crate::pages::contact::display_name;
 use crate::{set_title, use_session};
 use leptos::prelude::*;
-use leptos_router::components::A;
-use leptos_router::hooks::use_navigate;
 use oubli_domain::{ContactDetail, ContractInput, EraseAction, ProjectInput, UserSummary};
 
 #[component]
@@ -31,7 +29,6 @@ fn ProjectRecord(id: String) -> impl IntoView {
     set_title(&t("record.project"));
     let session = use_session();
     let tasks = Tasks::new();
-    let navigate = use_navigate();
     let pid = StoredValue::new(id);
     let contact = RwSignal::new(None::<ContactDetail>);
     let users = RwSignal::new(Vec::<UserSummary>::new());
@@ -80,14 +77,13 @@ fn ProjectRecord(id: String) -> impl IntoView {
 
     // After an erasure: a deleted project sends back to its contact; an anonymized one
     // (its contact anonymized) is shown again, read-only.
-    let navigate_e = navigate.clone();
     let on_erased = Callback::new(move |action: EraseAction| match action {
         EraseAction::Delete => {
             let back = ok
                 .get_untracked()
                 .map(|p| format!("/contacts/{}", p.contact_id))
                 .unwrap_or_else(|| "/projects".into());
-            navigate_e(&back, Default::default());
+            crate::nav::navigate(&back, false, false);
         }
         EraseAction::Anonymize => record.reload(),
     });
@@ -124,10 +120,9 @@ fn ProjectRecord(id: String) -> impl IntoView {
             return;
         };
         input.normalize();
-        let navigate = navigate.clone();
         tasks.spawn(async move {
             match api::contracts::create(&input).await {
-                Ok(k) => navigate(&format!("/contracts/{}", k.id), Default::default()),
+                Ok(k) => crate::nav::navigate(&format!("/contracts/{}", k.id), false, false),
                 Err(e) => contract_form.update(|f| f.failed(&e)),
             }
         });
@@ -151,11 +146,11 @@ fn ProjectRecord(id: String) -> impl IntoView {
                         view! {
                             <header class="record-head">
                                 <nav class="crumbs" aria-label=move || t("record.breadcrumb")>
-                                    <A href="/projects">{move || t("record.projects")}</A>
+                                    <a href="/projects">{move || t("record.projects")}</a>
                                     " / "
-                                    <A href=contact_href>
+                                    <a href=contact_href>
                                         {move || contact_name().unwrap_or_else(|| t("record.contact"))}
-                                    </A>
+                                    </a>
                                 </nav>
                                 <h1>
                                     {move || t("record.project")} " " {move || msg(kind.label_fr())}

@@ -4,7 +4,6 @@
 //! sans contrat actif") from which bulk erasures start.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use oubli_domain::{Action, EraseAction, UserSummary};
 use std::time::Duration;
 
@@ -55,12 +54,12 @@ pub fn RgpdPage() -> impl IntoView {
                     <h2>{move || t("common.rgpd_retention_title")}</h2>
                     <p class="muted">{move || t("common.rgpd_retention_body")}</p>
                     <div class="form-actions">
-                        <A href="/contacts?preset=retention" attr:class="btn" attr:data-testid="rgpd-retention-contacts">
+                        <a href="/contacts?preset=retention" class="btn" data-testid="rgpd-retention-contacts">
                             {move || t("common.rgpd_retention_contacts")}
-                        </A>
-                        <A href="/projects?preset=retention" attr:class="btn" attr:data-testid="rgpd-retention-projects">
+                        </a>
+                        <a href="/projects?preset=retention" class="btn" data-testid="rgpd-retention-projects">
                             {move || t("common.rgpd_retention_projects")}
-                        </A>
+                        </a>
                     </div>
                 </section>
                 <JobList />

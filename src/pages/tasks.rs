@@ -8,7 +8,6 @@
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::A;
 use oubli_domain::filter::Resource;
 use oubli_domain::{Activity, EraseAction, ErasureRequest, Role, Scope, UserSummary};
 
@@ -285,9 +284,9 @@ fn TaskRow(
                         </span>
                     }
                 })}
-            <A href=format!("/contacts/{contact_id}") attr:class="task-contact">
+            <a href=format!("/contacts/{contact_id}") class="task-contact">
                 {move || t("tasks.open_contact")}
-            </A>
+            </a>
             {move || error.get().map(|e| view! { <p class="field-error task-error" role="alert">{e}</p> })}
         </li>
     }
@@ -436,7 +435,7 @@ fn RequestRow(
                 <strong>{move || t(action_key)}</strong>
                 " "
                 {match target {
-                    Ok((href, what)) => view! { <A href=href attr:data-testid="request-target">{move || t(what)}</A> }.into_any(),
+                    Ok((href, what)) => view! { <a href=href data-testid="request-target">{move || t(what)}</a> }.into_any(),
                     Err(key) => view! { <span data-testid="request-target">{move || t(key).replace("{n}", &count.to_string())}</span> }.into_any(),
                 }}
             </span>

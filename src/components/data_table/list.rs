@@ -3,9 +3,6 @@
 
 use leptos::prelude::*;
 use leptos::task::spawn_local_scoped_with_cancellation;
-use leptos_router::components::A;
-use leptos_router::hooks::{use_navigate, use_query_map};
-use leptos_router::NavigateOptions;
 use oubli_domain::filter::{Resource, SortField};
 use oubli_domain::{Action, FieldErrors, Page, UserSummary};
 
@@ -94,19 +91,16 @@ where
     // The URL is where the list's state lives (filters, search, sort, page size): the
     // controls below navigate, and everything on screen is derived from the URL, so a
     // reload, a shared link and the Back button all show the same list.
-    let query_map = use_query_map();
-    let url = Memo::new(move |_| query_map.with(|m| ListUrl::from_query(resource, |k| m.get(k))));
-    let navigate = use_navigate();
+    let search = crate::nav::use_location().search;
+    let url = Memo::new(move |_| {
+        search.with(|s| {
+            let params = web_sys::UrlSearchParams::new_with_str(s).ok();
+            ListUrl::from_query(resource, |k| params.as_ref().and_then(|p| p.get(k)))
+        })
+    });
     let go = Callback::new(move |(next, replace): (ListUrl, bool)| {
         if next != url.get_untracked() {
-            navigate(
-                &next.href(resource),
-                NavigateOptions {
-                    replace,
-                    scroll: false,
-                    ..Default::default()
-                },
-            );
+            crate::nav::navigate(&next.href(resource), replace, true);
         }
     });
     let applied = Memo::new(move |_| url.with(|u| u.filters.clone()));
@@ -340,9 +334,9 @@ where
                 {new_link
                     .map(|(href, key, testid)| {
                         view! {
-                            <A href=href attr:class="btn btn-primary" attr:data-testid=testid>
+                            <a href=href class="btn btn-primary" data-testid=testid>
                                 {move || t(key)}
-                            </A>
+                            </a>
                         }
                     })}
             </header>

@@ -11,7 +11,6 @@ mod list;
 pub use list::{format_count, list_page, ListConfig, PAGE_SIZES, SEARCH_DEBOUNCE_MS};
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use oubli_domain::filter::{Sort, SortField};
 
 use super::selection::{PageState, Selection};
@@ -256,7 +255,7 @@ fn TableRow(row: Row, selection: RwSignal<Selection>) -> impl IntoView {
                 />
             </td>
             <th scope="row" class=first_class>
-                <A href=href>{first.text}</A>
+                <a href=href>{first.text}</a>
             </th>
             {cells
                 .map(|c| {

@@ -7,7 +7,6 @@ use crate::api::ApiError;
 use crate::components::form::{tr, Tasks};
 use crate::i18n::msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use std::future::Future;
 use std::pin::Pin;
 use std::rc::Rc;
@@ -166,7 +165,7 @@ pub fn RecordFrame(
                     view! {
                         <div class="record-missing">
                             <p class="form-error" role="alert">{move || msg(&e.message)}</p>
-                            <A href=back_href>{tr(back_label)}</A>
+                            <a href=back_href>{tr(back_label)}</a>
                         </div>
                     }
                         .into_any()

@@ -4,7 +4,6 @@ use crate::components::form::{premium_text, tr};
 use crate::components::record::{fr_date, user_name};
 use crate::i18n::msg;
 use leptos::prelude::*;
-use leptos_router::components::A;
 use oubli_domain::{ContactDetail, UserSummary};
 
 /// The contact's projects, with "Nouveau projet".
@@ -42,7 +41,7 @@ pub fn ProjectsList(
                                         view! {
                                             <tr data-testid="project-row">
                                                 <td>
-                                                    <A href=href>{move || msg(kind.label_fr())}</A>
+                                                    <a href=href>{move || msg(kind.label_fr())}</a>
                                                 </td>
                                                 <td>
                                                     <span class="badge">{move || msg(status.label_fr())}</span>
@@ -96,7 +95,7 @@ pub fn ContractsList(
                                         view! {
                                             <tr data-testid="contract-row">
                                                 <td>
-                                                    <A href=href>{k.insurer.clone()}</A>
+                                                    <a href=href>{k.insurer.clone()}</a>
                                                 </td>
                                                 <td>{k.product.clone().unwrap_or_default()}</td>
                                                 <td class="num">{premium_text(k.monthly_premium_cents)}</td>
