@@ -34,7 +34,9 @@ impl Locale {
 
 /// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here and in
 /// [`SOURCES`] to add an area.
-pub const AREAS: &[&str] = &["common", "lists", "record", "tasks", "guide", "messages"];
+pub const AREAS: &[&str] = &[
+    "common", "lists", "record", "tasks", "guide", "messages", "admin",
+];
 
 /// The areas fetched before the first paint whatever the screen: the shell, the login
 /// page and the lists (the contacts are the home screen). `index.html` preloads their
@@ -77,6 +79,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
         "messages",
         include_str!("../locales/fr/messages.json"),
         include_str!("../locales/en/messages.json"),
+    ),
+    (
+        "admin",
+        include_str!("../locales/fr/admin.json"),
+        include_str!("../locales/en/admin.json"),
     ),
 ];
 

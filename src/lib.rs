@@ -4,6 +4,7 @@
 //! The session lives in [`session`], the screens and their paths in [`routing`]; both
 //! are re-exported here, so pages write `crate::use_session()`, `crate::route_param()`.
 
+pub mod admin;
 pub mod api;
 pub mod components;
 pub mod i18n;
@@ -28,6 +29,6 @@ pub fn App() -> impl IntoView {
     session::provide_session();
     i18n::provide_i18n();
 
-    nav::provide_location();
+    nav::provide_location(|path| !admin::is_admin_path(path));
     view! { <routing::Pages /> }
 }

@@ -16,6 +16,9 @@ use wasm_bindgen::JsCast;
 pub struct Location {
     pub pathname: RwSignal<String>,
     pub search: RwSignal<String>,
+    /// The paths this wasm module shows; any other is loaded by the browser (the CRM
+    /// and the administration are two modules, see `src/admin/`).
+    in_app: fn(&str) -> bool,
 }
 
 impl Location {
@@ -35,18 +38,19 @@ impl Location {
 }
 
 /// Puts the address in the context, follows Back and Forward, and takes over clicks on
-/// the app's links. Called once, by [`crate::App`].
-pub fn provide_location() -> Location {
+/// links to the paths `in_app` accepts. Called once, by the module's root component.
+pub fn provide_location(in_app: fn(&str) -> bool) -> Location {
     let (path, search) = Location::read();
     let location = Location {
         pathname: RwSignal::new(path),
         search: RwSignal::new(search),
+        in_app,
     };
     provide_context(location);
     LAST.with(|l| l.set(Some(location)));
     let popstate = window_event_listener(ev::popstate, move |_| location.sync());
     let click = window_event_listener(ev::click, move |e| {
-        if let Some(href) = link_target(&e) {
+        if let Some(href) = link_target(&e).filter(|h| in_app(path_of(h))) {
             e.prevent_default();
             go(location, &href, false, true);
         }
@@ -78,6 +82,15 @@ pub fn navigate(href: &str, replace: bool, keep_scroll: bool) {
 }
 
 fn go(location: Location, href: &str, replace: bool, scroll: bool) {
+    if !(location.in_app)(path_of(href)) {
+        let l = window().location();
+        let _ = if replace {
+            l.replace(href)
+        } else {
+            l.assign(href)
+        };
+        return;
+    }
     if let Ok(history) = window().history() {
         let state = wasm_bindgen::JsValue::NULL;
         let _ = if replace {
@@ -90,6 +103,11 @@ fn go(location: Location, href: &str, replace: bool, scroll: bool) {
     if scroll {
         window().scroll_to_with_x_and_y(0.0, 0.0);
     }
+}
+
+/// The path of an href made by [`link_target`] or written in the app (`/a/b?x#y` → `/a/b`).
+fn path_of(href: &str) -> &str {
+    href.split(['?', '#']).next().unwrap_or(href)
 }
 
 /// The `aria-current` of a navigation link to `href`: `"page"` on that path and below

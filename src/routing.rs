@@ -4,7 +4,7 @@
 use crate::components::shell::Shell;
 use crate::i18n;
 use crate::pages::{
-    admin::AdminPage, contact::ContactPage, contact_new::ContactNewPage, contacts::ContactsPage,
+    contact::ContactPage, contact_new::ContactNewPage, contacts::ContactsPage,
     contract::ContractPage, guide::GuidePage, home::HomePage, login::LoginPage,
     not_found::NotFound, project::ProjectPage, projects::ProjectsPage, rgpd::RgpdPage,
     tasks::TasksPage,
@@ -25,7 +25,6 @@ pub enum Screen {
     Contract,
     Tasks,
     Rgpd,
-    Admin,
     Guide,
     NotFound,
 }
@@ -47,7 +46,6 @@ pub fn route_of(path: &str) -> (Screen, String) {
         ["contracts", _] => Screen::Contract,
         ["tasks"] => Screen::Tasks,
         ["rgpd"] => Screen::Rgpd,
-        ["admin"] => Screen::Admin,
         ["guides", _] => Screen::Guide,
         _ => Screen::NotFound,
     };
@@ -68,12 +66,9 @@ pub fn screen_areas(screen: Screen) -> &'static [&'static str] {
         Screen::Tasks => &["tasks"],
         Screen::Rgpd => &["record", "tasks"],
         Screen::Guide => &["guide"],
-        Screen::Login
-        | Screen::Home
-        | Screen::Contacts
-        | Screen::Projects
-        | Screen::Admin
-        | Screen::NotFound => &[],
+        Screen::Login | Screen::Home | Screen::Contacts | Screen::Projects | Screen::NotFound => {
+            &[]
+        }
     }
 }
 
@@ -137,7 +132,6 @@ fn page(screen: Screen) -> AnyView {
         Screen::Contract => view! { <ContractPage /> }.into_any(),
         Screen::Tasks => view! { <TasksPage /> }.into_any(),
         Screen::Rgpd => view! { <RgpdPage /> }.into_any(),
-        Screen::Admin => view! { <AdminPage /> }.into_any(),
         Screen::Guide => view! { <GuidePage /> }.into_any(),
         Screen::NotFound => view! { <NotFound /> }.into_any(),
     }

@@ -242,7 +242,6 @@ fn every_path_has_its_screen_and_parameter() {
         ("/contracts/k-9", Screen::Contract, "k-9"),
         ("/tasks", Screen::Tasks, ""),
         ("/rgpd", Screen::Rgpd, ""),
-        ("/admin", Screen::Admin, ""),
         (
             "/guides/informations-rgpd",
             Screen::Guide,
@@ -257,5 +256,30 @@ fn every_path_has_its_screen_and_parameter() {
     ];
     for (path, screen, param) in cases {
         assert_eq!(route_of(path), (screen, param.to_owned()), "{path}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn the_administration_is_its_own_module_with_its_tabs() {
+    use oubli::admin::{is_admin_path, Tab};
+    for path in [
+        "/admin",
+        "/admin/",
+        "/admin/widgets",
+        "/admin/cgu",
+        "/admin/api-keys",
+    ] {
+        assert!(is_admin_path(path), "{path}");
+    }
+    for path in ["/", "/administration", "/contacts", "/login", "/adminx/cgu"] {
+        assert!(!is_admin_path(path), "{path}");
+    }
+    assert_eq!(Tab::of("/admin"), Some(Tab::Widgets));
+    assert_eq!(Tab::of("/admin/widgets"), Some(Tab::Widgets));
+    assert_eq!(Tab::of("/admin/cgu/"), Some(Tab::Cgu));
+    assert_eq!(Tab::of("/admin/api-keys"), Some(Tab::ApiKeys));
+    assert_eq!(Tab::of("/admin/nothing"), None);
+    for tab in Tab::ALL {
+        assert_eq!(Tab::of(tab.href()), Some(tab));
     }
 }

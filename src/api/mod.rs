@@ -7,6 +7,7 @@
 //! the task that started it.
 
 pub mod activity;
+pub mod admin;
 pub mod consents;
 pub mod contact_record;
 pub mod contacts;

@@ -1,6 +1,5 @@
 //! One page per file.
 
-pub mod admin;
 pub mod contact;
 pub mod contact_new;
 pub mod contacts;

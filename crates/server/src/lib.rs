@@ -98,7 +98,11 @@ pub fn app(state: AppState) -> Router {
         ));
     let mut router = Router::new().nest("/api/v1", api);
     if let Some(dir) = &state.cfg.static_dir {
-        router = router.fallback_service(wire::app_files(dir));
+        // The administration is a wasm module of its own, built into dist/admin/
+        // (src/admin/mod.rs); its paths fall back to its own index.html.
+        router = router
+            .nest_service("/admin", wire::app_files(&dir.join("admin")))
+            .fallback_service(wire::app_files(dir));
     }
     if state.cfg.secure_cookies {
         // Served over HTTPS: browsers must not come back over plain HTTP, where the

@@ -278,10 +278,20 @@ fn assert_app_page(a: &Answer, what: &str) {
 async fn app_pages_are_revalidated_and_carry_the_csp() {
     let (t, dist, _) = with_dist().await;
     let index = std::fs::read(dist.path().join("index.html")).unwrap();
+    let admin_index = b"<!doctype html><title>Oubli administration</title>".to_vec();
+    std::fs::create_dir_all(dist.path().join("admin")).unwrap();
+    std::fs::write(dist.path().join("admin/index.html"), &admin_index).unwrap();
+    // The administration module's paths get its page, with the same headers.
+    for path in ["/admin", "/admin/", "/admin/cgu", "/admin/api-keys"] {
+        let page = get(&t, path, None, None).await;
+        assert_app_page(&page, path);
+        assert_eq!(page.body, admin_index, "{path}");
+    }
     for path in [
         "/",
         "/index.html",
         "/contacts/0190f0e0-0000-7000-8000-000000000001",
+        "/administration",
     ] {
         let plain = get(&t, path, None, None).await;
         assert_app_page(&plain, path);
