@@ -175,6 +175,10 @@ async fn a_supplier_lead_on_the_opposition_list_is_flagged_and_stays_in_its_cabi
     .await;
     assert_eq!(s, StatusCode::CREATED, "{v}");
     let pid = v["lead_id"].as_str().unwrap();
+    // The broker sees why: the project says so.
+    let (s, p) = t.get(&format!("/api/v1/projects/{pid}"), &demo).await;
+    assert_eq!(s, StatusCode::OK, "{p}");
+    assert_eq!(p["opposition_match"], true, "{p}");
     assert_eq!(
         value_of(&t, "projects", "opposition_match", ("id", pid))
             .await
