@@ -447,3 +447,21 @@ async fn the_definition_is_public_and_leads_are_routed() {
         assert_ne!(owners[0], owners[1], "in turn");
     }
 }
+
+#[tokio::test]
+async fn replays_sent_at_once_make_one_lead() {
+    let t = fast_app().await;
+    let s = setup(&t, "admin@demo.fr").await;
+    let (_, p0, _) = counts(&t).await;
+    let body = lead_for(&t, &s.key, "ensemble@example.fr").await;
+    let (a, b, c) = tokio::join!(
+        submit(&t, &s.key, &body, Some(SITE), Some("meme-cle")),
+        submit(&t, &s.key, &body, Some(SITE), Some("meme-cle")),
+        submit(&t, &s.key, &body, Some(SITE), Some("meme-cle")),
+    );
+    for r in [a, b, c] {
+        assert_eq!((r.0, r.2.as_slice()), (StatusCode::CREATED, RECEIVED));
+    }
+    assert_eq!(counts(&t).await.1, p0 + 1, "one lead");
+    assert_eq!(t.rows("lead_receipts").await, 1);
+}

@@ -216,3 +216,26 @@ async fn a_supplier_lead_on_the_opposition_list_is_flagged_and_stays_in_its_cabi
     );
     assert_eq!(count_where(&t, "projects", "contact_id", &c).await, 1);
 }
+
+#[tokio::test]
+async fn the_same_external_id_sent_at_once_makes_one_lead() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let (_, secret) = new_key(&t, &admin, "Flux").await;
+    let bearer = format!("Bearer {secret}");
+    let (_, p0, _) = counts(&t).await;
+    let body = lead("simultane@example.fr", "same-1");
+    let (a, b) = tokio::join!(
+        push(&t, Some(&bearer), &body),
+        push(&t, Some(&bearer), &body)
+    );
+    assert_eq!(
+        (a.0, b.0),
+        (StatusCode::CREATED, StatusCode::CREATED),
+        "{} {}",
+        a.1,
+        b.1
+    );
+    assert_eq!(a.1["lead_id"], b.1["lead_id"]);
+    assert_eq!(counts(&t).await.1, p0 + 1);
+}
