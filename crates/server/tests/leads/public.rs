@@ -465,3 +465,48 @@ async fn replays_sent_at_once_make_one_lead() {
     assert_eq!(counts(&t).await.1, p0 + 1, "one lead");
     assert_eq!(t.rows("lead_receipts").await, 1);
 }
+
+#[tokio::test]
+async fn the_whole_cabinet_takes_leads_in_turn() {
+    let t = fast_app().await;
+    let s = setup(&t, "admin@demo.fr").await;
+    let users = count_where(&t, "users", "cabinet_id", &t.acc.demo_cabinet).await;
+    let mut owners = std::collections::BTreeSet::new();
+    for i in 0..users {
+        let email = format!("cabinet{i}@example.fr");
+        let mut body = lead_for(&t, &s.key, &email).await;
+        body["contact"]
+            .as_object_mut()
+            .unwrap()
+            .remove("mobile_phone");
+        assert_eq!(
+            submit(&t, &s.key, &body, Some(SITE), None).await.0,
+            StatusCode::CREATED
+        );
+        let cid = value_of(&t, "contacts", "id", ("email", &email))
+            .await
+            .unwrap();
+        let owner = value_of(&t, "projects", "assigned_to", ("contact_id", &cid))
+            .await
+            .unwrap();
+        assert_eq!(
+            value_of(&t, "users", "cabinet_id", ("id", &owner))
+                .await
+                .as_deref(),
+            Some(t.acc.demo_cabinet.as_str())
+        );
+        assert_eq!(
+            value_of(&t, "contacts", "assigned_to", ("id", &cid))
+                .await
+                .as_deref(),
+            Some(owner.as_str()),
+            "the new contact follows its first project"
+        );
+        owners.insert(owner);
+    }
+    assert_eq!(
+        owners.len() as i64,
+        users,
+        "each active user once in a full turn"
+    );
+}
