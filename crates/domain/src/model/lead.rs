@@ -19,6 +19,8 @@ pub const FORM_TOKEN_TTL_MS: i64 = 24 * 3600 * 1000;
 pub const LEADS_PER_ADDRESS_PER_MINUTE: u32 = 10;
 /// Submissions one widget may take in any minute, all addresses together.
 pub const LEADS_PER_WIDGET_PER_MINUTE: u32 = 300;
+/// Leads one supplier key may push in any minute.
+pub const LEADS_PER_API_KEY_PER_MINUTE: u32 = 600;
 /// Largest body of a public submission (bytes).
 pub const MAX_PUBLIC_LEAD_BYTES: usize = 16 * 1024;
 /// Most household members a submission may carry.

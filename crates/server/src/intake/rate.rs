@@ -1,8 +1,9 @@
-//! Rate windows of the public lead endpoint: per widget and per client address
-//! (`oubli_domain::LEADS_PER_*_PER_MINUTE`). Kept in memory, per server instance:
-//! behind a load balancer each instance counts its own share, so the effective limit
-//! is at most the number of instances times the rule; the rule's purpose (a flood
-//! from one address or onto one widget is cut off within a minute) still holds.
+//! Rate windows of the lead intake: per widget and per client address on the public
+//! endpoint, per key on the supplier API (`oubli_domain::LEADS_PER_*_PER_MINUTE`).
+//! Kept in memory, per server instance: behind a load balancer each instance counts
+//! its own share, so the effective limit is at most the number of instances times the
+//! rule; the rule's purpose (a flood from one address, onto one widget or through one
+//! key is cut off within a minute) still holds.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -239,3 +239,29 @@ async fn the_same_external_id_sent_at_once_makes_one_lead() {
     assert_eq!(a.1["lead_id"], b.1["lead_id"]);
     assert_eq!(counts(&t).await.1, p0 + 1);
 }
+
+#[tokio::test]
+async fn a_key_past_its_rate_gets_429() {
+    let t = TestApp::new().await;
+    let admin = t.login("admin@demo.fr").await;
+    let (_, secret) = new_key(&t, &admin, "Flux").await;
+    let bearer = format!("Bearer {secret}");
+    // Invalid bodies count too (and store nothing).
+    for _ in 0..oubli_domain::LEADS_PER_API_KEY_PER_MINUTE {
+        let (s, _) = push(&t, Some(&bearer), &json!({})).await;
+        assert_eq!(s, StatusCode::UNPROCESSABLE_ENTITY);
+    }
+    let req = Request::builder()
+        .method(Method::POST)
+        .uri("/api/v1/leads")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::AUTHORIZATION, &bearer)
+        .body(Body::from(lead("trop@example.fr", "t-1").to_string()))
+        .unwrap();
+    let (s, h, _) = t.send_raw(req).await;
+    assert_eq!(s, StatusCode::TOO_MANY_REQUESTS);
+    assert!(h.contains_key(header::RETRY_AFTER));
+    assert!(value_of(&t, "contacts", "id", ("email", "trop@example.fr"))
+        .await
+        .is_none());
+}

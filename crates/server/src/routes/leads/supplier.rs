@@ -1,7 +1,8 @@
 //! `POST /leads`: leads pushed by suppliers with `Authorization: Bearer <secret>`.
 //! No, unknown or revoked key: 401, the same answer, naming no cabinet. The same
 //! `external_id` twice gives the same `lead_id` and one lead; the rest (opposition
-//! list, known person, routing, consent proof, audit) is the widget's intake.
+//! list, known person, routing, consent proof, audit) is the widget's intake. A key
+//! may push `oubli_domain::LEADS_PER_API_KEY_PER_MINUTE` leads a minute (429 past it).
 
 use super::{decode, read_limited};
 use crate::db::rows::n;
@@ -54,13 +55,24 @@ async fn key_of(st: &AppState, headers: &HeaderMap) -> Result<(String, String, S
     responses((status = 201, body = SupplierLeadReceipt),
               (status = 401, body = oubli_domain::ErrorBody, description = "Clé d'API absente, inconnue ou révoquée."),
               (status = 413, body = oubli_domain::ErrorBody, description = "Corps de plus de 64 Ko."),
-              (status = 422, body = oubli_domain::ErrorBody, description = "Champs invalides.")))]
+              (status = 422, body = oubli_domain::ErrorBody, description = "Champs invalides."),
+              (status = 429, body = oubli_domain::ErrorBody, description = "Plus de 600 envois par minute pour cette clé ; voir Retry-After.")))]
 pub async fn push(
     State(st): State<AppState>,
     headers: HeaderMap,
     body: axum::body::Body,
 ) -> Result<(StatusCode, Json<SupplierLeadReceipt>)> {
     let (key_id, cabinet, supplier) = key_of(&st, &headers).await?;
+    st.lead_rates
+        .hit(
+            &format!("api_key:{key_id}"),
+            oubli_domain::LEADS_PER_API_KEY_PER_MINUTE,
+        )
+        .map_err(|secs| ApiError::TooMany {
+            message: "Trop de demandes en peu de temps pour cette clé. Réessayez dans une minute."
+                .into(),
+            retry_after_secs: secs,
+        })?;
     let bytes = read_limited(body, MAX_SUPPLIER_LEAD_BYTES).await?;
     let input: SupplierLeadInput = decode(&bytes)?;
     input
