@@ -90,6 +90,19 @@ pub const NOT_ABOUT_A_PERSON: &[(&str, &str)] = &[
         "erasure_request_members",
         "contact or project ids a selection request covers",
     ),
+    (
+        "cgu_versions",
+        "the cabinet's CGU texts, the proof of what people accepted",
+    ),
+    ("widgets", "the cabinet's lead widgets"),
+    (
+        "api_keys",
+        "the cabinet's supplier keys (hashes of secrets)",
+    ),
+    (
+        "lead_receipts",
+        "ids of received leads, idempotency keys and hashed supplier references",
+    ),
     ("_sqlx_migrations", "schema versions"),
 ];
 
@@ -119,7 +132,7 @@ pub const PLAN: &[TablePlan] = &[
         // not about anyone once the contact is anonymous); what traces the device goes.
         columns: cols!["contact_id" => Keep, "purpose" => Keep, "granted" => Keep, "source" => Keep,
             "actor_user_id" => Keep, "cgu_version_id" => Keep, "cgu_sha256" => Keep, "checkbox_label" => Keep,
-            "origin_page" => Blank, "ip" => Blank, "user_agent" => Blank],
+            "origin_page" => Blank, "ip" => Blank, "user_agent" => Blank, "widget_id" => Keep, "widget_build" => Keep],
     },
     TablePlan {
         table: "insured_persons",
@@ -155,7 +168,7 @@ pub const PLAN: &[TablePlan] = &[
         link: Link::Contact,
         rows: Rows::Treat,
         columns: cols!["contact_id" => Keep, "type" => Keep, "status" => Keep, "supplier" => Keep,
-            "assigned_to" => Keep, "comment" => Blank],
+            "assigned_to" => Keep, "comment" => Blank, "opposition_match" => Keep],
     },
     TablePlan {
         table: "household_members",

@@ -69,6 +69,9 @@ pub enum Action {
     ExportList,
     /// Users, teams, widgets, CGU versions, retention settings.
     ManageCabinet,
+    /// Lead capture: CGU versions, widgets and supplier API keys (PRODUCT.md §1: the
+    /// administrator only, like the rest of the cabinet's set-up).
+    ManageLeadCapture,
     /// Read the audit log.
     ReadAudit,
 }
@@ -145,7 +148,7 @@ pub fn decide(actor: &Actor, action: Action, owner: Option<&Owner>) -> Decision 
         | Action::ExportPerson
         | Action::ExportList
         | Action::ReadAudit => privileged,
-        Action::ManageCabinet => actor.role == Role::Admin,
+        Action::ManageCabinet | Action::ManageLeadCapture => actor.role == Role::Admin,
     };
     if allowed {
         Decision::Allow
@@ -198,6 +201,10 @@ mod tests {
             (Role::Deputy, Erase, Allow),
             (Role::Deputy, DecideRequest, Allow),
             (Role::Deputy, ManageCabinet, Forbidden),
+            (Role::Admin, ManageLeadCapture, Allow),
+            (Role::Deputy, ManageLeadCapture, Forbidden),
+            (Role::TeamLead, ManageLeadCapture, Forbidden),
+            (Role::Sales, ManageLeadCapture, Forbidden),
             (Role::Deputy, ReadAudit, Allow),
             (Role::TeamLead, View, Allow),
             (Role::TeamLead, Edit, Allow),

@@ -251,8 +251,10 @@ impl FromRequestParts<AppState> for Auth {
 /// use the cookie, are exempt.
 pub async fn csrf(req: Request, next: Next) -> Result<Response> {
     let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    // Inside the `/api/v1` nest the path arrives without its prefix.
     let path = req.uri().path();
-    let exempt = path.starts_with("/api/v1/public/") || path == "/api/v1/leads";
+    let path = path.strip_prefix("/api/v1").unwrap_or(path);
+    let exempt = path.starts_with("/public/") || path == "/leads";
     if unsafe_method && !exempt {
         let h = req.headers();
         let has_header = h.get(CSRF_HEADER).is_some_and(|v| v.as_bytes() == b"1");

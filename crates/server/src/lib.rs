@@ -10,6 +10,7 @@ pub mod db;
 pub mod dev;
 pub mod erasure;
 pub mod error;
+pub mod intake;
 pub mod listing;
 pub mod openapi;
 pub mod routes;
@@ -40,6 +41,17 @@ pub struct Config {
     pub trusted_proxies: client::TrustedProxies,
     /// Largest accepted upload, in bytes.
     pub max_upload_bytes: usize,
+    /// The origin this server is reached at (`https://crm.exemple.fr`), for widget
+    /// snippets and the public endpoint's `Origin` check. None: taken from each
+    /// request's `Host` (https when `secure_cookies`).
+    pub public_origin: Option<String>,
+    /// The minimum fill time of a public form (`oubli_domain::MIN_FILL_MS`; tests may
+    /// lower it).
+    pub lead_min_fill_ms: i64,
+    /// Public submissions per client address and per widget in any minute
+    /// (`oubli_domain::LEADS_PER_*_PER_MINUTE`).
+    pub leads_per_address: u32,
+    pub leads_per_widget: u32,
 }
 
 impl Config {
@@ -51,6 +63,10 @@ impl Config {
             login: throttle::LoginPolicy::default(),
             trusted_proxies: client::TrustedProxies::default(),
             max_upload_bytes: 20 * 1024 * 1024,
+            public_origin: None,
+            lead_min_fill_ms: oubli_domain::MIN_FILL_MS,
+            leads_per_address: oubli_domain::LEADS_PER_ADDRESS_PER_MINUTE,
+            leads_per_widget: oubli_domain::LEADS_PER_WIDGET_PER_MINUTE,
         }
     }
 
@@ -69,6 +85,8 @@ pub struct AppState {
     pub throttle: Arc<throttle::LoginThrottle>,
     /// Totals of the contacts and projects lists (see `listing::TotalCache`).
     pub totals: Arc<listing::TotalCache>,
+    /// Rate windows of the public lead endpoint (in memory: see `intake::rate`).
+    pub lead_rates: Arc<intake::rate::RateWindows>,
 }
 
 impl AppState {
@@ -79,6 +97,7 @@ impl AppState {
             cfg: Arc::new(cfg),
             throttle,
             totals: Arc::default(),
+            lead_rates: Arc::default(),
         }
     }
 }
@@ -96,7 +115,11 @@ pub fn app(state: AppState) -> Router {
         .layer(axum::extract::DefaultBodyLimit::max(
             state.cfg.max_upload_bytes + 64 * 1024,
         ));
-    let mut router = Router::new().nest("/api/v1", api);
+    // The widget page is served whether or not the app's files are (its neutral page
+    // needs none of them).
+    let mut router = Router::new()
+        .nest("/api/v1", api)
+        .route("/w/{key}", axum::routing::get(routes::leads::page::serve));
     if let Some(dir) = &state.cfg.static_dir {
         // The administration is a wasm module of its own, built into dist/admin/
         // (src/admin/mod.rs); its paths fall back to its own index.html.

@@ -36,6 +36,11 @@ struct Cli {
     /// client.
     #[arg(long, env = "OUBLI_TRUSTED_PROXIES", default_value = "", value_parser = TrustedProxies::parse)]
     trusted_proxies: TrustedProxies,
+    /// The origin browsers reach this server at (e.g. "https://crm.exemple.fr"): put
+    /// in widget snippets and accepted as the widget pages' own origin. Default: each
+    /// request's Host.
+    #[arg(long, env = "OUBLI_PUBLIC_ORIGIN")]
+    public_origin: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -142,6 +147,15 @@ async fn main() {
     let mut cfg = Config::new(cli.data_dir.clone());
     cfg.secure_cookies = cli.secure_cookies;
     cfg.trusted_proxies = cli.trusted_proxies.clone();
+    if let Some(o) = &cli.public_origin {
+        match oubli_domain::validate::web_origin(o) {
+            Ok(o) => cfg.public_origin = Some(o),
+            Err(m) => {
+                eprintln!("OUBLI_PUBLIC_ORIGIN : {m}");
+                std::process::exit(2);
+            }
+        }
+    }
     if cli.static_dir.join("index.html").exists() {
         cfg.static_dir = Some(cli.static_dir.clone());
     } else {

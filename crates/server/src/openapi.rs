@@ -23,11 +23,15 @@ use utoipa::OpenApi;
         erasures::approve, erasures::reject,
         export::export, stats::summary, audit::list, sync::sync, tasks::list,
         admin::users, admin::create_user, admin::update_user, admin::teams, admin::settings, admin::update_settings,
+        leads::admin::list_cgu, leads::admin::create_cgu, leads::admin::read_cgu,
+        leads::admin::list_keys, leads::admin::create_key, leads::admin::revoke_key,
+        leads::widgets::list, leads::widgets::create, leads::widgets::read, leads::widgets::edit,
+        leads::public::definition, leads::public::submit, leads::supplier::push,
         spec,
     ),
     tags((name = "session"), (name = "contacts"), (name = "household"), (name = "projects"), (name = "contracts"),
          (name = "activity"), (name = "consents"), (name = "export"), (name = "stats"), (name = "audit"),
-         (name = "sync"), (name = "admin"), (name = "erasure")),
+         (name = "sync"), (name = "admin"), (name = "erasure"), (name = "widgets"), (name = "public")),
     // Types that only document a query parameter (the handlers read text) are not
     // reached from a handler's signature, so they are listed here.
     components(schemas(export::ExportFormat, tasks::TaskScope)),
@@ -55,6 +59,14 @@ const PUBLIC: &[&str] = &["/api/v1/health", "/api/v1/session"];
 impl utoipa::Modify for SharedAnswers {
     fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{HttpMethod, ParameterIn};
+        use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
+        // The supplier API's key (`POST /leads`).
+        if let Some(c) = doc.components.as_mut() {
+            c.add_security_scheme(
+                "bearer",
+                SecurityScheme::Http(Http::new(HttpAuthScheme::Bearer)),
+            );
+        }
         let error = |description: &str| {
             utoipa::openapi::ResponseBuilder::new()
                 .description(description)

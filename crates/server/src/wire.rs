@@ -14,7 +14,9 @@
 //!   `index.html` and the client routes that fall back to it are `no-cache` (revalidated,
 //!   `Last-Modified`); every `/api/v1` response is `no-store`, errors included, since
 //!   any of them can hold personal data.
-//! - The app's pages (every `text/html` response outside `/api/v1`) carry [`APP_CSP`].
+//! - The app's pages (every `text/html` response outside `/api/v1`) carry [`APP_CSP`]
+//!   and `X-Frame-Options: DENY`; widget pages (`/w/{key}`) set their own CSP, whose
+//!   `frame-ancestors` lists the widget's origins, and carry no `X-Frame-Options`.
 
 use axum::body::Body;
 use axum::extract::Request;
@@ -83,10 +85,12 @@ pub fn layers<S: Clone + Send + Sync + 'static>(router: Router<S>) -> Router<S> 
             header::REFERRER_POLICY,
             HeaderValue::from_static("same-origin"),
         ))
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_FRAME_OPTIONS,
-            HeaderValue::from_static("DENY"),
-        ))
+}
+
+/// Widget pages (`/w/{key}`) are framed by the sites their `frame-ancestors` names;
+/// `X-Frame-Options`, which cannot list origins, would forbid that.
+fn is_widget_page(path: &str) -> bool {
+    path.starts_with("/w/")
 }
 
 fn is_api(path: &str) -> bool {
@@ -122,6 +126,10 @@ async fn cache_and_csp(mut req: Request, next: Next) -> Response {
     let mut res: Response<Body> = next.run(req).await;
     let status = res.status();
     let h = res.headers_mut();
+    if !is_widget_page(&path) {
+        h.entry(header::X_FRAME_OPTIONS)
+            .or_insert(HeaderValue::from_static("DENY"));
+    }
     if is_api(&path) {
         h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
         return res;

@@ -316,6 +316,35 @@ async fn probe(cx: &Ctx, list: &str, code: &str) -> Option<String> {
             // The echo of a format is the content type it is answered in.
             ct.split(['/', ';']).nth(1).map(String::from)
         }
+        "WidgetKind" => {
+            let v = cx
+                .accepted(
+                    &what,
+                    "/api/v1/widgets",
+                    json!({"kind": code, "name": "Essai", "allowed_origins": ["https://exemple.fr"],
+                           "project_type": "sante"}),
+                )
+                .await;
+            echo(&v, "kind")
+        }
+        "RoutingMode" => {
+            let (_, me) = cx.t.get("/api/v1/me", &cx.admin).await;
+            let (_, teams) = cx.t.get("/api/v1/teams", &cx.admin).await;
+            let routing = match code {
+                "user" => json!({"mode": code, "user_id": me["id"]}),
+                "team" => json!({"mode": code, "team_id": teams[0]["id"]}),
+                _ => json!({"mode": code}),
+            };
+            let v = cx
+                .accepted(
+                    &what,
+                    "/api/v1/widgets",
+                    json!({"kind": "lead_form", "name": "Essai", "project_type": "sante",
+                           "routing": routing}),
+                )
+                .await;
+            v["routing"]["mode"].as_str().map(String::from)
+        }
         "TaskScope" | "param:scope" => {
             let (s, v) =
                 cx.t.get(&format!("/api/v1/tasks?scope={code}"), &cx.admin)

@@ -158,6 +158,23 @@ string_enum!(
 );
 
 string_enum!(
+    /// What a lead widget shows on the host page (PRODUCT.md §5).
+    WidgetKind {
+        LeadForm = "lead_form" / "Formulaire de contact",
+        Comparator = "comparator" / "Comparateur santé",
+    }
+);
+string_enum!(
+    /// To whom a widget's leads go: the whole cabinet in turn, one user, or a team in
+    /// turn (PRODUCT.md §9).
+    RoutingMode {
+        RoundRobin = "round_robin" / "Tout le cabinet, à tour de rôle",
+        User = "user" / "Un utilisateur",
+        Team = "team" / "Une équipe, à tour de rôle",
+    }
+);
+
+string_enum!(
     /// The two ways to erase (PRODUCT.md §3).
     EraseAction { Anonymize = "anonymize" / "Anonymiser", Delete = "delete" / "Supprimer" }
 );

@@ -19,10 +19,12 @@ mod erasure;
 mod errors;
 mod fields;
 mod household;
+mod lead;
 mod project;
 mod stats;
 mod sync;
 mod user;
+mod widget;
 
 pub use activity::*;
 pub use audit::*;
@@ -34,10 +36,12 @@ pub use erasure::*;
 pub use errors::*;
 pub use fields::{check_birth_date, MAX_LONG, MAX_SHORT};
 pub use household::*;
+pub use lead::*;
 pub use project::*;
 pub use stats::*;
 pub use sync::*;
 pub use user::*;
+pub use widget::*;
 
 #[cfg(test)]
 mod tests {

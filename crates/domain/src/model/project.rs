@@ -106,6 +106,10 @@ pub struct Project {
     /// Set when the contact was anonymized: the project is read-only.
     #[serde(default, with = "crate::date::opt_utc")]
     pub anonymized_at: Option<DateTime<Utc>>,
+    /// A lead whose person was on the opposition list when it came in (widget or
+    /// supplier): kept, not to be solicited; the broker sees why.
+    #[serde(default)]
+    pub opposition_match: bool,
 }
 crate::masked_debug!(Project, id, kind, status);
 

@@ -31,6 +31,7 @@ mod postal;
 mod social;
 #[cfg(test)]
 mod testing;
+mod web;
 
 pub use bank::{bic, iban};
 pub use common::compact;
@@ -39,6 +40,7 @@ pub use email::email;
 pub use phone::{normalize_phone_fr, phone_fr};
 pub use postal::postal_code;
 pub use social::{code_organisme, nir};
+pub use web::{origin_of_page, page_url, web_origin};
 
 #[cfg(test)]
 mod tests {

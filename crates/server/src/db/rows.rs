@@ -307,6 +307,7 @@ pub const PROJECT_COLS: &[&str] = &[
     "supplier",
     "assigned_to",
     "comment",
+    "opposition_match",
     "created_at",
     "updated_at",
 ];
@@ -321,6 +322,7 @@ pub struct ProjectRow {
     pub supplier: Option<String>,
     pub assigned_to: Option<String>,
     pub comment: Option<String>,
+    pub opposition_match: i64,
     pub created_at: i64,
     pub updated_at: i64,
     pub anonymized_at: Option<i64>,
@@ -345,6 +347,7 @@ impl ProjectRow {
             created_at: from_ms(self.created_at),
             updated_at: from_ms(self.updated_at),
             anonymized_at: self.anonymized_at.map(from_ms),
+            opposition_match: self.opposition_match == 1,
         }
     }
 }

@@ -11,7 +11,6 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use hmac::{Hmac, Mac};
 use oubli_domain::{
     Action, Consent, ConsentInput, ConsentPurpose, ConsentSource, Contact, OppositionInput,
 };
@@ -129,16 +128,8 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(c)))
 }
 
-/// HMAC-SHA256 under the cabinet's key: the suppression list can recognise the same
-/// email or phone later without holding it.
-pub fn keyed_hash(key: &str, kind: &str, value: &str) -> String {
-    let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(key.as_bytes())
-        .expect("HMAC accepts any key length");
-    mac.update(kind.as_bytes());
-    mac.update(b":");
-    mac.update(value.as_bytes());
-    hex::encode(mac.finalize().into_bytes())
-}
+/// The keyed hash of the opposition list, shared with the lead intake.
+pub use crate::intake::keyed_hash;
 
 /// Records the objection: marketing consent withdrawn, email/SMS refused from now on,
 /// keyed hashes of the email and phones added to the suppression list.

@@ -12,6 +12,7 @@ pub mod contracts;
 pub mod erasures;
 pub mod export;
 pub mod household;
+pub mod leads;
 pub mod projects;
 pub mod record;
 pub mod session;
@@ -35,6 +36,7 @@ pub fn router() -> Router<AppState> {
         .merge(sync::router())
         .merge(tasks::router())
         .merge(admin::router())
+        .merge(leads::router())
         .fallback(|| async { crate::error::ApiError::NotFound })
 }
 

@@ -343,10 +343,23 @@ pub async fn fill(t: &TestApp, token: &str, tag: &str, assignee: &str) -> Fixtur
         .await;
     assert_eq!(s, StatusCode::CREATED, "{cs}");
     let consent = id_of(&cs);
+    // The widget it came through, and the widget's build (kept: not about the person).
+    let widget = format!("w-{}", hex12());
     raw_sql(
         t,
         &format!(
-            "UPDATE consents SET ip = '{ip}' WHERE id = '{}'",
+            "INSERT INTO widgets (id, cabinet_id, public_key, kind, name, allowed_origins, \
+             project_type, routing_mode, created_at, updated_at) VALUES ('{widget}', '{}', \
+             '{widget}', 'lead_form', 'Essai', '[]', 'sante', 'round_robin', 0, 0)",
+            safe(&t.acc.demo_cabinet)
+        ),
+    )
+    .await;
+    raw_sql(
+        t,
+        &format!(
+            "UPDATE consents SET ip = '{ip}', widget_id = '{widget}', widget_build = 'b-1' \
+             WHERE id = '{}'",
             safe(&consent)
         ),
     )

@@ -46,6 +46,15 @@ const SERVED: &[(&str, &[&str])] = &[
     ("/api/v1/users/{id}", &["patch"]),
     ("/api/v1/teams", &["get"]),
     ("/api/v1/settings", &["get", "patch"]),
+    ("/api/v1/cgu-versions", &["get", "post"]),
+    ("/api/v1/cgu-versions/{id}", &["get"]),
+    ("/api/v1/widgets", &["get", "post"]),
+    ("/api/v1/widgets/{id}", &["get", "patch"]),
+    ("/api/v1/api-keys", &["get", "post"]),
+    ("/api/v1/api-keys/{id}", &["delete"]),
+    ("/api/v1/public/widgets/{key}", &["get"]),
+    ("/api/v1/public/widgets/{key}/leads", &["post"]),
+    ("/api/v1/leads", &["post"]),
     ("/api/v1/openapi.json", &["get"]),
 ];
 
@@ -128,7 +137,8 @@ async fn health_needs_no_session_and_openapi_lists_every_served_route() {
             .replace("{id}", some)
             .replace("{member}", some)
             .replace("{item}", some)
-            .replace("{kind}", "notes");
+            .replace("{kind}", "notes")
+            .replace("{key}", "inconnu");
         for m in methods {
             if p == "/api/v1/session" {
                 continue; // logging out here would end the admin's session

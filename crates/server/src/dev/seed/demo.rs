@@ -55,6 +55,7 @@ async fn flush_all(tx: &mut Tx, batches: &mut [&mut Batch]) -> Result<()> {
 /// Accounts plus the demo contacts, unless Cabinet Démo already has contacts.
 pub async fn demo(db: &Db) -> Result<u64> {
     let acc = accounts(db).await?;
+    super::lead_capture(db, &acc).await?;
     let mut tx = db.begin().await?;
     let mut q = Query::select();
     q.expr(Expr::col(n("id")).count())

@@ -20,8 +20,10 @@ use sea_query::{Expr, Query, SimpleExpr};
 
 mod data;
 mod demo;
+mod leads;
 
 pub use demo::demo;
+pub use leads::{lead_capture, DEMO_HOST_ORIGINS, DEMO_WIDGET_KEY};
 
 pub const DEMO_CABINET: &str = "Cabinet Démo";
 pub const WITNESS_CABINET: &str = "Cabinet Témoin";
