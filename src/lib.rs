@@ -10,6 +10,7 @@ pub mod i18n;
 pub mod pages;
 pub mod routing;
 pub mod session;
+pub mod widget;
 
 use leptos::prelude::*;
 use leptos_router::components::Router;
