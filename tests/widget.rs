@@ -483,3 +483,45 @@ async fn a_page_without_a_key_says_the_form_is_unavailable() {
     assert_eq!(parent.text_content().as_deref(), Some(UNAVAILABLE));
     parent.remove();
 }
+
+/// The widget page stays small because it imports nothing of the CRM but the API's
+/// error type and constants (no router, pages, session, dictionaries or cache): what
+/// its modules name of the crate is checked here, at compile time's copy of them.
+#[wasm_bindgen_test]
+fn the_widget_imports_nothing_of_the_crm() {
+    const ALLOWED: [&str; 3] = [
+        "crate::api::ApiError",
+        "crate::api::API_BASE",
+        "crate::api::CSRF_HEADER",
+    ];
+    let sources = [
+        ("main.rs", include_str!("../src/widget/main.rs")),
+        ("mod.rs", include_str!("../src/widget/mod.rs")),
+        ("api.rs", include_str!("../src/widget/api.rs")),
+        ("cgu.rs", include_str!("../src/widget/cgu.rs")),
+        ("config.rs", include_str!("../src/widget/config.rs")),
+        ("form.rs", include_str!("../src/widget/form.rs")),
+        ("frame.rs", include_str!("../src/widget/frame.rs")),
+        ("lead_form.rs", include_str!("../src/widget/lead_form.rs")),
+    ];
+    for (file, source) in sources {
+        for (at, _) in source.match_indices("crate::") {
+            let rest = &source[at..];
+            assert!(
+                ALLOWED.iter().any(|a| rest.starts_with(a)),
+                "src/widget/{file} imports {}",
+                rest.lines().next().unwrap_or_default()
+            );
+        }
+        for (at, _) in source.match_indices("oubli::") {
+            assert!(
+                source[at..].starts_with("oubli::widget::"),
+                "src/widget/{file}"
+            );
+        }
+        assert!(
+            !source.contains("leptos_router"),
+            "src/widget/{file} names the router"
+        );
+    }
+}
