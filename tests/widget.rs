@@ -525,3 +525,27 @@ fn the_widget_imports_nothing_of_the_crm() {
         );
     }
 }
+
+/// The real GET through `api::load`: the test runner's server knows no widget, so it
+/// answers 404, which shows the neutral message.
+#[wasm_bindgen_test]
+async fn an_unknown_widget_says_the_form_is_unavailable() {
+    assert_eq!(api::load("inconnu").await, Err(api::LoadError::Unavailable));
+    let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&parent).unwrap();
+    let _mounted = leptos::mount::mount_to(parent.clone(), || {
+        view! { <Widget key=Some("inconnu".to_owned()) page=None /> }
+    });
+    assert_eq!(
+        parent.text_content().as_deref(),
+        Some("Chargement du formulaire…")
+    );
+    for _ in 0..50 {
+        settle().await;
+        if parent.text_content().as_deref() == Some(UNAVAILABLE) {
+            break;
+        }
+    }
+    assert_eq!(parent.text_content().as_deref(), Some(UNAVAILABLE));
+    parent.remove();
+}
