@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use oubli::api::ApiError;
 use oubli::widget::config::{CguVersion, WidgetConfig};
 use oubli::widget::form::{self, lead_body, LeadFields, CGU_REQUIRED};
-use oubli::widget::lead_form::{LeadForm, SendLead};
+use oubli::widget::lead_form::{LeadForm, ReloadConfig, SendLead};
 use oubli::widget::{api, frame, Widget, UNAVAILABLE};
 use oubli_domain::{validate, Civility};
 use serde_json::json;
@@ -395,6 +395,9 @@ async fn server_refusals_show_in_french_and_a_retry_keeps_its_key() {
         Some("Certaines valeurs sont invalides.")
     );
     assert_eq!(focused_id().as_deref(), Some("w-email"));
+    // Refused CGU: the box is unticked, to be ticked again.
+    assert!(!el::<HtmlInputElement>("w-cgu").checked());
+    el::<HtmlInputElement>("w-cgu").click();
 
     submit();
     settle().await;
@@ -547,5 +550,60 @@ async fn an_unknown_widget_says_the_form_is_unavailable() {
         }
     }
     assert_eq!(parent.text_content().as_deref(), Some(UNAVAILABLE));
+    parent.remove();
+}
+
+#[wasm_bindgen_test]
+async fn cgu_refused_as_outdated_bring_the_current_text_to_accept() {
+    let recorder = Recorder::default();
+    let body = r#"{"error":{"code":"invalid_fields","message":"Certaines valeurs sont invalides.",
+        "fields":{"cgu":"Les conditions générales ont changé : lisez-les et acceptez-les à nouveau."}}}"#;
+    recorder
+        .answers
+        .borrow_mut()
+        .push(Err(ApiError::from_response(422, body)));
+    let mut current = config();
+    current.cgu = CguVersion {
+        version_id: json!("cgu-4"),
+        text: "Conditions générales, version 4.".into(),
+        sha256: "cd".repeat(32),
+    };
+    let reload: ReloadConfig = Rc::new(move || {
+        let current = current.clone();
+        Box::pin(async move { Some(current) })
+    });
+    let parent: HtmlElement = document().create_element("div").unwrap().unchecked_into();
+    document().body().unwrap().append_child(&parent).unwrap();
+    let send = recorder.send();
+    let _mounted = leptos::mount::mount_to(parent.clone(), move || {
+        view! { <LeadForm config=config() page=PAGE.to_owned() send=send.clone() reload=reload.clone() /> }
+    });
+    fill_valid();
+    el::<HtmlInputElement>("w-cgu").click();
+    submit();
+    settle().await;
+    settle().await;
+    assert_eq!(
+        text("w-cgu-err").as_deref(),
+        Some("Les conditions générales ont changé : lisez-les et acceptez-les à nouveau.")
+    );
+    assert!(!el::<HtmlInputElement>("w-cgu").checked());
+    assert_eq!(focused_id().as_deref(), Some("w-cgu"));
+    assert_eq!(
+        text("w-cgu-text").as_deref(),
+        Some("Conditions générales, version 4.")
+    );
+
+    el::<HtmlInputElement>("w-cgu").click();
+    submit();
+    settle().await;
+    let sent = recorder.sent.borrow().clone();
+    assert_eq!(sent.len(), 2);
+    let last: serde_json::Value = serde_json::from_str(&sent[1].0).unwrap();
+    assert_eq!(
+        last["cgu"],
+        json!({ "accepted": true, "version_id": "cgu-4", "sha256": "cd".repeat(32) })
+    );
+    assert!(text("w-thanks").is_some());
     parent.remove();
 }

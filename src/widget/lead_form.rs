@@ -22,6 +22,10 @@ use std::rc::Rc;
 pub type SendLead =
     Rc<dyn Fn(String, String) -> Pin<Box<dyn Future<Output = Result<(), ApiError>>>>>;
 
+/// Fetches the widget's definition again (`api::load`), for when the server says the
+/// CGU shown are no longer the current ones.
+pub type ReloadConfig = Rc<dyn Fn() -> Pin<Box<dyn Future<Output = Option<WidgetConfig>>>>>;
+
 /// The state of one fill, shared by the form's pieces.
 #[derive(Clone, Copy)]
 struct Form {
@@ -169,7 +173,7 @@ fn CivilityField(form: Form) -> impl IntoView {
 /// The consents: the CGU box (never pre-checked) with the text one click away, then the
 /// separate, optional marketing box.
 #[component]
-fn Consents(form: Form, config: WidgetConfig) -> impl IntoView {
+fn Consents(form: Form, config: RwSignal<WidgetConfig>) -> impl IntoView {
     let error = form.error("cgu");
     let cgu_checked = move || form.fields.with(|f| f.cgu_accepted);
     let marketing_checked = move || form.fields.with(|f| f.marketing_consent);
@@ -190,10 +194,12 @@ fn Consents(form: Form, config: WidgetConfig) -> impl IntoView {
                         form.edit(|f| f.cgu_accepted = on);
                     }
                 />
-                <label for="w-cgu">{config.cgu_label().to_owned()}</label>
+                <label for="w-cgu">{move || config.with(|c| c.cgu_label().to_owned())}</label>
             </div>
             {error_line(form, "cgu")}
-            <CguDisclosure text=config.cgu.text.clone() id="w-cgu-text" />
+            {move || {
+                view! { <CguDisclosure text=config.with(|c| c.cgu.text.clone()) id="w-cgu-text" /> }
+            }}
             <div class="w-check">
                 <input
                     id="w-marketing"
@@ -205,15 +211,25 @@ fn Consents(form: Form, config: WidgetConfig) -> impl IntoView {
                         form.fields.update(|f| f.marketing_consent = on);
                     }
                 />
-                <label for="w-marketing">{config.marketing_label().to_owned()}</label>
+                <label for="w-marketing">
+                    {move || config.with(|c| c.marketing_label().to_owned())}
+                </label>
             </div>
         </fieldset>
     }
 }
 
-/// The lead form of a widget, then its thank-you once sent.
+/// The lead form of a widget, then its thank-you once sent. When the server refuses
+/// the CGU (a new version came into force since the form was loaded), the box is
+/// unticked and, with `reload`, the current text and its SHA-256 replace the old ones:
+/// a person only ever accepts the text they could read.
 #[component]
-pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl IntoView {
+pub fn LeadForm(
+    config: WidgetConfig,
+    page: String,
+    send: SendLead,
+    #[prop(optional)] reload: Option<ReloadConfig>,
+) -> impl IntoView {
     let form = Form {
         fields: RwSignal::new(LeadFields::default()),
         errors: RwSignal::new(FieldErrors::new()),
@@ -224,7 +240,8 @@ pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl Into
     let sent = RwSignal::new(false);
     // One key per fill: a retry after a lost answer carries the same one.
     let idempotency_key = StoredValue::new(super::api::new_idempotency_key());
-    let config = StoredValue::new(config);
+    let config = RwSignal::new(config);
+    let reload = StoredValue::new_local(reload);
     let page = StoredValue::new(page);
     let send = StoredValue::new_local(send);
 
@@ -244,7 +261,7 @@ pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl Into
         form.errors.set(FieldErrors::new());
         let body = form
             .fields
-            .with_untracked(|f| config.with_value(|c| page.with_value(|p| lead_body(f, c, p))))
+            .with_untracked(|f| config.with_untracked(|c| page.with_value(|p| lead_body(f, c, p))))
             .to_string();
         sending.set(true);
         let request = send.with_value(|send| send(body, idempotency_key.get_value()));
@@ -267,6 +284,16 @@ pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl Into
                     }
                     if top_error.get_untracked().is_none() {
                         top_error.set(Some(e.message.clone()));
+                    }
+                    if fields.contains_key("cgu") {
+                        form.fields.update(|f| f.cgu_accepted = false);
+                        if let Some(reload) = reload.with_value(Clone::clone) {
+                            leptos::task::spawn_local(async move {
+                                if let Some(current) = reload().await {
+                                    config.set(current);
+                                }
+                            });
+                        }
                     }
                     let first = LeadFields::first_error(&fields);
                     form.errors.set(fields);
@@ -309,7 +336,7 @@ pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl Into
                     </div>
                 </fieldset>
                 <TextField form=form name="comment" label="Votre message" autocomplete="off" multiline=true optional=true />
-                <Consents form=form config=config.get_value() />
+                <Consents form=form config=config />
                 // The honeypot: off-screen, out of the tab order, hidden from screen
                 // readers; a person leaves it empty.
                 <div class="w-hp" aria-hidden="true">
@@ -342,7 +369,7 @@ pub fn LeadForm(config: WidgetConfig, page: String, send: SendLead) -> impl Into
     move || {
         if sent.get() {
             let marketing = form.fields.with_untracked(|f| f.marketing_consent);
-            let cgu = config.with_value(|c| c.cgu.text.clone());
+            let cgu = config.with_untracked(|c| c.cgu.text.clone());
             view! { <ThankYou marketing cgu /> }.into_any()
         } else {
             the_form().into_any()

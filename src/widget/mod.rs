@@ -20,7 +20,7 @@ pub mod frame;
 pub mod lead_form;
 
 use config::WidgetConfig;
-use lead_form::{LeadForm, SendLead};
+use lead_form::{LeadForm, ReloadConfig, SendLead};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -79,12 +79,19 @@ pub fn Widget(key: Option<String>, page: Option<String>) -> impl IntoView {
                         .into_any()
                 }
                 Phase::Ready(config) if config.kind == "lead_form" => {
-                    let key = key.clone();
+                    let send_key = key.clone();
                     let send: SendLead = Rc::new(move |body, idempotency_key| {
-                        let key = key.clone();
+                        let key = send_key.clone();
                         Box::pin(async move { api::send_lead(&key, body, idempotency_key).await })
                     });
-                    view! { <LeadForm config page=page.clone() send /> }.into_any()
+                    let reload: ReloadConfig = {
+                        let key = key.clone();
+                        Rc::new(move || {
+                            let key = key.clone();
+                            Box::pin(async move { api::load(&key).await.ok() })
+                        })
+                    };
+                    view! { <LeadForm config page=page.clone() send reload /> }.into_any()
                 }
                 Phase::Ready(_) | Phase::Unavailable => {
                     view! { <p class="w-status">{UNAVAILABLE}</p> }.into_any()
