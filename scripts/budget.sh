@@ -9,6 +9,8 @@
 #      (OUBLI_SERVER_BIN, else target/debug/oubli-server; dist/ as built by
 #      scripts/build-app.sh: run both first). The dictionaries fetched later are
 #      printed as information;
+#   1b. the lead capture widget: the loader dist/embed.js raw ≤ 2,048 B, and the widget
+#      page's wasm + JS (dist/widget/, under /widget/) as served ≤ 120,000 B; both gate;
 #   2. the contacts list's first page after a navigation: median ≤ 300 ms over 10 runs,
 #      measured with the Performance API by end2end/perf.spec.ts against the demo data,
 #      which writes end2end/test-results/perf.json. If that file is missing (or
@@ -34,7 +36,9 @@ accept=${BUDGET_ACCEPT_ENCODING:-br}
 server_bin=${OUBLI_SERVER_BIN:-target/debug/oubli-server}
 shopt -s nullglob
 wasm=("$dist"/*.wasm)
-js=("$dist"/*.js)
+# The app's JS; embed.js is the widget loader, measured apart below.
+js=()
+for f in "$dist"/*.js; do [ "$(basename "$f")" = embed.js ] || js+=("$f"); done
 if [ ${#wasm[@]} -eq 0 ] || [ ${#js[@]} -eq 0 ] || [ ! -f "$dist/index.html" ]; then
   echo "budget: no index.html/wasm/js in $dist/: run scripts/build-app.sh first" >&2
   exit 2
@@ -122,6 +126,43 @@ if [ "$first_load" -le "$size_budget" ]; then verdict=ok; else verdict=OVER; fai
 awk -v t="$first_load" -v b="$size_budget" -v v="$verdict" -v a="$accept" \
   'BEGIN { printf "app first load as served (Accept-Encoding: %s): %d B (%.1f KB) / budget %d B: %s\n", a, t, t / 1000, b, v }'
 echo "fetched when a screen needs them (French dictionaries): $total B served (${later[*]})"
+
+# --- the lead capture widget (issue 16): the loader third-party pages fetch, and the
+# widget page's wasm + JS as served (dist/widget/index.html is what the server answers
+# at /w/{key}; its files are under /widget/). The loader's raw size gates (≤ 2,048 B,
+# BUDGET_LOADER_BYTES), and so do the widget's wasm + JS bodies as received, the boot
+# script included (≤ 120,000 B, BUDGET_WIDGET_BYTES).
+loader_budget=${BUDGET_LOADER_BYTES:-2048}
+widget_budget=${BUDGET_WIDGET_BYTES:-120000}
+if [ ! -f "$dist/embed.js" ] || [ ! -f "$dist/widget/index.html" ]; then
+  echo "budget: no $dist/embed.js or $dist/widget/index.html: run scripts/build-app.sh first" >&2
+  exit 2
+fi
+loader=$(wc -c <"$dist/embed.js")
+if [ "$loader" -le "$loader_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
+echo "widget loader: $loader B (embed.js raw) / budget $loader_budget B: $verdict"
+widget=0
+queue=()
+while read -r path; do
+  case "$path" in *.js | *.wasm) queue+=("$path") ;; esac
+done < <(refs "$dist/widget/index.html" | awk '!seen[$0]++')
+wseen=" "
+while [ ${#queue[@]} -gt 0 ]; do
+  path=${queue[0]}
+  queue=("${queue[@]:1}")
+  case "$wseen" in *" $path "*) continue ;; esac
+  wseen="$wseen$path "
+  fetch "$path"
+  widget=$((widget + served))
+  printf '%-44s %10d %10d  %s\n' "$path" "$raw" "$served" "$enc"
+  if [[ "$path" == *.js ]]; then
+    cp "$work/plain" "$work/script.js"
+    while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
+  fi
+done
+if [ "$widget" -le "$widget_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
+awk -v t="$widget" -v b="$widget_budget" -v v="$verdict" -v a="$accept" \
+  'BEGIN { printf "widget wasm + js brotli: %d B (%.1f KB, as served, Accept-Encoding: %s) / budget %d B: %s\n", t, t / 1000, a, b, v }'
 kill "$server_pid" 2>/dev/null || true
 
 # For information (the measure that gated before the first load as served did): the

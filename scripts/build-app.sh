@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Builds the browser app into dist/ (release: cargo profile `wasm-release`, std rebuilt
-# for size, wasm-opt -O2).
+# for size, wasm-opt -O2), then the widget page (widget.html, the `oubli-widget` binary,
+# wasm-opt -Oz) into dist/widget/ with its files under /widget/: second, because
+# trunk empties its dist directory first. The server answers /w/{key} with
+# dist/widget/index.html and /embed.js with dist/embed.js (public/embed.js).
 # Installs nothing. Needs on the machine (TOOLCHAIN.md):
 #   - trunk 0.21.14 and wasm-bindgen-cli 0.2.130 (cargo install), target wasm32-unknown-unknown,
 #     component rust-src;
@@ -58,6 +61,15 @@ done
 
 node "$root/scripts/externalize-boot.mjs" "$dist"
 node "$root/scripts/minify-glue.mjs" "$dist"
+
+# The second and third wasm modules, into folders of dist/ (the first build empties
+# dist/): the lead widget page (/w/{key}) and the administration (/admin).
+"$root/scripts/trunk.sh" build widget.html --release --public-url /widget/ --dist "$dist/widget"
+node "$root/scripts/externalize-boot.mjs" "$dist/widget" /widget/
+node "$root/scripts/minify-glue.mjs" "$dist/widget"
+"$root/scripts/trunk.sh" build admin.html --release --public-url /admin/ --dist "$dist/admin"
+node "$root/scripts/externalize-boot.mjs" "$dist/admin" /admin/
+node "$root/scripts/minify-glue.mjs" "$dist/admin"
 
 # Precompressed variants. Smaller files go as they are (the server compresses nothing
 # under 1 KB either); a variant that would not be smaller is not written.

@@ -4,13 +4,16 @@
 // Content-Security-Policy of the app's pages allows no inline script (the server's
 // wire.rs). Trunk 0.21.14 has no option that avoids the inline loader (its nonce
 // option needs a nonce per response, which a static index.html cannot have).
-// Run by scripts/build-app.sh after trunk:  node scripts/externalize-boot.mjs DIST
+// Run by scripts/build-app.sh after trunk:  node scripts/externalize-boot.mjs DIST [PUBLIC_URL]
+// (PUBLIC_URL as given to trunk's --public-url, default "/": the widget page's files
+// are under /widget/).
 // Fails when index.html still holds an inline script afterwards.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 
 const dist = process.argv[2] ?? 'dist';
+const publicUrl = (process.argv[3] ?? '/').replace(/\/?$/, '/');
 const indexPath = path.join(dist, 'index.html');
 let html = fs.readFileSync(indexPath, 'utf8');
 
@@ -28,8 +31,9 @@ html = html.replace(inline, (whole, attrs, body) => {
   fs.writeFileSync(path.join(dist, name), code);
   const sri = crypto.createHash('sha384').update(code).digest('base64');
   moved += 1;
-  // Trunk writes absolute paths ('/oubli-….js'): the boot file sits beside them.
-  return `<script type="module" src="/${name}" integrity="sha384-${sri}"></script>`;
+  // Trunk writes absolute paths ('/oubli-….js', '/widget/oubli-widget-….js'): the
+  // boot file sits beside them.
+  return `<script type="module" src="${publicUrl}${name}" integrity="sha384-${sri}"></script>`;
 });
 
 // Anything inline left (a script, an event handler attribute) would be refused by the CSP.

@@ -12,6 +12,7 @@ pub mod nav;
 pub mod pages;
 pub mod routing;
 pub mod session;
+pub mod widget;
 
 use leptos::prelude::*;
 

@@ -108,7 +108,7 @@ fn AdminPage() -> impl IntoView {
                 when=allowed
                 fallback=|| view! { <p class="form-error" role="alert">{move || t("common.forbidden_page")}</p> }
             >
-                <nav class="tabs" aria-label=move || t("admin.tabs_label")>
+                <nav class="admin-tabs" aria-label=move || t("admin.tabs_label")>
                     <ul>{tabs.clone()}</ul>
                 </nav>
                 {move || match tab.get() {
