@@ -448,6 +448,10 @@ fn the_frame_reads_its_key_and_host_page() {
         Some("abc-DEF_9")
     );
     assert_eq!(frame::widget_key("/w/abc/").as_deref(), Some("abc"));
+    // The administration's preview of the same widget.
+    assert_eq!(frame::widget_key("/w/abc/preview").as_deref(), Some("abc"));
+    assert!(frame::is_preview("/w/abc/preview"));
+    assert!(!frame::is_preview("/w/abc") && !frame::is_preview("/w/preview"));
     for bad in ["/w/", "/x/abc", "/w/a b", "/w/a/b", "/w/%2e%2e"] {
         assert_eq!(frame::widget_key(bad), None, "{bad}");
     }

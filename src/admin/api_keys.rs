@@ -11,11 +11,15 @@ use crate::components::form::{submission, tr, Binder, FormState, FormStatus, Tas
 use crate::components::record::fr_datetime;
 use crate::i18n::msg;
 
-fn when(at: &Option<String>) -> String {
-    at.as_deref()
-        .and_then(|s| chrono::DateTime::parse_from_rfc3339(s).ok())
-        .map(|d| fr_datetime(d.with_timezone(&chrono::Utc)))
-        .unwrap_or_else(|| "—".into())
+fn when(at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map(fr_datetime).unwrap_or_else(|| "—".into())
+}
+
+/// The domain's check of a key, on a normalized copy as the server does it.
+fn check(v: &ApiKeyInput) -> FieldErrors {
+    let mut v = v.clone();
+    v.normalize();
+    v.validate().err().unwrap_or_default()
 }
 
 #[component]
@@ -27,17 +31,15 @@ pub fn ApiKeysTab() -> impl IntoView {
     let reload = move || tasks.spawn(async move { list.set(Some(admin::api_keys().await)) });
     reload();
 
-    let form = RwSignal::new(FormState::new(
-        ApiKeyInput::default(),
-        Arc::new(|_: &ApiKeyInput| FieldErrors::new()),
-    ));
+    let form = RwSignal::new(FormState::new(ApiKeyInput::default(), Arc::new(check)));
     let b = Binder::new(form, "api-key");
     let pending = move || form.with(|f| f.pending);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(input) = submission(form) else {
+        let Some(mut input) = submission(form) else {
             return;
         };
+        input.normalize();
         tasks.spawn(async move {
             match admin::create_api_key(&input).await {
                 Ok(created) => {
@@ -109,7 +111,7 @@ pub fn ApiKeysTab() -> impl IntoView {
                                     <td>{k.name.clone()}</td>
                                     <td>{k.supplier.clone()}</td>
                                     <td><code>{k.prefix.clone()} "…"</code></td>
-                                    <td>{when(&Some(k.created_at.clone()))}</td>
+                                    <td>{when(&Some(k.created_at))}</td>
                                     <td>{when(&k.last_used_at)}</td>
                                     <td>{state}</td>
                                 </tr>

@@ -13,6 +13,13 @@ use crate::components::form::{submission, tr, Binder, FormState, FormStatus, Tas
 use crate::components::record::fr_datetime;
 use crate::i18n::{msg, t};
 
+/// The domain's check of a version, on a normalized copy as the server does it.
+fn check(v: &CguVersionInput) -> FieldErrors {
+    let mut v = v.clone();
+    v.normalize();
+    v.validate().err().unwrap_or_default()
+}
+
 #[component]
 pub fn CguTab() -> impl IntoView {
     let list = RwSignal::new(None::<Result<Vec<CguVersion>, ApiError>>);
@@ -21,10 +28,7 @@ pub fn CguTab() -> impl IntoView {
     let reload = move || tasks.spawn(async move { list.set(Some(admin::cgu_versions().await)) });
     reload();
 
-    let form = RwSignal::new(FormState::new(
-        CguVersionInput::default(),
-        Arc::new(|_: &CguVersionInput| FieldErrors::new()),
-    ));
+    let form = RwSignal::new(FormState::new(CguVersionInput::default(), Arc::new(check)));
     let b = Binder::new(form, "cgu");
     let pending = move || form.with(|f| f.pending);
     let open_form = move |_| {
@@ -47,9 +51,10 @@ pub fn CguTab() -> impl IntoView {
     };
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(input) = submission(form) else {
+        let Some(mut input) = submission(form) else {
             return;
         };
+        input.normalize();
         tasks.spawn(async move {
             match admin::create_cgu_version(&input).await {
                 Ok(_) => {
@@ -74,9 +79,7 @@ pub fn CguTab() -> impl IntoView {
                 {v
                     .into_iter()
                     .map(|c| {
-                        let when = chrono::DateTime::parse_from_rfc3339(&c.created_at)
-                            .map(|d| fr_datetime(d.with_timezone(&chrono::Utc)))
-                            .unwrap_or_else(|_| c.created_at.clone());
+                        let when = fr_datetime(c.created_at);
                         view! {
                             <li class="cgu-version" data-testid="cgu-version">
                                 <details>

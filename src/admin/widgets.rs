@@ -3,7 +3,7 @@
 //! for the chosen one the snippet to paste in a site and a live preview.
 
 use leptos::prelude::*;
-use oubli_domain::{FieldErrors, ProjectType, UserSummary};
+use oubli_domain::{FieldErrors, ProjectType, Routing, RoutingMode, UserSummary, WidgetKind};
 use std::sync::Arc;
 
 use crate::api::admin::{self, Widget, WidgetInput};
@@ -67,11 +67,11 @@ pub fn WidgetsTab() -> impl IntoView {
                             let (show, edit) = (w.clone(), w.clone());
                             view! {
                                 <tr data-testid="widget-row">
-                                    <td>{w.name.clone()}</td>
-                                    <td>{move || t(kind_label(&w.kind))}</td>
-                                    <td class="small">{w.allowed_origins.join(", ")}</td>
+                                    <td>{w.fields.name.clone()}</td>
+                                    <td>{move || msg(w.fields.kind.label_fr())}</td>
+                                    <td class="small">{w.fields.allowed_origins.join(", ")}</td>
                                     <td>
-                                        {if w.active {
+                                        {if w.fields.active {
                                             view! { <span class="badge badge-ok">{tr("admin.active")}</span> }
                                         } else {
                                             view! { <span class="badge">{tr("admin.inactive")}</span> }
@@ -138,11 +138,40 @@ pub fn WidgetsTab() -> impl IntoView {
     }
 }
 
-fn kind_label(kind: &str) -> &'static str {
-    match kind {
-        "comparator" => "admin.kind_comparator",
-        _ => "admin.kind_lead_form",
+/// A new widget: a lead form, for health projects, the whole cabinet in turn.
+fn new_widget() -> WidgetInput {
+    WidgetInput {
+        kind: WidgetKind::LeadForm,
+        name: String::new(),
+        allowed_origins: Vec::new(),
+        project_type: ProjectType::Sante,
+        supplier: None,
+        routing: Routing::default(),
+        active: true,
     }
+}
+
+/// The domain's check of a widget, on a normalized copy as the server does it.
+fn check(v: &WidgetInput) -> FieldErrors {
+    let mut v = v.clone();
+    v.normalize();
+    v.validate().err().unwrap_or_default()
+}
+
+/// The messages of the origins the domain refused, one per line typed
+/// (`allowed_origins[i]` → "Ligne i+1 : …").
+fn origin_errors(errors: &FieldErrors) -> Vec<String> {
+    errors
+        .iter()
+        .filter_map(|(k, m)| {
+            let i: usize = k
+                .strip_prefix("allowed_origins[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()?;
+            Some(format!("{} {} : {}", t("admin.line"), i + 1, msg(m)))
+        })
+        .collect()
 }
 
 /// The allowed origins as typed: one per line (commas and spaces also separate).
@@ -185,21 +214,21 @@ fn WidgetForm(
 ) -> impl IntoView {
     let id = widget.as_ref().map(|w| w.id.clone());
     let editing = id.is_some();
-    let start = widget.as_ref().map(WidgetInput::from).unwrap_or_default();
-    let form = RwSignal::new(FormState::new(
-        start,
-        Arc::new(|_: &WidgetInput| FieldErrors::new()),
-    ));
+    let start = widget
+        .as_ref()
+        .map_or_else(new_widget, |w| w.fields.clone());
+    let form = RwSignal::new(FormState::new(start, Arc::new(check)));
     let b = Binder::new(form, "widget");
     let tasks = Tasks::new();
     let pending = move || form.with(|f| f.pending);
-    let mode = Memo::new(move |_| form.with(|f| f.value.routing.mode.clone()));
+    let mode = Memo::new(move |_| form.with(|f| f.value.routing.mode));
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let Some(input) = submission(form) else {
+        let Some(mut input) = submission(form) else {
             return;
         };
+        input.normalize();
         let id = id.clone();
         tasks.spawn(async move {
             let saved = match &id {
@@ -225,15 +254,10 @@ fn WidgetForm(
                         .select(
                             "kind",
                             "admin.widget_kind",
-                            || {
-                                vec![
-                                    ("lead_form".into(), t("admin.kind_lead_form")),
-                                    ("comparator".into(), t("admin.kind_comparator")),
-                                ]
-                            },
+                            || enum_choices(WidgetKind::ALL, WidgetKind::as_str, WidgetKind::label_fr),
                             None,
-                            |v| v.kind.clone(),
-                            |v, s| v.kind = s,
+                            |v| v.kind.as_str().to_owned(),
+                            |v, s| v.kind = WidgetKind::parse(&s).unwrap_or(v.kind),
                         )}
                     {b
                         .select(
@@ -241,8 +265,8 @@ fn WidgetForm(
                             "admin.widget_project_type",
                             || enum_choices(ProjectType::ALL, ProjectType::as_str, ProjectType::label_fr),
                             None,
-                            |v| v.project_type.clone(),
-                            |v, s| v.project_type = s,
+                            |v| v.project_type.as_str().to_owned(),
+                            |v, s| v.project_type = ProjectType::parse(&s).unwrap_or(v.project_type),
                         )}
                     {b
                         .text(
@@ -256,23 +280,17 @@ fn WidgetForm(
                         .select(
                             "routing.mode",
                             "admin.widget_routing",
-                            || {
-                                vec![
-                                    ("round_robin".into(), t("admin.routing_round_robin")),
-                                    ("user".into(), t("admin.routing_user")),
-                                    ("team".into(), t("admin.routing_team")),
-                                ]
-                            },
+                            || enum_choices(RoutingMode::ALL, RoutingMode::as_str, RoutingMode::label_fr),
                             None,
-                            |v| v.routing.mode.clone(),
+                            |v| v.routing.mode.as_str().to_owned(),
                             |v, s| {
-                                v.routing.mode = s;
+                                v.routing.mode = RoutingMode::parse(&s).unwrap_or(v.routing.mode);
                                 v.routing.user_id = None;
                                 v.routing.team_id = None;
                             },
                         )}
-                    {move || match mode.get().as_str() {
-                        "user" => b
+                    {move || match mode.get() {
+                        RoutingMode::User => b
                             .select(
                                 "routing.user_id",
                                 "admin.routing_user_pick",
@@ -281,7 +299,7 @@ fn WidgetForm(
                                 |v| v.routing.user_id.clone().unwrap_or_default(),
                                 |v, s| v.routing.user_id = Some(s).filter(|s| !s.is_empty()),
                             ),
-                        "team" => b
+                        RoutingMode::Team => b
                             .select(
                                 "routing.team_id",
                                 "admin.routing_team_pick",
@@ -290,7 +308,7 @@ fn WidgetForm(
                                 |v| v.routing.team_id.clone().unwrap_or_default(),
                                 |v, s| v.routing.team_id = Some(s).filter(|s| !s.is_empty()),
                             ),
-                        _ => ().into_any(),
+                        RoutingMode::RoundRobin => ().into_any(),
                     }}
                 </div>
                 {b
@@ -301,6 +319,14 @@ fn WidgetForm(
                         |v, s| v.allowed_origins = parse_origins(&s),
                     )}
                 <p class="muted small">{tr("admin.widget_origins_help")}</p>
+                <ul class="form-error" data-testid="origin-errors">
+                    {move || {
+                        form.with(|f| origin_errors(&f.visible_errors()))
+                            .into_iter()
+                            .map(|m| view! { <li>{m}</li> })
+                            .collect_view()
+                    }}
+                </ul>
                 {b.checkbox("active", "admin.widget_active", |v| v.active, |v, on| v.active = on)}
                 <FormStatus message=Signal::derive(move || form.with(|f| f.message.clone())) />
                 <div class="form-actions">
@@ -330,7 +356,7 @@ fn WidgetSnippet(widget: Widget) -> impl IntoView {
     let preview = format!("/w/{}/preview", widget.key);
     view! {
         <section class="panel admin-section" aria-labelledby="snippet-title" data-testid="widget-snippet">
-            <h2 id="snippet-title">{widget.name.clone()}</h2>
+            <h2 id="snippet-title">{widget.fields.name.clone()}</h2>
             <p class="muted">{tr("admin.snippet_help")}</p>
             <label class="field-label" for="widget-snippet-code">{tr("admin.snippet_label")}</label>
             <textarea id="widget-snippet-code" class="snippet" readonly rows="3" data-testid="widget-snippet-code">

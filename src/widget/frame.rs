@@ -9,16 +9,25 @@
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-/// The widget key of a path `/w/KEY` (a trailing slash is tolerated): letters,
-/// digits, `-` and `_` only, 1 to 100 of them.
+/// The widget key of a path `/w/KEY` or `/w/KEY/preview` (a trailing slash is
+/// tolerated): letters, digits, `-` and `_` only, 1 to 100 of them.
 pub fn widget_key(path: &str) -> Option<String> {
     let key = path.strip_prefix("/w/")?.trim_end_matches('/');
+    let key = key.strip_suffix("/preview").unwrap_or(key);
     let ok = !key.is_empty()
         && key.len() <= 100
         && key
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     ok.then(|| key.to_owned())
+}
+
+/// Whether the page is the administration's preview of the widget
+/// (`/w/KEY/preview`, framed by Oubli itself): it shows the form but sends nothing.
+pub fn is_preview(path: &str) -> bool {
+    path.strip_prefix("/w/")
+        .and_then(|rest| rest.trim_end_matches('/').strip_suffix("/preview"))
+        .is_some_and(|key| !key.is_empty())
 }
 
 /// The host page's URL from the fragment `#page=ENCODED` (other `&`-separated entries

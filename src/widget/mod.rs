@@ -32,10 +32,20 @@ pub const UNAVAILABLE: &str = "Ce formulaire n'est pas disponible.";
 /// height messages, mounts [`Widget`].
 pub fn start() {
     let location = window().location();
-    let key = frame::widget_key(&location.pathname().unwrap_or_default());
+    let path = location.pathname().unwrap_or_default();
+    let key = frame::widget_key(&path);
+    let preview = frame::is_preview(&path);
     let page = frame::host_page(&location.hash().unwrap_or_default());
     frame::follow_height(page.as_deref().and_then(frame::origin_of));
-    leptos::mount::mount_to_body(move || view! { <Widget key page /> });
+    leptos::mount::mount_to_body(move || view! { <Widget key page preview /> });
+}
+
+/// What the preview answers a filled form with, instead of sending it.
+pub fn preview_refusal() -> crate::api::ApiError {
+    let mut e = crate::api::ApiError::from_response(403, "");
+    e.message =
+        "Aperçu : le formulaire est complet, mais rien n'est envoyé depuis l'aperçu.".into();
+    e
 }
 
 #[derive(Clone)]
@@ -49,7 +59,13 @@ enum Phase {
 /// The widget of `key` on the host page `page`: loads its definition, then shows the
 /// form of its kind.
 #[component]
-pub fn Widget(key: Option<String>, page: Option<String>) -> impl IntoView {
+pub fn Widget(
+    key: Option<String>,
+    page: Option<String>,
+    /// The administration's preview: every check runs, nothing is sent.
+    #[prop(optional)]
+    preview: bool,
+) -> impl IntoView {
     let phase = RwSignal::new(Phase::Loading);
     let load = {
         let key = key.clone();
@@ -82,7 +98,12 @@ pub fn Widget(key: Option<String>, page: Option<String>) -> impl IntoView {
                     let send_key = key.clone();
                     let send: SendLead = Rc::new(move |body, idempotency_key| {
                         let key = send_key.clone();
-                        Box::pin(async move { api::send_lead(&key, body, idempotency_key).await })
+                        Box::pin(async move {
+                            if preview {
+                                return Err(preview_refusal());
+                            }
+                            api::send_lead(&key, body, idempotency_key).await
+                        })
                     });
                     let reload: ReloadConfig = {
                         let key = key.clone();

@@ -119,7 +119,11 @@ pub fn app(state: AppState) -> Router {
     // needs none of them).
     let mut router = Router::new()
         .nest("/api/v1", api)
-        .route("/w/{key}", axum::routing::get(routes::leads::page::serve));
+        .route("/w/{key}", axum::routing::get(routes::leads::page::serve))
+        .route(
+            "/w/{key}/preview",
+            axum::routing::get(routes::leads::page::preview),
+        );
     if let Some(dir) = &state.cfg.static_dir {
         // The administration is a wasm module of its own, built into dist/admin/
         // (src/admin/mod.rs); its paths fall back to its own index.html.

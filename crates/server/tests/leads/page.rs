@@ -52,6 +52,14 @@ async fn the_widget_page_may_be_framed_by_its_origins_only() {
     assert_eq!(h[header::CACHE_CONTROL], "no-cache");
     assert!(h.get(header::SET_COOKIE).is_none());
 
+    // The administration's preview: the same page, framed by Oubli alone.
+    let (st, h, body) = get(&t, &format!("/w/{}/preview", s.key)).await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(body.contains("<title>widget</title>"), "{body}");
+    let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(csp.ends_with("; frame-ancestors 'self'"), "{csp}");
+    assert!(h.get(header::X_FRAME_OPTIONS).is_none());
+
     for key in ["inconnu".to_string()] {
         let (st, h, body) = get(&t, &format!("/w/{key}")).await;
         assert_eq!(st, StatusCode::NOT_FOUND);

@@ -48,8 +48,20 @@ fn page(status: StatusCode, body: Vec<u8>, csp: &str) -> Response {
 /// The widget page: the built `widget/index.html` of the app's files, or the neutral
 /// page when there is none.
 pub async fn serve(State(st): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+    serve_framed(&st, &key, false).await
+}
+
+/// `GET /w/{key}/preview`: the same page for the administration's live preview, which
+/// only Oubli's own pages may frame (`frame-ancestors 'self'`). The page itself sends
+/// nothing from there (`src/widget/`), and a lead from it would be refused anyway: its
+/// host page is no allowed origin.
+pub async fn preview(State(st): State<AppState>, Path(key): Path<String>) -> Result<Response> {
+    serve_framed(&st, &key, true).await
+}
+
+async fn serve_framed(st: &AppState, key: &str, preview: bool) -> Result<Response> {
     let mut tx = st.db.read().await?;
-    let row = widgets::load(&mut tx, None, &key, true).await?;
+    let row = widgets::load(&mut tx, None, key, true).await?;
     tx.commit().await?;
     let Some(w) = row.filter(|w| w.active == 1) else {
         return Ok(page(
@@ -58,7 +70,11 @@ pub async fn serve(State(st): State<AppState>, Path(key): Path<String>) -> Resul
             &widget_csp(&[]),
         ));
     };
-    let csp = widget_csp(&w.origins());
+    let csp = if preview {
+        widget_csp(&["'self'".to_owned()])
+    } else {
+        widget_csp(&w.origins())
+    };
     let file = match &st.cfg.static_dir {
         Some(dir) => tokio::fs::read(dir.join("widget").join("index.html"))
             .await
