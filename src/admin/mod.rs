@@ -81,8 +81,9 @@ fn AdminPage() -> impl IntoView {
     let allowed = move || session.can(Action::ManageCabinet);
     let path = nav::use_location().pathname;
     let tab = Memo::new(move |_| path.with(|p| Tab::of(p)));
-    let tabs = Tab::ALL
-        .iter()
+    let tabs = move || {
+        Tab::ALL
+            .iter()
         .map(|&tab| {
             let href = tab.href();
             let here = move || {
@@ -99,8 +100,9 @@ fn AdminPage() -> impl IntoView {
                     </a>
                 </li>
             }
-        })
-        .collect_view();
+                })
+        .collect_view()
+    };
     view! {
         <section class="admin-page" data-testid="admin-page">
             <h1>{move || t("common.admin_title")}</h1>
@@ -109,7 +111,7 @@ fn AdminPage() -> impl IntoView {
                 fallback=|| view! { <p class="form-error" role="alert">{move || t("common.forbidden_page")}</p> }
             >
                 <nav class="admin-tabs" aria-label=move || t("admin.tabs_label")>
-                    <ul>{tabs.clone()}</ul>
+                    <ul>{tabs()}</ul>
                 </nav>
                 {move || match tab.get() {
                     Some(Tab::Widgets) => view! { <widgets::WidgetsTab /> }.into_any(),
