@@ -10,7 +10,7 @@ use crate::components::record::{
     fr_date, per_record, rights_on, use_record, ErasureRights, Masks, NewRecordCard,
     ReadonlyBanner, RecordFrame,
 };
-use crate::components::record_contact::ContractsList;
+use crate::components::record_contact::{opposition_badge, ContractsList};
 use crate::components::record_contract::{contract_validator, ContractForm};
 use crate::components::record_project::{project_masks, project_validator, ProjectForm};
 use crate::i18n::{msg, t};
@@ -142,6 +142,7 @@ fn ProjectRecord(id: String) -> impl IntoView {
                     .map(|p| {
                         let kind = p.kind;
                         let status = p.status;
+                        let opposed = p.opposition_match;
                         let contact_href = format!("/contacts/{}", p.contact_id);
                         view! {
                             <header class="record-head">
@@ -157,6 +158,7 @@ fn ProjectRecord(id: String) -> impl IntoView {
                                 </h1>
                                 <div class="record-meta">
                                     <span class="badge">{move || msg(status.label_fr())}</span>
+                                    {opposed.then(opposition_badge)}
                                     <span class="muted">
                                         {move || t("record.created_at")} " : "
                                         {fr_date(p.created_at.date_naive())}

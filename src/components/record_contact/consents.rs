@@ -218,22 +218,7 @@ pub fn ConsentsSection(
                                             let granted = c.granted;
                                             let purpose = c.purpose;
                                             let by = who(&c);
-                                            let mut proof = Vec::new();
-                                            if let Some(v) = &c.cgu_version_id {
-                                                proof.push(format!("CGU {v}"));
-                                            }
-                                            if let Some(h) = &c.cgu_sha256 {
-                                                proof.push(format!("SHA-256 {}…", &h[..h.len().min(12)]));
-                                            }
-                                            if let Some(l) = &c.checkbox_label {
-                                                proof.push(format!("« {l} »"));
-                                            }
-                                            if let Some(p) = &c.origin_page {
-                                                proof.push(p.clone());
-                                            }
-                                            if let Some(ip) = &c.ip {
-                                                proof.push(format!("IP {ip}"));
-                                            }
+                                            let proof = proof_view(&c);
                                             view! {
                                                 <tr data-testid="consent-row">
                                                     <td>{fr_datetime(c.created_at)}</td>
@@ -254,7 +239,7 @@ pub fn ConsentsSection(
                                                         </span>
                                                     </td>
                                                     <td>{by}</td>
-                                                    <td class="proof">{proof.join(" · ")}</td>
+                                                    <td class="proof">{proof}</td>
                                                 </tr>
                                             }
                                         })
@@ -353,4 +338,45 @@ pub fn ConsentsSection(
             </Show>
         </section>
     }
+}
+
+/// The proof a consent carries, one line per element: for a web form, the CGU version
+/// and the full SHA-256 of the text accepted, the box's label, the host page, the
+/// address and browser. Each element has its `data-testid` (`consent-cgu-sha256`, …).
+fn proof_view(c: &Consent) -> impl IntoView {
+    let parts: [(&'static str, &'static str, Option<String>); 6] = [
+        ("consent-cgu-version", "CGU", c.cgu_version_id.clone()),
+        ("consent-cgu-sha256", "SHA-256", c.cgu_sha256.clone()),
+        (
+            "consent-label",
+            "record.proof_label",
+            c.checkbox_label.as_ref().map(|l| format!("« {l} »")),
+        ),
+        ("consent-page", "record.proof_page", c.origin_page.clone()),
+        ("consent-ip", "IP", c.ip.clone()),
+        (
+            "consent-user-agent",
+            "record.proof_browser",
+            c.user_agent.clone(),
+        ),
+    ];
+    let lines = parts
+        .into_iter()
+        .filter_map(|(testid, label, value)| {
+            let value = value?;
+            let label = if label.contains('.') {
+                t(label)
+            } else {
+                label.to_owned()
+            };
+            Some(view! {
+                <li data-testid=testid>
+                    <span class="muted">{label} " "</span>
+                    <code>{value}</code>
+                </li>
+            })
+        })
+        .collect::<Vec<_>>();
+    (!lines.is_empty())
+        .then(|| view! { <ul class="proof-lines" data-testid="consent-proof">{lines}</ul> })
 }

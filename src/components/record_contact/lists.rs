@@ -2,7 +2,7 @@
 
 use crate::components::form::{premium_text, tr};
 use crate::components::record::{fr_date, user_name};
-use crate::i18n::msg;
+use crate::i18n::{msg, t};
 use leptos::prelude::*;
 use oubli_domain::{ContactDetail, UserSummary};
 
@@ -37,6 +37,7 @@ pub fn ProjectsList(
                                         let href = format!("/projects/{}", p.id);
                                         let kind = p.kind;
                                         let status = p.status;
+                                        let opposed = p.opposition_match;
                                         let who = users.with(|u| user_name(u, p.assigned_to.as_deref()));
                                         view! {
                                             <tr data-testid="project-row">
@@ -45,6 +46,7 @@ pub fn ProjectsList(
                                                 </td>
                                                 <td>
                                                     <span class="badge">{move || msg(status.label_fr())}</span>
+                                                    {opposed.then(opposition_badge)}
                                                 </td>
                                                 <td>{p.supplier.clone().unwrap_or_default()}</td>
                                                 <td>{who}</td>
@@ -114,5 +116,19 @@ pub fn ContractsList(
                     .into_any()
             }
         }}
+    }
+}
+
+/// On a lead that arrived while its person was on the opposition list: stored, never
+/// to be solicited, and the broker sees why.
+pub fn opposition_badge() -> impl IntoView {
+    view! {
+        <span
+            class="badge badge-danger"
+            data-testid="opposition-match"
+            title=move || t("record.opposition_match_help")
+        >
+            {move || t("record.opposition_match")}
+        </span>
     }
 }

@@ -12,7 +12,7 @@ pub use form::ContactForm;
 pub use household::{
     household_rows, household_rows_validator, household_validator, HouseholdSection,
 };
-pub use lists::{ContractsList, ProjectsList};
+pub use lists::{opposition_badge, ContractsList, ProjectsList};
 
 use crate::api::ApiError;
 use crate::components::form::{dated_validator, FormState, Validator};
