@@ -128,7 +128,7 @@ pub fn ApiKeysTab() -> impl IntoView {
         <section class="panel admin-section" aria-labelledby="api-keys-title">
             <h2 id="api-keys-title">{tr("admin.api_keys_title")}</h2>
             <p class="muted">{tr("admin.api_keys_intro")}</p>
-            <form class="record-form inline-form" novalidate data-testid="api-key-form" on:submit=submit>
+            <form class="record-form" novalidate data-testid="api-key-form" on:submit=submit>
                 <div class="grid">
                     {b.text("name", "admin.api_key_name", "text", |v| v.name.clone(), |v, s| v.name = s)}
                     {b.text("supplier", "admin.api_key_supplier", "text", |v| v.supplier.clone(), |v, s| v.supplier = s)}

@@ -319,14 +319,17 @@ fn WidgetForm(
                         |v, s| v.allowed_origins = parse_origins(&s),
                     )}
                 <p class="muted small">{tr("admin.widget_origins_help")}</p>
-                <ul class="form-error" data-testid="origin-errors">
-                    {move || {
-                        form.with(|f| origin_errors(&f.visible_errors()))
-                            .into_iter()
-                            .map(|m| view! { <li>{m}</li> })
-                            .collect_view()
-                    }}
-                </ul>
+                {move || {
+                    let lines = form.with(|f| origin_errors(&f.visible_errors()));
+                    (!lines.is_empty())
+                        .then(|| {
+                            view! {
+                                <ul class="form-error" role="alert" data-testid="origin-errors">
+                                    {lines.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}
+                                </ul>
+                            }
+                        })
+                }}
                 {b.checkbox("active", "admin.widget_active", |v| v.active, |v, on| v.active = on)}
                 <FormStatus message=Signal::derive(move || form.with(|f| f.message.clone())) />
                 <div class="form-actions">
