@@ -163,6 +163,31 @@ done
 if [ "$widget" -le "$widget_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
 awk -v t="$widget" -v b="$widget_budget" -v v="$verdict" -v a="$accept" \
   'BEGIN { printf "widget wasm + js brotli: %d B (%.1f KB, as served, Accept-Encoding: %s) / budget %d B: %s\n", t, t / 1000, a, b, v }'
+
+# --- the administration module (/admin, dist/admin/): what an administrator downloads
+# on opening it, as served; information, not gated (no salesperson ever loads it).
+if [ -f "$dist/admin/index.html" ]; then
+  admin=0
+  fetch /admin
+  admin=$((admin + served))
+  cp "$work/plain" "$work/admin.html"
+  mapfile -t queue < <(refs "$work/admin.html" | awk '!seen[$0]++')
+  aseen=" "
+  while [ ${#queue[@]} -gt 0 ]; do
+    path=${queue[0]}
+    queue=("${queue[@]:1}")
+    case "$aseen" in *" $path "*) continue ;; esac
+    aseen="$aseen$path "
+    fetch "$path"
+    admin=$((admin + served))
+    if [[ "$path" == *.js ]]; then
+      cp "$work/plain" "$work/script.js"
+      while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
+    fi
+  done
+  awk -v t="$admin" -v a="$accept" \
+    'BEGIN { printf "administration module first load as served (Accept-Encoding: %s): %d B (%.1f KB), information\n", a, t, t / 1000 }'
+fi
 kill "$server_pid" 2>/dev/null || true
 
 # For information (the measure that gated before the first load as served did): the

@@ -69,7 +69,7 @@ step "performance budget (app first load as served, contacts list first page)"
 # the contacts list median. Needs target/debug/oubli-server (built above).
 budget_status=0
 scripts/budget.sh 2>&1 | tee /tmp/oubli-budget.log || budget_status=$?
-summary+=("$(grep -E '^app first load as served' /tmp/oubli-budget.log || echo 'app first load: not measured')" "$(grep -E '^app wasm' /tmp/oubli-budget.log || echo 'app wasm + js: not measured')" "$(grep -E '^contacts list first page: median' /tmp/oubli-budget.log | tail -1 || echo 'list timing: not measured')")
+summary+=("$(grep -E '^app first load as served' /tmp/oubli-budget.log || echo 'app first load: not measured')" "$(grep -E '^app wasm' /tmp/oubli-budget.log || echo 'app wasm + js: not measured')" "$(grep -E '^widget loader' /tmp/oubli-budget.log || echo 'widget loader: not measured')" "$(grep -E '^widget wasm' /tmp/oubli-budget.log || echo 'widget: not measured')" "$(grep -E '^administration module' /tmp/oubli-budget.log || echo 'administration: not measured')" "$(grep -E '^contacts list first page: median' /tmp/oubli-budget.log | tail -1 || echo 'list timing: not measured')")
 
 step "done"
 printf '%s\n' "${summary[@]}"
