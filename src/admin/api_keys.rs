@@ -2,24 +2,17 @@
 //! revoked), a form to create one whose secret is shown once, and revocation.
 
 use leptos::prelude::*;
-use oubli_domain::FieldErrors;
-use std::sync::Arc;
 
 use crate::api::admin::{self, ApiKey, ApiKeyInput};
 use crate::api::ApiError;
-use crate::components::form::{submission, tr, Binder, FormState, FormStatus, Tasks};
+use crate::components::form::{
+    normalized_validator, submission, tr, Binder, FormState, FormStatus, Tasks,
+};
 use crate::components::record::fr_datetime;
 use crate::i18n::msg;
 
 fn when(at: &Option<chrono::DateTime<chrono::Utc>>) -> String {
     at.map(fr_datetime).unwrap_or_else(|| "—".into())
-}
-
-/// The domain's check of a key, on a normalized copy as the server does it.
-fn check(v: &ApiKeyInput) -> FieldErrors {
-    let mut v = v.clone();
-    v.normalize();
-    v.validate().err().unwrap_or_default()
 }
 
 #[component]
@@ -31,7 +24,10 @@ pub fn ApiKeysTab() -> impl IntoView {
     let reload = move || tasks.spawn(async move { list.set(Some(admin::api_keys().await)) });
     reload();
 
-    let form = RwSignal::new(FormState::new(ApiKeyInput::default(), Arc::new(check)));
+    let form = RwSignal::new(FormState::new(
+        ApiKeyInput::default(),
+        normalized_validator(ApiKeyInput::normalize, ApiKeyInput::validate),
+    ));
     let b = Binder::new(form, "api-key");
     let pending = move || form.with(|f| f.pending);
     let submit = move |ev: leptos::ev::SubmitEvent| {

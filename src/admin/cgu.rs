@@ -4,21 +4,14 @@
 //! current and keeps the old ones.
 
 use leptos::prelude::*;
-use oubli_domain::FieldErrors;
-use std::sync::Arc;
 
 use crate::api::admin::{self, CguVersion, CguVersionInput};
 use crate::api::ApiError;
-use crate::components::form::{submission, tr, Binder, FormState, FormStatus, Tasks};
+use crate::components::form::{
+    normalized_validator, submission, tr, Binder, FormState, FormStatus, Tasks,
+};
 use crate::components::record::fr_datetime;
 use crate::i18n::{msg, t};
-
-/// The domain's check of a version, on a normalized copy as the server does it.
-fn check(v: &CguVersionInput) -> FieldErrors {
-    let mut v = v.clone();
-    v.normalize();
-    v.validate().err().unwrap_or_default()
-}
 
 #[component]
 pub fn CguTab() -> impl IntoView {
@@ -28,7 +21,10 @@ pub fn CguTab() -> impl IntoView {
     let reload = move || tasks.spawn(async move { list.set(Some(admin::cgu_versions().await)) });
     reload();
 
-    let form = RwSignal::new(FormState::new(CguVersionInput::default(), Arc::new(check)));
+    let form = RwSignal::new(FormState::new(
+        CguVersionInput::default(),
+        normalized_validator(CguVersionInput::normalize, CguVersionInput::validate),
+    ));
     let b = Binder::new(form, "cgu");
     let pending = move || form.with(|f| f.pending);
     let open_form = move |_| {

@@ -4,11 +4,12 @@
 
 use leptos::prelude::*;
 use oubli_domain::{FieldErrors, ProjectType, Routing, RoutingMode, UserSummary, WidgetKind};
-use std::sync::Arc;
 
 use crate::api::admin::{self, Widget, WidgetInput};
 use crate::api::ApiError;
-use crate::components::form::{submission, tr, Binder, FormState, FormStatus, Tasks};
+use crate::components::form::{
+    normalized_validator, submission, tr, Binder, FormState, FormStatus, Tasks,
+};
 use crate::components::record::{enum_choices, user_choices};
 use crate::i18n::{msg, t};
 
@@ -151,13 +152,6 @@ fn new_widget() -> WidgetInput {
     }
 }
 
-/// The domain's check of a widget, on a normalized copy as the server does it.
-fn check(v: &WidgetInput) -> FieldErrors {
-    let mut v = v.clone();
-    v.normalize();
-    v.validate().err().unwrap_or_default()
-}
-
 /// The messages of the origins the domain refused, one per line typed
 /// (`allowed_origins[i]` → "Ligne i+1 : …").
 fn origin_errors(errors: &FieldErrors) -> Vec<String> {
@@ -217,7 +211,10 @@ fn WidgetForm(
     let start = widget
         .as_ref()
         .map_or_else(new_widget, |w| w.fields.clone());
-    let form = RwSignal::new(FormState::new(start, Arc::new(check)));
+    let form = RwSignal::new(FormState::new(
+        start,
+        normalized_validator(WidgetInput::normalize, WidgetInput::validate),
+    ));
     let b = Binder::new(form, "widget");
     let tasks = Tasks::new();
     let pending = move || form.with(|f| f.pending);

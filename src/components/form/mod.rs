@@ -179,6 +179,19 @@ where
     .flatten()
 }
 
+/// Validator of a type with `normalize()` + `validate()`: the domain's check on a
+/// normalized copy, as the server runs it.
+pub fn normalized_validator<T: Clone + 'static>(
+    normalize: fn(&mut T),
+    validate: fn(&T) -> Result<(), FieldErrors>,
+) -> Validator<T> {
+    Arc::new(move |v: &T| {
+        let mut v = v.clone();
+        normalize(&mut v);
+        validate(&v).err().unwrap_or_default()
+    })
+}
+
 /// Validator of a type with `normalize()` + `validate(today)`.
 pub fn dated_validator<T: Clone + 'static>(
     normalize: fn(&mut T),
