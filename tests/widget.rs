@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use oubli::api::ApiError;
 use oubli::widget::config::{CguVersion, WidgetConfig};
-use oubli::widget::form::{self, lead_body, LeadFields, CGU_REQUIRED};
+use oubli::widget::form::{self, lead_body, LeadFields, CGU_REQUIRED, WIDGET_BUILD};
 use oubli::widget::lead_form::{LeadForm, ReloadConfig, SendLead};
 use oubli::widget::{api, frame, Widget, UNAVAILABLE};
 use oubli_domain::{validate, Civility};
@@ -278,7 +278,8 @@ fn the_body_is_exactly_the_contract() {
             "marketing_consent": true,
             "page": PAGE,
             "website": "http://spam.example",
-            "form_token": "tok-1"
+            "form_token": "tok-1",
+            "widget_build": WIDGET_BUILD
         })
     );
 
@@ -309,7 +310,8 @@ fn the_body_is_exactly_the_contract() {
             "cgu": { "accepted": true, "version_id": 7, "sha256": "ab".repeat(32) },
             "marketing_consent": false,
             "page": "",
-            "website": ""
+            "website": "",
+            "widget_build": WIDGET_BUILD
         })
     );
 }

@@ -194,8 +194,13 @@ pub fn lead_body(fields: &LeadFields, config: &WidgetConfig, page: &str) -> Valu
     if let Some(token) = &config.form_token {
         body.insert("form_token".into(), token.as_str().into());
     }
+    body.insert("widget_build".into(), WIDGET_BUILD.into());
     body.into()
 }
+
+/// Which build of the widget showed the form: kept with the consent proof, so the
+/// exact form a person saw can be found again.
+pub const WIDGET_BUILD: &str = concat!("oubli-widget/", env!("CARGO_PKG_VERSION"));
 
 /// The form field an error of a 422 belongs to: `email` or `contact.email` →
 /// `email`, `project.comment` → `comment`, `cgu…` → `cgu`; anything else is shown
