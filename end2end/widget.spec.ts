@@ -62,12 +62,17 @@ async function openHost(page: Page) {
   }
 }
 
+/** A mobile number of its own per run: a lead with the mobile (or the e-mail) of a
+ * contact already in the cabinet is that person's new project, not a new contact
+ * (records.spec.ts creates one with 06 12 34 56 78). */
+const uniqueMobile = () => `07${String(Date.now()).slice(-8)}`;
+
 async function fillContact(form: Locator, who: { first: string; last: string; email: string }) {
   await form.getByLabel('Madame').check();
   await form.getByLabel('Prénom').fill(who.first);
   await form.getByLabel('Nom', { exact: true }).fill(who.last);
   await form.getByLabel('Adresse e-mail').fill(who.email);
-  await form.getByLabel('Téléphone mobile').fill('06 12 34 56 78');
+  await form.getByLabel('Téléphone mobile').fill(uniqueMobile());
   await form.getByLabel('Code postal').fill('69003');
   await form.getByLabel('Ville').fill('Lyon');
 }
@@ -161,6 +166,7 @@ test.describe('formulaires sur un site tiers (embed.js, /w/{key})', () => {
     // The thank-you is shorter than the form: the frame shrinks to it.
     const thanksHeight = await settledHeight(page, key);
     expect(thanksHeight).toBeLessThan(formHeight);
+    await iframeOf(page, key).screenshot({ path: screenshotPath('widget-thanks.png') });
 
     // The CRM: the administrator searches the contacts for the e-mail and opens the contact.
     await apiLogIn(page, ADMIN);
@@ -182,6 +188,7 @@ test.describe('formulaires sur un site tiers (embed.js, /w/{key})', () => {
     await expect(proof).toContainText(`CGU ${cgu.cgu.version_id}`);
     await expect(proof).toContainText(`SHA-256 ${cgu.cgu.sha256.slice(0, 12)}`);
     await expect(proof).toContainText(`${HOST}/`);
+    await consents.screenshot({ path: screenshotPath('widget-lead-consent.png') });
   });
 
   test.describe("sur un site qu'il n'autorise pas", () => {
@@ -245,7 +252,18 @@ test.describe('formulaires sur un site tiers (embed.js, /w/{key})', () => {
         () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
       );
       expect(pageOverflow, `horizontal overflow of the host page at ${width} px`).toBeLessThanOrEqual(0);
+      // The whole page in the window, so that no frame is off screen (Chromium does not
+      // paint an off-screen cross-origin frame in a full-page capture).
+      const full = await page.evaluate(() => document.documentElement.scrollHeight);
+      await page.setViewportSize({ width, height: full });
+      for (const key of KEYS) await settledHeight(page, key);
       await page.screenshot({ path: screenshotPath(`widget-${width}.png`), fullPage: true });
+      // The first form at its real size, for the eye (the whole page is scaled down).
+      const box = (await iframeOf(page, KEYS[0]).boundingBox())!;
+      await page.screenshot({
+        path: screenshotPath(`widget-${width}-form.png`),
+        clip: { x: 0, y: box.y, width, height: Math.min(box.height, 800) },
+      });
     }
   });
 });

@@ -77,4 +77,4 @@ const server = http.createServer((req, res) => {
 server.listen(port, host, () => {
   console.log(`demo-host: http://${host}:${port}/ (formulaires servis par ${oubli})`);
 });
-for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => server.close(() => process.exit(0)));
+for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => process.exit(0));

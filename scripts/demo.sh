@@ -15,10 +15,15 @@ bind="${OUBLI_BIND:-127.0.0.1:8080}"
 host_port="${DEMO_HOST_PORT:-8081}"
 node scripts/demo-host.mjs --port "$host_port" --oubli "http://${bind/0.0.0.0/127.0.0.1}" &
 host_pid=$!
-# The host page's server ends with this script (Ctrl-C, an error, the server's exit).
-trap 'kill "$host_pid" 2>/dev/null || true' EXIT
+server_pid=
+# Both end with this script: Ctrl-C, a kill of the script, an error, the server's exit.
+stop() { kill $host_pid $server_pid 2>/dev/null || true; }
+trap stop EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 log "Page d'exemple avec les formulaires : http://127.0.0.1:${host_port}/"
 log "starting the server at http://${bind}"
-cargo run --release -p oubli-server -- --demo --data-dir "${OUBLI_DATA_DIR:-./data}" --bind "$bind" --static-dir dist
+cargo run --release -p oubli-server -- --demo --data-dir "${OUBLI_DATA_DIR:-./data}" --bind "$bind" --static-dir dist &
+server_pid=$!
+# `wait` (unlike a command in the foreground) lets the traps run at once.
+wait "$server_pid"
