@@ -18,6 +18,9 @@ if (!process.env.OUBLI_E2E_DATA_DIR) {
 }
 const dataDir = process.env.OUBLI_E2E_DATA_DIR;
 const server = process.env.OUBLI_SERVER_BIN ?? 'target/debug/oubli-server';
+/** The demo's third-party page (scripts/demo-host.mjs) with its snippets pointed at the
+ * test server; on 8081, the origin the demo widgets allow (widget.spec.ts). */
+const DEMO_HOST_PORT = 8081;
 
 export default defineConfig({
   testDir: '.',
@@ -52,14 +55,25 @@ export default defineConfig({
       ],
     },
   },
-  webServer: {
-    command: `${server} --demo --data-dir ${dataDir} --bind 127.0.0.1:${port} --static-dir dist`,
-    cwd: root,
-    url: `${baseURL}/api/v1/health`,
-    // The demo data set is generated at start.
-    timeout: 180_000,
-    reuseExistingServer: !!process.env.OUBLI_E2E_REUSE_SERVER,
-    stdout: 'pipe',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: `${server} --demo --data-dir ${dataDir} --bind 127.0.0.1:${port} --static-dir dist`,
+      cwd: root,
+      url: `${baseURL}/api/v1/health`,
+      // The demo data set is generated at start.
+      timeout: 180_000,
+      reuseExistingServer: !!process.env.OUBLI_E2E_REUSE_SERVER,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+    {
+      command: `node scripts/demo-host.mjs --port ${DEMO_HOST_PORT} --oubli ${baseURL}`,
+      cwd: root,
+      url: `http://127.0.0.1:${DEMO_HOST_PORT}/`,
+      timeout: 10_000,
+      reuseExistingServer: false,
+      stdout: 'pipe',
+      stderr: 'pipe',
+    },
+  ],
 });

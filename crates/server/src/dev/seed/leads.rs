@@ -1,13 +1,17 @@
 //! The demo's lead capture: a current CGU version in each cabinet and, in Cabinet
-//! Démo, a lead form allowed on the demo host page (`http://127.0.0.1:8081`, also
-//! `http://localhost:8081`). Its key is fixed ([`DEMO_WIDGET_KEY`]) so the host page
-//! can name it; a widget key is public anyway (it is in the snippet).
+//! Démo, two lead forms allowed on the demo host page (`http://127.0.0.1:8081`, also
+//! `http://localhost:8081`, served by `scripts/demo-host.mjs`): a health quote request
+//! and a provident-insurance contact form. Their keys are fixed ([`DEMO_WIDGET_KEY`],
+//! [`DEMO_WIDGET_KEY_PREVOYANCE`]) so the host page can name them; a widget key is
+//! public anyway (it is in the snippet).
 
 use super::*;
 use crate::db::rows::insert;
 
 /// The public key of the demo's lead form.
 pub const DEMO_WIDGET_KEY: &str = "demo-formulaire-sante";
+/// The public key of the demo's second lead form (provident insurance).
+pub const DEMO_WIDGET_KEY_PREVOYANCE: &str = "demo-formulaire-prevoyance";
 /// The origins of the demo host page.
 pub const DEMO_HOST_ORIGINS: [&str; 2] = ["http://127.0.0.1:8081", "http://localhost:8081"];
 
@@ -71,7 +75,7 @@ async fn cgu(tx: &mut Tx, cabinet: &str, name: &str, admin: &str) -> Result<()> 
     Ok(())
 }
 
-/// The demo's CGU versions and lead form, once (a second run changes nothing).
+/// The demo's CGU versions and lead forms, once (a second run changes nothing).
 pub async fn lead_capture(db: &Db, acc: &Accounts) -> Result<()> {
     let mut tx = db.begin().await?;
     cgu(&mut tx, &acc.demo_cabinet, DEMO_CABINET, &acc.admin).await?;
@@ -82,51 +86,74 @@ pub async fn lead_capture(db: &Db, acc: &Accounts) -> Result<()> {
         &acc.witness_admin,
     )
     .await?;
+    for (key, name, project_type) in [
+        (
+            DEMO_WIDGET_KEY,
+            "Demande de devis santé",
+            ProjectType::Sante,
+        ),
+        (
+            DEMO_WIDGET_KEY_PREVOYANCE,
+            "Contact prévoyance",
+            ProjectType::Prevoyance,
+        ),
+    ] {
+        widget(&mut tx, &acc.demo_cabinet, key, name, project_type).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A lead form of Cabinet Démo allowed on the demo host page, unless its key exists.
+async fn widget(
+    tx: &mut Tx,
+    cabinet: &str,
+    key: &str,
+    name: &str,
+    project_type: ProjectType,
+) -> Result<()> {
     let mut q = Query::select();
     q.expr(Expr::col(n("id")).count())
         .from(n("widgets"))
-        .and_where(Expr::col(n("public_key")).eq(DEMO_WIDGET_KEY));
-    if tx.int(&q).await? == 0 {
-        let now = now_ms();
-        tx.exec(&insert(
-            "widgets",
-            vec![
-                ("id", new_id().into()),
-                ("cabinet_id", acc.demo_cabinet.clone().into()),
-                ("public_key", DEMO_WIDGET_KEY.to_string().into()),
-                (
-                    "kind",
-                    oubli_domain::WidgetKind::LeadForm
-                        .as_str()
-                        .to_string()
-                        .into(),
-                ),
-                ("name", "Demande de devis santé".to_string().into()),
-                (
-                    "allowed_origins",
-                    serde_json::to_string(&DEMO_HOST_ORIGINS)
-                        .unwrap_or_default()
-                        .into(),
-                ),
-                (
-                    "project_type",
-                    ProjectType::Sante.as_str().to_string().into(),
-                ),
-                ("supplier", "Site du cabinet".to_string().into()),
-                (
-                    "routing_mode",
-                    oubli_domain::RoutingMode::RoundRobin
-                        .as_str()
-                        .to_string()
-                        .into(),
-                ),
-                ("active", 1i64.into()),
-                ("created_at", now.into()),
-                ("updated_at", now.into()),
-            ],
-        ))
-        .await?;
+        .and_where(Expr::col(n("public_key")).eq(key));
+    if tx.int(&q).await? > 0 {
+        return Ok(());
     }
-    tx.commit().await?;
+    let now = now_ms();
+    tx.exec(&insert(
+        "widgets",
+        vec![
+            ("id", new_id().into()),
+            ("cabinet_id", cabinet.to_string().into()),
+            ("public_key", key.to_string().into()),
+            (
+                "kind",
+                oubli_domain::WidgetKind::LeadForm
+                    .as_str()
+                    .to_string()
+                    .into(),
+            ),
+            ("name", name.to_string().into()),
+            (
+                "allowed_origins",
+                serde_json::to_string(&DEMO_HOST_ORIGINS)
+                    .unwrap_or_default()
+                    .into(),
+            ),
+            ("project_type", project_type.as_str().to_string().into()),
+            ("supplier", "Site du cabinet".to_string().into()),
+            (
+                "routing_mode",
+                oubli_domain::RoutingMode::RoundRobin
+                    .as_str()
+                    .to_string()
+                    .into(),
+            ),
+            ("active", 1i64.into()),
+            ("created_at", now.into()),
+            ("updated_at", now.into()),
+        ],
+    ))
+    .await?;
     Ok(())
 }

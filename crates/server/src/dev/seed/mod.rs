@@ -23,7 +23,7 @@ mod demo;
 mod leads;
 
 pub use demo::demo;
-pub use leads::{lead_capture, DEMO_HOST_ORIGINS, DEMO_WIDGET_KEY};
+pub use leads::{lead_capture, DEMO_HOST_ORIGINS, DEMO_WIDGET_KEY, DEMO_WIDGET_KEY_PREVOYANCE};
 
 pub const DEMO_CABINET: &str = "Cabinet Démo";
 pub const WITNESS_CABINET: &str = "Cabinet Témoin";
