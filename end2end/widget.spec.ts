@@ -13,7 +13,7 @@ const HOST = 'http://127.0.0.1:8081';
 const KEYS = ['demo-formulaire-sante', 'demo-formulaire-prevoyance'] as const;
 const TITLE = 'Formulaire de contact — Oubli';
 const CGU_REQUIRED =
-  "Pour envoyer votre demande, cochez la case d'acceptation des conditions générales.";
+  "Vous devez accepter les conditions générales d'utilisation pour envoyer votre demande.";
 /** The server keeps a lead only if the form was filled in 3 s or more (form token). */
 const MIN_FILL_MS = 3_000;
 

@@ -6,9 +6,9 @@ use super::config::WidgetConfig;
 use oubli_domain::{validate, Civility, ContactInput, FieldErrors};
 use serde_json::{json, Map, Value};
 
-/// Shown, tied to the CGU checkbox, when sending is tried without it.
-pub const CGU_REQUIRED: &str =
-    "Pour envoyer votre demande, cochez la case d'acceptation des conditions générales.";
+/// Shown, tied to the CGU checkbox, when sending is tried without it: the server's own
+/// message for a lead without the CGU (one text, in the domain crate).
+pub const CGU_REQUIRED: &str = oubli_domain::CGU_REQUIRED;
 pub const FIRST_NAME_REQUIRED: &str = "Indiquez votre prénom.";
 pub const LAST_NAME_REQUIRED: &str = "Indiquez votre nom.";
 pub const CITY_REQUIRED: &str = "Indiquez votre ville.";

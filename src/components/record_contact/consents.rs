@@ -207,10 +207,8 @@ pub fn ConsentsSection(
                                         <th scope="col">{tr("record.purpose")}</th>
                                         <th scope="col">{tr("record.decision")}</th>
                                         <th scope="col">{tr("record.recorded_by")}</th>
-                                        <th scope="col">{tr("record.proof")}</th>
                                     </tr>
                                 </thead>
-                                <tbody>
                                     {list
                                         .into_iter()
                                         .rev()
@@ -219,8 +217,11 @@ pub fn ConsentsSection(
                                             let purpose = c.purpose;
                                             let by = who(&c);
                                             let proof = proof_view(&c);
+                                            // One group per consent: the decision, then its proof on a
+                                            // line of its own (a SHA-256 needs the width).
                                             view! {
-                                                <tr data-testid="consent-row">
+                                                <tbody data-testid="consent-row">
+                                                <tr>
                                                     <td>{fr_datetime(c.created_at)}</td>
                                                     <td>{move || msg(purpose.label_fr())}</td>
                                                     <td>
@@ -239,12 +240,19 @@ pub fn ConsentsSection(
                                                         </span>
                                                     </td>
                                                     <td>{by}</td>
-                                                    <td class="proof">{proof}</td>
                                                 </tr>
+                                                {proof.map(|p| view! {
+                                                    <tr class="proof-row">
+                                                        <td colspan="4" class="proof">
+                                                            <span class="muted">{tr("record.proof")} " : "</span>
+                                                            {p}
+                                                        </td>
+                                                    </tr>
+                                                })}
+                                                </tbody>
                                             }
                                         })
                                         .collect_view()}
-                                </tbody>
                             </table>
                         </div>
                     }
@@ -343,7 +351,7 @@ pub fn ConsentsSection(
 /// The proof a consent carries, one line per element: for a web form, the CGU version
 /// and the full SHA-256 of the text accepted, the box's label, the host page, the
 /// address and browser. Each element has its `data-testid` (`consent-cgu-sha256`, …).
-fn proof_view(c: &Consent) -> impl IntoView {
+fn proof_view(c: &Consent) -> Option<impl IntoView> {
     let parts: [(&'static str, &'static str, Option<String>); 6] = [
         ("consent-cgu-version", "CGU", c.cgu_version_id.clone()),
         ("consent-cgu-sha256", "SHA-256", c.cgu_sha256.clone()),
