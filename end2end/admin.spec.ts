@@ -166,6 +166,9 @@ test.describe('administration', () => {
     expect(await page.content()).not.toContain(value);
 
     await row.getByTestId('api-key-revoke').click();
+    // Revoking asks for a second click.
+    await expect(row.getByTestId('api-key-revoked')).toHaveCount(0);
+    await row.getByTestId('api-key-revoke-confirm').click();
     await expect(row.getByTestId('api-key-revoked')).toContainText('Révoquée le');
     await expect(row.getByTestId('api-key-revoke')).toHaveCount(0);
     // The revoked key no longer opens the supplier route.

@@ -188,6 +188,9 @@ test.describe('formulaires sur un site tiers (embed.js, /w/{key})', () => {
     await expect(proof).toContainText(`CGU ${cgu.cgu.version_id}`);
     await expect(proof).toContainText(`SHA-256 ${cgu.cgu.sha256.slice(0, 12)}`);
     await expect(proof).toContainText(`${HOST}/`);
+    const lines = proof.getByTestId('consent-proof');
+    await expect(lines.getByTestId('consent-cgu-sha256')).toContainText(cgu.cgu.sha256);
+    await expect(lines.getByTestId('consent-page')).toContainText(`${HOST}/`);
     await consents.screenshot({ path: screenshotPath('widget-lead-consent.png') });
   });
 

@@ -47,8 +47,11 @@ pub fn ApiKeysTab() -> impl IntoView {
             }
         });
     };
+    // Revoking is final (the supplier's pushes fail at once): a second click confirms.
+    let confirming = RwSignal::new(None::<String>);
     let revoke = move |id: String| {
         error.set(None);
+        confirming.set(None);
         tasks.spawn(async move {
             match admin::revoke_api_key(&id).await {
                 Ok(()) => reload(),
@@ -57,7 +60,8 @@ pub fn ApiKeysTab() -> impl IntoView {
         });
     };
 
-    let rows = move || match list.get() {
+    let rows = move || {
+        match list.get() {
         None => view! { <p class="loading">{tr("common.loading")}</p> }.into_any(),
         Some(Err(e)) => {
             view! { <p class="form-error" role="alert">{msg(&e.message)}</p> }.into_any()
@@ -90,17 +94,52 @@ pub fn ApiKeysTab() -> impl IntoView {
                                     </span>
                                 }
                                 .into_any(),
-                                None => view! {
-                                    <button
-                                        type="button"
-                                        class="btn btn-small btn-danger"
-                                        data-testid="api-key-revoke"
-                                        on:click=move |_| revoke(id.clone())
-                                    >
-                                        {tr("admin.api_key_revoke")}
-                                    </button>
+                                None => {
+                                    let asked = id.clone();
+                                    let here = move || confirming.with(|c| c.as_deref() == Some(asked.as_str()));
+                                    let ask = id.clone();
+                                    view! {
+                                        <Show
+                                            when=here
+                                            fallback=move || {
+                                                let ask = ask.clone();
+                                                view! {
+                                                    <button
+                                                        type="button"
+                                                        class="btn btn-small btn-danger"
+                                                        data-testid="api-key-revoke"
+                                                        on:click=move |_| confirming.set(Some(ask.clone()))
+                                                    >
+                                                        {tr("admin.api_key_revoke")}
+                                                    </button>
+                                                }
+                                            }
+                                        >
+                                            <span class="muted small">{tr("admin.api_key_revoke_question")}</span>
+                                            " "
+                                            <button
+                                                type="button"
+                                                class="btn btn-small btn-danger"
+                                                data-testid="api-key-revoke-confirm"
+                                                on:click={
+                                                    let id = id.clone();
+                                                    move |_| revoke(id.clone())
+                                                }
+                                            >
+                                                {tr("admin.api_key_revoke_confirm")}
+                                            </button>
+                                            " "
+                                            <button
+                                                type="button"
+                                                class="btn btn-small"
+                                                on:click=move |_| confirming.set(None)
+                                            >
+                                                {tr("record.cancel")}
+                                            </button>
+                                        </Show>
+                                    }
+                                    .into_any()
                                 }
-                                .into_any(),
                             };
                             view! {
                                 <tr data-testid="api-key-row">
@@ -118,6 +157,7 @@ pub fn ApiKeysTab() -> impl IntoView {
             </table>
         }
         .into_any(),
+    }
     };
 
     view! {
