@@ -1,6 +1,7 @@
 //! Starts Oubli: `oubli-server [--demo] [--data-dir DIR] [--bind ADDR] [--static-dir DIR]`,
 //! `oubli-server audit verify`, `oubli-server openapi`,
-//! `oubli-server bench [--scale F] [--database-url URL]`.
+//! `oubli-server bench [--scale F] [--leads N] [--lead-connections C] [--only-leads]
+//! [--database-url URL]`.
 
 use clap::{Parser, Subcommand};
 use oubli_server::client::TrustedProxies;
@@ -55,12 +56,21 @@ enum Command {
     /// Print the OpenAPI document.
     Openapi,
     /// Generate a large cabinet and measure bulk erasure, the projects list and the
-    /// preview (README "Benchmark"). SQLite in a temporary directory unless
-    /// --database-url/DATABASE_URL names a PostgreSQL database.
+    /// preview, and lead intake over HTTP (README "Benchmark"). SQLite in a temporary
+    /// directory unless --database-url/DATABASE_URL names a PostgreSQL database.
     Bench {
         /// Multiplies the sizes: 1 = 100,000 contacts and 1,000,000 projects.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+        /// Part (d): valid leads sent to the public widget endpoint (0 skips it).
+        #[arg(long, default_value_t = 3000)]
+        leads: usize,
+        /// Part (d): concurrent keep-alive connections sending them.
+        #[arg(long, default_value_t = 16)]
+        lead_connections: usize,
+        /// Run part (d) only (no large cabinets generated).
+        #[arg(long)]
+        only_leads: bool,
     },
 }
 
@@ -96,9 +106,23 @@ async fn main() {
         );
         return;
     }
-    if let Some(Command::Bench { scale }) = cli.command {
+    if let Some(Command::Bench {
+        scale,
+        leads,
+        lead_connections,
+        only_leads,
+    }) = cli.command
+    {
         if !(scale > 0.0 && scale <= 10.0) {
             eprintln!("--scale doit être compris entre 0 (exclu) et 10.");
+            std::process::exit(2);
+        }
+        if !(1..=1024).contains(&lead_connections) || leads > 10_000_000 {
+            eprintln!("--lead-connections : de 1 à 1024 ; --leads : au plus 10 000 000.");
+            std::process::exit(2);
+        }
+        if only_leads && leads == 0 {
+            eprintln!("--only-leads demande --leads supérieur à 0.");
             std::process::exit(2);
         }
         let dir = std::env::temp_dir().join(format!("oubli-bench-{}", std::process::id()));
@@ -106,6 +130,9 @@ async fn main() {
             scale,
             database_url: cli.database_url.clone(),
             data_dir: dir.clone(),
+            leads,
+            lead_connections,
+            only_leads,
         })
         .await;
         // OUBLI_BENCH_KEEP=1 keeps the SQLite file and blobs for a look afterwards.

@@ -53,6 +53,38 @@ pub struct Routing {
     pub team_id: Option<String>,
     /// The row whose cursor turns: `("widgets" | "api_keys", id)`.
     pub cursor: (&'static str, String),
+    /// A turn already taken with [`take_turn`], before the lead's transaction; None:
+    /// [`route`] takes it in the transaction.
+    pub turn: Option<i64>,
+}
+
+fn turn_query(cursor: &(&'static str, String)) -> sea_query::UpdateStatement {
+    let mut u = Query::update();
+    u.table(n(cursor.0))
+        .value(n("routing_cursor"), Expr::col(n("routing_cursor")).add(1))
+        .and_where(Expr::col(n("id")).eq(cursor.1.as_str()))
+        .returning_col(n("routing_cursor"));
+    u
+}
+
+/// Takes a turn of the routing cursor in a transaction of its own, committed at once.
+/// On PostgreSQL the cursor's row is locked until the end of the transaction that
+/// moves it: taken inside a lead's transaction, it would keep every other lead of the
+/// same widget or key waiting for the whole of it (contact, project, consents, audit,
+/// commit). Taken here, two leads at once still get two turns; a lead that then fails
+/// or is a replay only skips one.
+pub async fn take_turn(db: &crate::db::Db, cursor: &(&'static str, String)) -> Result<i64> {
+    let mut tx = db.begin().await?;
+    let turn = tx.int(&turn_query(cursor)).await? - 1;
+    tx.commit().await?;
+    Ok(turn)
+}
+
+/// Whether the lead's turn is better taken beforehand ([`take_turn`]): on PostgreSQL
+/// when the lead may go round (SQLite has one writer at a time anyway, where a
+/// separate transaction would only cost one more).
+pub fn turn_ahead(db: &crate::db::Db, mode: RoutingMode) -> bool {
+    db.backend == crate::db::Backend::Postgres && mode != RoutingMode::User
 }
 
 /// The consent proof (PRODUCT.md §2: who, when, through what, which CGU version and
@@ -218,7 +250,8 @@ async fn active_user(tx: &mut Tx, cabinet_id: &str, user_id: &str) -> Result<boo
 
 /// The user a new lead goes to: the widget's user; or the active users of its team, or
 /// of the whole cabinet, in turn (the widget's cursor, moved in the same statement that
-/// reads it, so two leads at once go to two users). A user gone inactive, or a team
+/// reads it, so two leads at once go to two users; or a turn taken beforehand,
+/// [`Routing::turn`]). A user gone inactive, or a team
 /// left empty, falls back to the whole cabinet in turn; a cabinet without an active
 /// user leaves the lead unassigned.
 pub async fn route(tx: &mut Tx, cabinet_id: &str, r: &Routing) -> Result<Option<String>> {
@@ -253,12 +286,10 @@ pub async fn route(tx: &mut Tx, cabinet_id: &str, r: &Routing) -> Result<Option<
     if users.is_empty() {
         return Ok(None);
     }
-    let mut u = Query::update();
-    u.table(n(r.cursor.0))
-        .value(n("routing_cursor"), Expr::col(n("routing_cursor")).add(1))
-        .and_where(Expr::col(n("id")).eq(r.cursor.1.as_str()))
-        .returning_col(n("routing_cursor"));
-    let turn = tx.int(&u).await? - 1;
+    let turn = match r.turn {
+        Some(t) => t,
+        None => tx.int(&turn_query(&r.cursor)).await? - 1,
+    };
     let i = turn.rem_euclid(users.len() as i64) as usize;
     Ok(Some(users[i].0.clone()))
 }

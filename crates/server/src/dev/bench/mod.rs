@@ -16,9 +16,11 @@ mod baseline;
 use baseline::baseline;
 mod generate;
 mod http;
+mod leads;
 
 pub use generate::{cabinet, seed_contacts, seed_projects, BenchCabinet};
 pub use http::{http, login};
+pub use leads::{lead_intake, LeadReport};
 
 /// The PostgreSQL settings that weigh on the figures, printed with them.
 const PG_SETTINGS: &[&str] = &[
@@ -62,6 +64,11 @@ pub struct Options {
     pub database_url: Option<String>,
     /// Where the SQLite file and the blobs go (a temporary directory by default).
     pub data_dir: std::path::PathBuf,
+    /// Part (d): leads sent (0: skipped), over how many connections.
+    pub leads: usize,
+    pub lead_connections: usize,
+    /// Only part (d), without generating the large cabinets.
+    pub only_leads: bool,
 }
 
 fn ms(d: Duration) -> f64 {
@@ -90,6 +97,25 @@ pub async fn run(opts: Options) -> Result<()> {
     let contacts_n = ((100_000.0 * opts.scale).round() as usize).max(10);
     let projects_n = ((1_000_000.0 * opts.scale).round() as usize).max(50);
     let db = Db::connect(opts.database_url.as_deref(), &opts.data_dir).await?;
+    if opts.only_leads {
+        println!(
+            "Oubli benchmark, part (d) only — backend {}",
+            db.backend.name()
+        );
+        if let (Backend::Postgres, Some(url)) = (db.backend, &opts.database_url) {
+            print_pg_settings(url).await?;
+        }
+        let r = lead_intake(&db, &opts.data_dir, opts.leads, opts.lead_connections).await?;
+        r.print();
+        db.close().await;
+        return Ok(());
+    }
+    // (d) first, while the database is fresh; its table is printed last.
+    let leads = if opts.leads > 0 {
+        Some(lead_intake(&db, &opts.data_dir, opts.leads, opts.lead_connections).await?)
+    } else {
+        None
+    };
     println!(
         "Oubli benchmark — backend {}, scale {} ({} contacts, {} projects in the list cabinet)",
         db.backend.name(),
@@ -349,6 +375,10 @@ pub async fn run(opts: Options) -> Result<()> {
         ms(preview_time),
         verdict(preview_time.as_secs_f64() <= 1.0)
     );
+    println!();
+    if let Some(r) = leads {
+        r.print();
+    }
     db.close().await;
     Ok(())
 }

@@ -255,9 +255,14 @@ pub async fn submit(
             user_id: fields.routing.user_id.clone(),
             team_id: fields.routing.team_id.clone(),
             cursor: ("widgets", w.id.clone()),
+            turn: None,
         },
         channel,
     };
+    let mut lead = lead;
+    if intake::turn_ahead(&st.db, lead.routing.mode) {
+        lead.routing.turn = Some(intake::take_turn(&st.db, &lead.routing.cursor).await?);
+    }
     let mut tx = st.db.begin().await?;
     if intake::receipt(&mut tx, &w.cabinet_id, &lead.channel)
         .await?

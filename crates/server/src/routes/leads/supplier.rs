@@ -147,6 +147,7 @@ pub async fn push(
             user_id: None,
             team_id: None,
             cursor: ("api_keys", key_id.clone()),
+            turn: None,
         },
         channel,
     };
