@@ -105,6 +105,19 @@ test.describe('formulaires sur un site tiers (embed.js, /w/{key})', () => {
     expect(new Set(page.frames().map((f) => f.url().split('#')[0])).size).toBe(KEYS.length + 1);
   });
 
+    test("un formulaire plus bas que l'écran prend lui aussi sa hauteur, sans que le visiteur y aille", async ({ page }) => {
+    // At 320 px the two forms are stacked: the second starts below the fold, where
+    // Chromium does not lay out a cross-origin frame until it is scrolled to.
+    await page.setViewportSize({ width: 320, height: 640 });
+    await openHost(page);
+    const last = KEYS[KEYS.length - 1];
+    const box = await iframeOf(page, last).boundingBox();
+    expect(box!.y).toBeGreaterThan(640);
+    await expect
+      .poll(() => frameHeight(page, last), { timeout: 10_000, message: 'the loader\'s 640 px replaced' })
+      .toBeGreaterThan(700);
+  });
+
   test("sans la case des CGU cochée, l'envoi est refusé en français et rien n'est envoyé", async ({ page }) => {
     const sent = countLeadPosts(page);
     await openHost(page);

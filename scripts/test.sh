@@ -45,7 +45,7 @@ unset DATABASE_URL
 
 step "browser app (trunk build --release)"
 scripts/build-app.sh
-wasm=$(ls dist/*.wasm | head -1); js=$(ls dist/*.js | grep -v '/boot-' | head -1)
+wasm=$(ls dist/*.wasm | head -1); js=$(ls dist/*.js | grep -v -e '/boot-' -e '/embed.js' | head -1)
 br() { if command -v brotli >/dev/null; then brotli -c "$1" | wc -c; else gzip -9c "$1" | wc -c; fi; }
 summary+=("app: wasm $(wc -c <"$wasm") B ($(br "$wasm") B compressed), js $(wc -c <"$js") B ($(br "$js") B compressed)")
 

@@ -73,8 +73,11 @@ fn content_height() -> Option<f64> {
 }
 
 /// Posts the height to the host page now and after every change of the content's size
-/// (a ResizeObserver on the root element), for the page's lifetime. Without a host
-/// origin (the page opened on its own), posts nothing.
+/// (a ResizeObserver on the root element), for the page's lifetime; and once a second
+/// if it changed, because Chromium does not run the rendering steps (so no observer
+/// callbacks) of a cross-origin frame that is off screen: a widget below the fold would
+/// keep the loader's first height, and scroll inside, until the visitor reached it.
+/// Without a host origin (the page opened on its own), posts nothing.
 pub fn follow_height(target_origin: Option<String>) {
     let Some(origin) = target_origin else { return };
     let Some(window) = web_sys::window() else {
@@ -106,5 +109,9 @@ pub fn follow_height(target_origin: Option<String>) {
         // Both live as long as the page.
         std::mem::forget(observer);
     }
+    let _ = window.set_interval_with_callback_and_timeout_and_arguments_0(
+        post.as_ref().unchecked_ref(),
+        1000,
+    );
     post.forget();
 }
