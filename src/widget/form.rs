@@ -3,15 +3,12 @@
 //! messages) and the JSON body of `POST …/leads` (API.md).
 
 use super::config::WidgetConfig;
-use oubli_domain::{validate, Civility, ContactInput, FieldErrors};
+use oubli_domain::{web_form_errors, Civility, ContactInput, FieldErrors};
 use serde_json::{json, Map, Value};
 
-/// Shown, tied to the CGU checkbox, when sending is tried without it: the server's own
-/// message for a lead without the CGU (one text, in the domain crate).
-pub const CGU_REQUIRED: &str = oubli_domain::CGU_REQUIRED;
-pub const FIRST_NAME_REQUIRED: &str = "Indiquez votre prénom.";
-pub const LAST_NAME_REQUIRED: &str = "Indiquez votre nom.";
-pub const CITY_REQUIRED: &str = "Indiquez votre ville.";
+/// The form's messages, the domain's (the CGU one is the server's own for a lead
+/// without the CGU).
+pub use oubli_domain::{CGU_REQUIRED, CITY_REQUIRED, FIRST_NAME_REQUIRED, LAST_NAME_REQUIRED};
 
 /// The fields of the form, in the order they are shown (the first error gets focus).
 pub const FIELDS: [&str; 8] = [
@@ -97,42 +94,9 @@ impl LeadFields {
     }
 
     /// Every problem of the fill, by field name (`cgu` for the CGU checkbox): the
-    /// domain's contact rules and validators, plus what the widget requires to be able
-    /// to call the person back (names, e-mail, mobile, postal code, city).
+    /// domain's rules for a web form ([`web_form_errors`]).
     pub fn validate(&self) -> FieldErrors {
-        let c = self.contact();
-        // No birth date is asked, so the day does not matter to the rules.
-        let mut e = c.validate(chrono::NaiveDate::MIN).err().unwrap_or_default();
-        let missing = |v: &Option<String>| v.is_none();
-        if missing(&c.first_name) {
-            e.insert("first_name".into(), FIRST_NAME_REQUIRED.into());
-        }
-        if missing(&c.last_name) {
-            e.insert("last_name".into(), LAST_NAME_REQUIRED.into());
-        }
-        if missing(&c.city) {
-            e.insert("city".into(), CITY_REQUIRED.into());
-        }
-        // The validators' own message for an empty value ("L'adresse e-mail est vide.").
-        for (field, value, check) in [
-            (
-                "email",
-                &c.email,
-                validate::email as fn(&str) -> Result<(), &'static str>,
-            ),
-            ("mobile_phone", &c.mobile_phone, validate::phone_fr),
-            ("postal_code", &c.postal_code, validate::postal_code),
-        ] {
-            if missing(value) {
-                if let Err(m) = check("") {
-                    e.insert(field.into(), m.into());
-                }
-            }
-        }
-        if !self.cgu_accepted {
-            e.insert("cgu".into(), CGU_REQUIRED.into());
-        }
-        e
+        web_form_errors(&self.contact(), self.cgu_accepted)
     }
 
     /// The first field in the form's order that has an error (`cgu` comes last).

@@ -127,6 +127,47 @@ impl LeadContact {
     }
 }
 
+/// What the public lead form asks before it sends anything, beyond the contact rules:
+/// the names, the city and both ways to call the person back, and the CGU ticked. The
+/// server takes less from suppliers (an email or a mobile, [`LeadContact`]); the web
+/// form asks this much so a broker can always call back.
+pub const FIRST_NAME_REQUIRED: &str = "Indiquez votre prénom.";
+pub const LAST_NAME_REQUIRED: &str = "Indiquez votre nom.";
+pub const CITY_REQUIRED: &str = "Indiquez votre ville.";
+
+/// Every problem of a web form's fill, by the contact's field names (`cgu` for the
+/// CGU box): the contact validators, then the fields the form requires, with the
+/// validators' own message for an empty email, mobile or postal code.
+pub fn web_form_errors(contact: &ContactInput, cgu_accepted: bool) -> FieldErrors {
+    // No birth date is asked, so the day does not matter to the rules.
+    let mut e = contact.validate(NaiveDate::MIN).err().unwrap_or_default();
+    for (field, value, message) in [
+        ("first_name", &contact.first_name, FIRST_NAME_REQUIRED),
+        ("last_name", &contact.last_name, LAST_NAME_REQUIRED),
+        ("city", &contact.city, CITY_REQUIRED),
+    ] {
+        if value.is_none() {
+            e.insert(field.into(), message.into());
+        }
+    }
+    type Check = fn(&str) -> Result<(), &'static str>;
+    for (field, value, check) in [
+        ("email", &contact.email, validate::email as Check),
+        ("mobile_phone", &contact.mobile_phone, validate::phone_fr),
+        ("postal_code", &contact.postal_code, validate::postal_code),
+    ] {
+        if value.is_none() {
+            if let Err(m) = check("") {
+                e.insert(field.into(), m.into());
+            }
+        }
+    }
+    if !cgu_accepted {
+        e.insert("cgu".into(), CGU_REQUIRED.into());
+    }
+    e
+}
+
 /// The project part of a lead.
 #[derive(Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -363,6 +404,37 @@ impl SupplierLeadInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_web_form_needs_names_city_both_numbers_and_the_cgu() {
+        let empty = web_form_errors(&ContactInput::default(), false);
+        assert_eq!(
+            empty.get("first_name").map(String::as_str),
+            Some(FIRST_NAME_REQUIRED)
+        );
+        assert_eq!(
+            empty.get("last_name").map(String::as_str),
+            Some(LAST_NAME_REQUIRED)
+        );
+        assert_eq!(empty.get("city").map(String::as_str), Some(CITY_REQUIRED));
+        assert_eq!(empty.get("cgu").map(String::as_str), Some(CGU_REQUIRED));
+        for f in ["email", "mobile_phone", "postal_code"] {
+            assert!(empty.contains_key(f), "{f}");
+        }
+        let mut full = ContactInput {
+            first_name: Some("Camille".into()),
+            last_name: Some("Exemple".into()),
+            email: Some("camille@example.fr".into()),
+            mobile_phone: Some("06 12 34 56 78".into()),
+            postal_code: Some("69003".into()),
+            city: Some("Lyon".into()),
+            ..Default::default()
+        };
+        full.normalize();
+        assert!(web_form_errors(&full, true).is_empty());
+        full.postal_code = Some("6900".into());
+        assert!(web_form_errors(&full, true).contains_key("postal_code"));
+    }
     use crate::model::fields::today;
 
     fn lead() -> WidgetLeadInput {
