@@ -93,20 +93,27 @@ cp "$work/plain" "$work/index.html"
 # Attribute values quoted or not (Trunk's minified HTML drops the quotes).
 refs() { grep -oE '(href|src)=("/[^"]*"|/[^"> ]*)' "$1" | sed -E 's/^(href|src)=//; s/"//g'; }
 imports() { grep -oE "(from|import|module_or_path:) *['\"]/[^'\"]*['\"]" "$1" | grep -oE "/[^'\"]*"; }
-mapfile -t first < <(refs "$work/index.html" | awk '!seen[$0]++')
+# walk HTML [code]: a row (fetched, printed, added to $total) for each file the page
+# HTML references and each file its module scripts import, once each ($seen); with
+# `code`, only the scripts and the wasm. Used for the three wasm modules.
+walk() {
+  local queue path
+  mapfile -t queue < <(refs "$1" | awk '!seen[$0]++')
+  while [ ${#queue[@]} -gt 0 ]; do
+    path=${queue[0]}
+    queue=("${queue[@]:1}")
+    case "$path" in *.js | *.wasm) ;; *) [ "${2:-}" = code ] && continue ;; esac
+    case "$seen" in *" $path "*) continue ;; esac
+    seen="$seen$path "
+    row "$path"
+    if [[ "$path" == *.js ]]; then
+      cp "$work/plain" "$work/script.js"
+      while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
+    fi
+  done
+}
 seen=" / "
-queue=("${first[@]}")
-while [ ${#queue[@]} -gt 0 ]; do
-  path=${queue[0]}
-  queue=("${queue[@]:1}")
-  case "$seen" in *" $path "*) continue ;; esac
-  seen="$seen$path "
-  row "$path"
-  if [[ "$path" == *.js ]]; then
-    cp "$work/plain" "$work/script.js"
-    while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
-  fi
-done
+walk "$work/index.html"
 # The dictionaries the first screen needs are preloaded by index.html (i18n::BOOT_AREAS),
 # so the walk above counted them. The French ones fetched later, when a screen needs
 # them, are reported apart (messages.json: never fetched in French, see src/i18n.rs).
@@ -141,25 +148,10 @@ fi
 loader=$(wc -c <"$dist/embed.js")
 if [ "$loader" -le "$loader_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
 echo "widget loader: $loader B (embed.js raw) / budget $loader_budget B: $verdict"
-widget=0
-queue=()
-while read -r path; do
-  case "$path" in *.js | *.wasm) queue+=("$path") ;; esac
-done < <(refs "$dist/widget/index.html" | awk '!seen[$0]++')
-wseen=" "
-while [ ${#queue[@]} -gt 0 ]; do
-  path=${queue[0]}
-  queue=("${queue[@]:1}")
-  case "$wseen" in *" $path "*) continue ;; esac
-  wseen="$wseen$path "
-  fetch "$path"
-  widget=$((widget + served))
-  printf '%-44s %10d %10d  %s\n' "$path" "$raw" "$served" "$enc"
-  if [[ "$path" == *.js ]]; then
-    cp "$work/plain" "$work/script.js"
-    while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
-  fi
-done
+total=0
+seen=" "
+walk "$dist/widget/index.html" code
+widget=$total
 if [ "$widget" -le "$widget_budget" ]; then verdict=ok; else verdict=OVER; failed=1; fi
 awk -v t="$widget" -v b="$widget_budget" -v v="$verdict" -v a="$accept" \
   'BEGIN { printf "widget wasm + js brotli: %d B (%.1f KB, as served, Accept-Encoding: %s) / budget %d B: %s\n", t, t / 1000, a, b, v }'
@@ -167,24 +159,12 @@ awk -v t="$widget" -v b="$widget_budget" -v v="$verdict" -v a="$accept" \
 # --- the administration module (/admin, dist/admin/): what an administrator downloads
 # on opening it, as served; information, not gated (no salesperson ever loads it).
 if [ -f "$dist/admin/index.html" ]; then
-  admin=0
-  fetch /admin
-  admin=$((admin + served))
+  total=0
+  seen=" /admin "
+  row /admin
   cp "$work/plain" "$work/admin.html"
-  mapfile -t queue < <(refs "$work/admin.html" | awk '!seen[$0]++')
-  aseen=" "
-  while [ ${#queue[@]} -gt 0 ]; do
-    path=${queue[0]}
-    queue=("${queue[@]:1}")
-    case "$aseen" in *" $path "*) continue ;; esac
-    aseen="$aseen$path "
-    fetch "$path"
-    admin=$((admin + served))
-    if [[ "$path" == *.js ]]; then
-      cp "$work/plain" "$work/script.js"
-      while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
-    fi
-  done
+  walk "$work/admin.html"
+  admin=$total
   awk -v t="$admin" -v a="$accept" \
     'BEGIN { printf "administration module first load as served (Accept-Encoding: %s): %d B (%.1f KB), information\n", a, t, t / 1000 }'
 fi
