@@ -36,19 +36,22 @@ fn cgu_of(r: CguRow) -> CguVersion {
     }
 }
 
-fn cgu_select(cabinet: &str) -> sea_query::SelectStatement {
-    let mut q = Query::select();
-    q.columns([
-        n("id"),
-        n("title"),
-        n("text"),
-        n("sha256"),
-        n("created_at"),
-        n("is_current"),
-    ])
-    .from(n("cgu_versions"))
-    .and_where(Expr::col(n("cabinet_id")).eq(cabinet));
+const CGU_COLS: &[&str] = &["id", "title", "text", "sha256", "created_at", "is_current"];
+
+/// `db::rows::select` of `table`, restricted to one cabinet.
+fn in_cabinet(
+    table: &'static str,
+    alias: &'static str,
+    cols: &[&'static str],
+    cabinet: &str,
+) -> sea_query::SelectStatement {
+    let mut q = select(table, alias, cols);
+    q.and_where(Expr::col((n(alias), n("cabinet_id"))).eq(cabinet));
     q
+}
+
+fn cgu_select(cabinet: &str) -> sea_query::SelectStatement {
+    in_cabinet("cgu_versions", "v", CGU_COLS, cabinet)
 }
 
 /// Every version of the cabinet's CGU, newest first; old ones stay (they are the proof).
@@ -187,20 +190,18 @@ fn key_of(r: KeyRow) -> ApiKey {
     }
 }
 
+const KEY_COLS: &[&str] = &[
+    "id",
+    "name",
+    "supplier",
+    "prefix",
+    "created_at",
+    "last_used_at",
+    "revoked_at",
+];
+
 fn key_select(cabinet: &str) -> sea_query::SelectStatement {
-    let mut q = Query::select();
-    q.columns([
-        n("id"),
-        n("name"),
-        n("supplier"),
-        n("prefix"),
-        n("created_at"),
-        n("last_used_at"),
-        n("revoked_at"),
-    ])
-    .from(n("api_keys"))
-    .and_where(Expr::col(n("cabinet_id")).eq(cabinet));
-    q
+    in_cabinet("api_keys", "k", KEY_COLS, cabinet)
 }
 
 /// The cabinet's supplier keys, revoked ones included, newest first; never a secret.
