@@ -78,7 +78,7 @@ pub fn AdminApp() -> impl IntoView {
 fn AdminPage() -> impl IntoView {
     Effect::new(move |_| set_title(&t("common.nav_admin")));
     let session = use_session();
-    let allowed = move || session.can(Action::ManageCabinet);
+    let allowed = move || session.can(Action::ManageLeadCapture);
     let path = nav::use_location().pathname;
     let tab = Memo::new(move |_| path.with(|p| Tab::of(p)));
     let tabs = move || {
