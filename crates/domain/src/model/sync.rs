@@ -1,16 +1,40 @@
-//! What the browser's offline cache receives from `/sync`.
+//! What the browser's offline cache receives from `/sync` (API.md "Offline sync",
+//! PRODUCT.md §9 "Offline view").
 
-use super::ContactDetail;
+use super::{Activity, ContactDetail};
 use serde::{Deserialize, Serialize};
+
+/// One contact as the offline cache keeps it: the whole record (household, projects,
+/// contracts) with its notes, tasks and appointments.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncRecord {
+    #[serde(flatten)]
+    pub detail: ContactDetail,
+    pub notes: Vec<Activity>,
+    pub tasks: Vec<Activity>,
+    pub appointments: Vec<Activity>,
+}
+crate::masked_debug!(SyncRecord, notes, tasks, appointments);
 
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
-    pub upserts: Vec<ContactDetail>,
-    /// Ids of contacts to purge from the cache (erased, deleted or reassigned).
+    pub upserts: Vec<SyncRecord>,
+    /// Ids of contacts to purge from the cache (erased, deleted, or reassigned away
+    /// from the user).
     pub tombstones: Vec<String>,
     pub cursor: String,
     /// More changes wait: call again with the new cursor.
     pub more: bool,
+    /// The cursor is older than the tombstones kept, or the user's scope changed:
+    /// drop the cache and sync again from no cursor.
+    #[serde(default)]
+    pub reset: bool,
 }
-crate::masked_debug!(SyncResponse, tombstones, cursor, more);
+crate::masked_debug!(SyncResponse, tombstones, cursor, more, reset);
+
+/// Contacts sent per `/sync` call at most (the client calls again while `more`).
+pub const SYNC_BATCH: usize = 500;
+/// Minutes between two background syncs while online.
+pub const SYNC_EVERY_MINUTES: u32 = 5;

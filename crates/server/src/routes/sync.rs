@@ -62,7 +62,13 @@ pub async fn sync(
     let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
     let mut upserts = Vec::with_capacity(rows.len());
     for r in rows {
-        upserts.push(store::contact_detail(&mut tx, r.into_domain()).await?);
+        let detail = store::contact_detail(&mut tx, r.into_domain()).await?;
+        upserts.push(oubli_domain::SyncRecord {
+            detail,
+            notes: Vec::new(),
+            tasks: Vec::new(),
+            appointments: Vec::new(),
+        });
     }
     let mut tq = Query::select();
     tq.column(n("contact_id"))
@@ -97,5 +103,6 @@ pub async fn sync(
         tombstones,
         cursor: upto.to_string(),
         more,
+        reset: false,
     }))
 }
