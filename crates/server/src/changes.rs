@@ -56,3 +56,27 @@ pub async fn tombstone(
     .await?;
     Ok(seq)
 }
+
+/// What `user_id` may see changed (role, team, activation): their sync cursors from
+/// before now answer `reset` (`users.scope_seq`, see `routes/sync.rs`). `teams` are the
+/// teams the user left or joined: their members see the user's contacts come or go
+/// (a team lead's view), so their cursors are reset too.
+pub async fn scope_changed(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    user_id: &str,
+    teams: &[&str],
+) -> Result<i64> {
+    let seq = next_seq(tx, cabinet_id).await?;
+    let mut who = sea_query::Cond::any().add(Expr::col(n("id")).eq(user_id));
+    if !teams.is_empty() {
+        who = who.add(Expr::col(n("team_id")).is_in(teams.iter().copied()));
+    }
+    let mut q = Query::update();
+    q.table(n("users"))
+        .value(n("scope_seq"), seq)
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        .cond_where(who);
+    tx.exec(&q).await?;
+    Ok(seq)
+}

@@ -21,7 +21,7 @@ use utoipa::OpenApi;
         consents::list, consents::create, consents::oppose,
         erasures::list, erasures::create, erasures::read, erasures::confirm, erasures::list_requests, erasures::create_request,
         erasures::approve, erasures::reject,
-        export::export, stats::summary, audit::list, sync::sync, tasks::list,
+        export::export, stats::summary, audit::list, sync::sync, sync::key, tasks::list,
         admin::users, admin::create_user, admin::update_user, admin::teams, admin::settings, admin::update_settings,
         leads::admin::list_cgu, leads::admin::create_cgu, leads::admin::read_cgu,
         leads::admin::list_keys, leads::admin::create_key, leads::admin::revoke_key,

@@ -38,3 +38,14 @@ crate::masked_debug!(SyncResponse, tombstones, cursor, more, reset);
 pub const SYNC_BATCH: usize = 500;
 /// Minutes between two background syncs while online.
 pub const SYNC_EVERY_MINUTES: u32 = 5;
+
+/// `GET /sync/key`: the key a logged-in session gets to unwrap the offline cache's key
+/// without asking for the password (PRODUCT.md §9). The same for a user across
+/// sessions until their password changes or their account is deactivated.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SyncKey {
+    /// Base64 (standard alphabet, padded) of 32 random bytes.
+    pub key: String,
+}
+crate::masked_debug!(SyncKey);

@@ -10,6 +10,7 @@ use sea_query_binder::{SqlxBinder, SqlxValues};
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, FromRow, Row};
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 pub mod audit_key;
@@ -44,6 +45,10 @@ pub struct Db {
     pub sqlite_path: Option<std::path::PathBuf>,
     /// The key of the audit chain ([`audit_key`]), outside the database.
     pub audit_key: std::sync::Arc<audit_key::AuditKey>,
+    /// Statements run through a [`Tx`] since the pools opened (every `exec`, `all`,
+    /// `opt`, `int`): tests count what a request costs, and a batch loader that
+    /// slips into one query per row shows here.
+    statements: std::sync::Arc<AtomicU64>,
 }
 
 /// Until [`Db::connect`] has read the log and loaded the real key: never used to write.
@@ -77,6 +82,7 @@ impl Db {
                     backend: Backend::Postgres,
                     sqlite_path: None,
                     audit_key: placeholder_key(),
+                    statements: Default::default(),
                 }
             }
             Some(u) => {
@@ -119,6 +125,7 @@ impl Db {
                     backend: Backend::Sqlite,
                     sqlite_path: Some(path),
                     audit_key: placeholder_key(),
+                    statements: Default::default(),
                 }
             }
         };
@@ -169,6 +176,7 @@ impl Db {
             backend: self.backend,
             write: true,
             audit_key: self.audit_key.clone(),
+            statements: self.statements.clone(),
         })
     }
 
@@ -179,7 +187,14 @@ impl Db {
             backend: self.backend,
             write: false,
             audit_key: self.audit_key.clone(),
+            statements: self.statements.clone(),
         })
+    }
+
+    /// How many statements every [`Tx`] of this database has run so far (see
+    /// `statements` above); a test takes the difference around one request.
+    pub fn statements(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     /// Runs raw maintenance SQL (pragmas, VACUUM): never with user input.
@@ -211,6 +226,7 @@ pub struct Tx {
     pub write: bool,
     /// The audit chain's key, for entries appended in this transaction.
     pub audit_key: std::sync::Arc<audit_key::AuditKey>,
+    statements: std::sync::Arc<AtomicU64>,
 }
 
 fn builder(b: Backend) -> &'static dyn QueryBuilder {
@@ -222,6 +238,7 @@ fn builder(b: Backend) -> &'static dyn QueryBuilder {
 
 impl Tx {
     fn build(&self, stmt: &impl SqlxBinder) -> (String, SqlxValues) {
+        self.statements.fetch_add(1, Ordering::Relaxed);
         stmt.build_any_sqlx(builder(self.backend))
     }
 

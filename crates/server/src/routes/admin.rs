@@ -6,7 +6,7 @@ use crate::auth::{self, Auth};
 use crate::db::rows::*;
 use crate::db::{new_id, now_ms, Backend, Tx};
 use crate::error::{Answer, ApiError, ApiJson, Constraint, ConstraintKind, OnConstraint, Result};
-use crate::{access, audit, AppState};
+use crate::{access, audit, changes, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::routing::get;
@@ -262,11 +262,30 @@ pub async fn update_user(
         .iter()
         .map(|(c, _)| if *c == "password_hash" { "password" } else { c })
         .collect();
+    // A new password or a deactivation also drops the offline cache's key (a new one
+    // is made on the next GET /sync/key).
+    if patch.active == Some(false) || patch.password.is_some() {
+        pairs.push(("sync_key", Option::<String>::None.into()));
+    }
     pairs.push(("updated_at", now_ms().into()));
     let mut q = update("users", pairs);
     q.and_where(Expr::col(n("id")).eq(id.as_str()))
         .and_where(Expr::col(n("cabinet_id")).eq(cabinet));
     tx.exec(&q).await?;
+    // What the user may see changed: their offline cache starts again (and, when they
+    // changed teams, the caches of both teams' members, who see their contacts).
+    if next.role != current.role || next.team_id != current.team_id || next.active != current.active
+    {
+        let teams: Vec<&str> = if next.team_id != current.team_id {
+            [current.team_id.as_deref(), next.team_id.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        changes::scope_changed(&mut tx, cabinet, &id, &teams).await?;
+    }
     // A deactivated account, or one whose password an administrator replaced (lost,
     // or known to someone else), keeps no session: deleted, not just refused, so that
     // a reactivation does not bring the old cookies back.

@@ -202,9 +202,11 @@ fn audit_failure(st: &AppState, user: Option<&auth::UserRow>, password_ok: bool,
     });
 }
 
-/// Ends the session.
+/// Ends the session. The answer carries `Clear-Site-Data: "cache", "storage"`: the
+/// browser deletes the offline cache with everything else the origin stored.
 #[utoipa::path(delete, path = "/api/v1/session", tag = "session",
-    responses((status = 204), (status = 401, body = oubli_domain::ErrorBody)))]
+    responses((status = 204, headers(("Clear-Site-Data" = String, description = "`\"cache\", \"storage\"`"))),
+              (status = 401, body = oubli_domain::ErrorBody)))]
 pub async fn logout(
     State(st): State<AppState>,
     auth: Auth,
@@ -225,6 +227,12 @@ pub async fn logout(
     if let Ok(v) = auth::clear_cookie(st.cfg.secure_cookies).parse() {
         resp.headers_mut().insert(header::SET_COOKIE, v);
     }
+    // The browser drops what this origin cached and stored, the offline cache's
+    // IndexedDB included, even if the app's own wipe did not run (PRODUCT.md §9).
+    resp.headers_mut().insert(
+        header::HeaderName::from_static("clear-site-data"),
+        header::HeaderValue::from_static("\"cache\", \"storage\""),
+    );
     Ok(resp)
 }
 

@@ -1,108 +1,283 @@
-//! `GET /sync?since=<cursor>`: what changed for the current user since the cursor, for
-//! the offline cache. Upserts are whole contact records; tombstones are ids to purge.
+//! `GET /sync?since=<cursor>&limit=`: what changed for the current user since the
+//! cursor, for the offline cache (API.md "Offline sync", PRODUCT.md §9); and
+//! `GET /sync/key`, the per-user key that wraps the cache's key for online reloads.
+//!
+//! - Scope: exactly the online one ([`listing::scope_cond`]): a salesperson gets their
+//!   own contacts, a team lead their team's, an administrator the cabinet's.
+//! - Upserts: whole records ([`store::sync_records`]: contact, household, projects,
+//!   contracts, notes, tasks, appointments; documents' files never), oldest change
+//!   first, read with a fixed number of statements whatever the batch holds.
+//! - Anonymized contacts are never upserts: anonymization leaves a tombstone, so the
+//!   cache purges the record instead of keeping a shell with no personal value.
+//! - Tombstones: a contact deleted, anonymized or reassigned away (changes.rs writes
+//!   them with the owner and team it left) whose tombstone falls in the window and that
+//!   the user does not see now: a contact reassigned within a team lead's team stays in
+//!   the lead's cache. Tombstones are never purged from the database, so a cursor is
+//!   never too old for them.
+//! - The cursor is `<seq>.<tag>`: the cabinet's change sequence the answer covers up
+//!   to, and a tag of the user it was given to. `reset: true` (drop the cache, then
+//!   sync again with no cursor) when the cursor is another user's (a cache left behind
+//!   on a shared device), when it is beyond the cabinet's sequence (a restored
+//!   database), or when what the user may see changed after it (`users.scope_seq`:
+//!   role, team, activation, or a member joining or leaving their team). A cursor that
+//!   does not parse is a 400.
 
-use crate::auth::Auth;
+use crate::auth::{self, Auth};
 use crate::db::rows::*;
 use crate::error::{ApiError, ApiQuery, Result};
 use crate::{listing, store, AppState};
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
-use oubli_domain::{Scope, SyncResponse};
-use sea_query::{Expr, Order, Query};
+use oubli_domain::{Scope, SyncKey, SyncResponse, SYNC_BATCH};
+use sea_query::{Cond, Expr, Order, Query};
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/sync", get(sync))
+    Router::new()
+        .route("/sync", get(sync))
+        .route("/sync/key", get(key))
 }
-
-/// Contacts sent per call; the client calls again while `more` is true.
-const BATCH: i64 = 200;
 
 #[derive(Debug, Default, serde::Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SyncQuery {
-    /// The `cursor` of the previous answer; absent for a first, full sync.
+    /// The `cursor` of the previous answer; absent (or empty) for a first, full sync.
     pub since: Option<String>,
+    /// Contacts per answer at most, 1 to 500 (the default); the client calls again
+    /// with the new cursor while `more` is true.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
+    pub limit: Option<String>,
+}
+
+const BAD_CURSOR: &str = "Curseur de synchronisation invalide.";
+
+/// The tag that binds a cursor to its user (not a secret: it only tells one user's
+/// cursor from another's).
+fn tag(actor: &oubli_domain::Actor) -> String {
+    let h = auth::sha256_hex(format!("sync\n{}\n{}", actor.cabinet_id, actor.user_id).as_bytes());
+    h[..12].to_string()
+}
+
+/// `(seq, tag)` of a cursor, or `None` for no cursor.
+fn parse_cursor(raw: Option<&str>) -> Result<Option<(i64, String)>> {
+    let Some(s) = raw.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    let bad = || ApiError::BadRequest(BAD_CURSOR.into());
+    let (seq, tag) = s.split_once('.').ok_or_else(bad)?;
+    if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if tag.len() != 12 || !tag.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(bad());
+    }
+    let seq: i64 = seq.parse().map_err(|_| bad())?;
+    Ok(Some((seq, tag.to_string())))
+}
+
+fn parse_limit(raw: Option<&str>) -> Result<usize> {
+    match raw {
+        None => Ok(SYNC_BATCH),
+        Some(s) => s
+            .parse::<usize>()
+            .ok()
+            .filter(|n| (1..=SYNC_BATCH).contains(n))
+            .ok_or_else(|| {
+                ApiError::BadRequest(format!(
+                    "La taille de lot doit être comprise entre 1 et {SYNC_BATCH}."
+                ))
+            }),
+    }
 }
 
 /// Changes since the cursor, oldest first.
 #[utoipa::path(get, path = "/api/v1/sync", tag = "sync", params(SyncQuery),
-    responses((status = 200, body = SyncResponse), (status = 400, body = oubli_domain::ErrorBody)))]
+    responses((status = 200, body = SyncResponse,
+               description = "`upserts`: whole records (contact, household, projects, contracts, notes, tasks, \
+appointments) to store; `tombstones`: contact ids to purge (erased, deleted, reassigned away); `cursor`: to send \
+as `since` next time; `more`: call again at once with it; `reset`: drop the cache and sync again with no cursor \
+(the cursor is another user's, beyond the cabinet's sequence, or older than a change of what the user may see)."),
+              (status = 400, body = oubli_domain::ErrorBody, description = "Curseur ou taille de lot invalide.")))]
 pub async fn sync(
     State(st): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<SyncQuery>,
 ) -> Result<Json<SyncResponse>> {
-    let since: i64 =
-        match q.since.as_deref().filter(|s| !s.is_empty()) {
-            None => 0,
-            Some(s) => s.parse().ok().filter(|v: &i64| *v >= 0).ok_or_else(|| {
-                ApiError::BadRequest("Curseur de synchronisation invalide.".into())
-            })?,
-        };
+    let cursor = parse_cursor(q.since.as_deref())?;
+    let limit = parse_limit(q.limit.as_deref())?;
+    let me = tag(&auth.actor);
     let mut tx = st.db.read().await?;
-    let mut head = Query::select();
-    head.column(n("change_seq"))
+    let mut hq = Query::select();
+    hq.column(n("change_seq"))
         .from(n("cabinets"))
         .and_where(Expr::col(n("id")).eq(auth.actor.cabinet_id.as_str()));
-    let head = tx.int(&head).await?;
-    let mut sel = select("contacts", "c", CONTACT_COLS);
-    sel.cond_where(listing::scope_cond(&auth.actor))
-        .and_where(Expr::col((n("c"), n("change_seq"))).gt(since))
-        .order_by((n("c"), n("change_seq")), Order::Asc)
-        .limit(BATCH as u64 + 1);
-    let mut rows: Vec<ContactRow> = tx.all(&sel).await?;
-    let more = rows.len() as i64 > BATCH;
-    rows.truncate(BATCH as usize);
+    let head = tx.int(&hq).await?;
+    let since = match cursor {
+        None => 0,
+        Some((seq, t)) => {
+            let mut sq = Query::select();
+            sq.column(n("scope_seq"))
+                .from(n("users"))
+                .and_where(Expr::col(n("id")).eq(auth.actor.user_id.as_str()));
+            let scope_seq = tx.int(&sq).await?;
+            if t != me || seq > head || seq < scope_seq {
+                tx.commit().await?;
+                return Ok(Json(SyncResponse {
+                    upserts: Vec::new(),
+                    tombstones: Vec::new(),
+                    cursor: String::new(),
+                    more: true,
+                    reset: true,
+                }));
+            }
+            seq
+        }
+    };
+    let contacts = |limit: Option<u64>, cond: Cond| {
+        let mut sel = select("contacts", "c", CONTACT_COLS);
+        sel.cond_where(listing::scope_cond(&auth.actor))
+            .cond_where(cond)
+            .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null())
+            .order_by((n("c"), n("change_seq")), Order::Asc)
+            .order_by((n("c"), n("id")), Order::Asc);
+        if let Some(l) = limit {
+            sel.limit(l);
+        }
+        sel
+    };
+    let seq_col = || Expr::col((n("c"), n("change_seq")));
+    let mut rows: Vec<ContactRow> = tx
+        .all(&contacts(
+            Some(limit as u64 + 1),
+            Cond::all().add(seq_col().gt(since)),
+        ))
+        .await?;
+    let more = rows.len() > limit;
     let upto = if more {
-        rows.last().map(|r| r.change_seq).unwrap_or(head)
+        // The page ends at a whole sequence number: contacts stamped together (an
+        // import, the demo seed) are never split across two answers.
+        let last = rows[limit - 1].change_seq;
+        if rows[limit].change_seq == last {
+            rows.retain(|r| r.change_seq < last);
+            if rows.is_empty() {
+                // More contacts share one number than a batch holds: all of them.
+                rows = tx
+                    .all(&contacts(None, Cond::all().add(seq_col().eq(last))))
+                    .await?;
+            }
+        } else {
+            rows.truncate(limit);
+        }
+        rows.last().map(|r| r.change_seq).unwrap_or(last)
     } else {
         head
     };
-    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
-    let mut upserts = Vec::with_capacity(rows.len());
-    for r in rows {
-        let detail = store::contact_detail(&mut tx, r.into_domain()).await?;
-        upserts.push(oubli_domain::SyncRecord {
-            detail,
-            notes: Vec::new(),
-            tasks: Vec::new(),
-            appointments: Vec::new(),
-        });
-    }
-    let mut tq = Query::select();
-    tq.column(n("contact_id"))
-        .from(n("tombstones"))
-        .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()))
-        .and_where(Expr::col(n("seq")).gt(since))
-        .and_where(Expr::col(n("seq")).lte(upto))
-        .order_by(n("seq"), Order::Asc);
-    match auth.actor.scope() {
-        Scope::Cabinet => {}
-        Scope::Team(t) => {
-            tq.cond_where(
-                sea_query::Cond::any()
-                    .add(Expr::col(n("team_id")).eq(t))
-                    .add(Expr::col(n("user_id")).eq(auth.actor.user_id.as_str())),
-            );
-        }
-        Scope::Own(u) => {
-            tq.and_where(Expr::col(n("user_id")).eq(u));
-        }
-    }
-    let tomb: Vec<(String,)> = tx.all(&tq).await?;
+    let contacts: Vec<_> = rows.into_iter().map(ContactRow::into_domain).collect();
+    let upserts = store::sync_records(&mut tx, contacts).await?;
+    let tombstones = if since == 0 {
+        // A full sync starts from an empty cache: nothing to purge.
+        Vec::new()
+    } else {
+        tombstones(&mut tx, &auth.actor, since, upto).await?
+    };
     tx.commit().await?;
-    let mut tombstones: Vec<String> = tomb
-        .into_iter()
-        .map(|t| t.0)
-        .filter(|t| !ids.contains(t))
-        .collect();
-    tombstones.dedup();
     Ok(Json(SyncResponse {
         upserts,
         tombstones,
-        cursor: upto.to_string(),
+        cursor: format!("{upto}.{me}"),
         more,
         reset: false,
     }))
+}
+
+/// Contacts that left the user's view in `(since, upto]` and that the user does not see
+/// now, each once, in the order they left.
+async fn tombstones(
+    tx: &mut crate::db::Tx,
+    actor: &oubli_domain::Actor,
+    since: i64,
+    upto: i64,
+) -> Result<Vec<String>> {
+    let mut visible = Query::select();
+    visible
+        .expr(Expr::val(1))
+        .from_as(n("contacts"), n("c"))
+        .cond_where(listing::scope_cond(actor))
+        .and_where(Expr::col((n("c"), n("id"))).equals((n("t"), n("contact_id"))))
+        .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null());
+    let mut tq = Query::select();
+    tq.column((n("t"), n("contact_id")))
+        .from_as(n("tombstones"), n("t"))
+        .and_where(Expr::col((n("t"), n("cabinet_id"))).eq(actor.cabinet_id.as_str()))
+        .and_where(Expr::col((n("t"), n("seq"))).gt(since))
+        .and_where(Expr::col((n("t"), n("seq"))).lte(upto))
+        .and_where(Expr::exists(visible).not())
+        .order_by((n("t"), n("seq")), Order::Asc);
+    match actor.scope() {
+        Scope::Cabinet => {}
+        Scope::Team(t) => {
+            tq.cond_where(
+                Cond::any()
+                    .add(Expr::col((n("t"), n("team_id"))).eq(t))
+                    .add(Expr::col((n("t"), n("user_id"))).eq(actor.user_id.as_str())),
+            );
+        }
+        Scope::Own(u) => {
+            tq.and_where(Expr::col((n("t"), n("user_id"))).eq(u));
+        }
+    }
+    let rows: Vec<(String,)> = tx.all(&tq).await?;
+    let mut seen = std::collections::HashSet::new();
+    Ok(rows
+        .into_iter()
+        .map(|r| r.0)
+        .filter(|id| seen.insert(id.clone()))
+        .collect())
+}
+
+/// The user's key for the offline cache (PRODUCT.md §9): it wraps the cache's key so
+/// that an online reload asks for nothing. Made on first ask and kept until the user's
+/// password changes or the account is deactivated (`routes/admin.rs` drops it). Not
+/// audited (a read, not an export) and never logged.
+#[utoipa::path(get, path = "/api/v1/sync/key", tag = "sync",
+    responses((status = 200, body = SyncKey,
+               description = "La même clé pour l'utilisateur d'une session à l'autre, jusqu'au changement de son mot de passe ou à la désactivation du compte."),
+              (status = 401, body = oubli_domain::ErrorBody)))]
+pub async fn key(State(st): State<AppState>, auth: Auth) -> Result<Json<SyncKey>> {
+    let read = |q: &mut sea_query::SelectStatement| {
+        q.column(n("sync_key"))
+            .from(n("users"))
+            .and_where(Expr::col(n("id")).eq(auth.actor.user_id.as_str()))
+            .and_where(Expr::col(n("cabinet_id")).eq(auth.actor.cabinet_id.as_str()));
+    };
+    let mut q = Query::select();
+    read(&mut q);
+    let mut tx = st.db.read().await?;
+    let found: Option<(Option<String>,)> = tx.opt(&q).await?;
+    tx.commit().await?;
+    if let Some((Some(k),)) = found {
+        return Ok(Json(SyncKey { key: k }));
+    }
+    // First ask: a new key, written only if none was written meanwhile (two tabs
+    // asking at once get the same one).
+    let fresh = {
+        use argon2::password_hash::rand_core::{OsRng, RngCore};
+        use base64::Engine;
+        let mut b = [0u8; 32];
+        OsRng.fill_bytes(&mut b);
+        base64::engine::general_purpose::STANDARD.encode(b)
+    };
+    let mut tx = st.db.begin().await?;
+    let mut u = Query::update();
+    u.table(n("users"))
+        .value(n("sync_key"), fresh)
+        .and_where(Expr::col(n("id")).eq(auth.actor.user_id.as_str()))
+        .and_where(Expr::col(n("sync_key")).is_null());
+    tx.exec(&u).await?;
+    let found: Option<(Option<String>,)> = tx.opt(&q).await?;
+    tx.commit().await?;
+    match found {
+        Some((Some(k),)) => Ok(Json(SyncKey { key: k })),
+        _ => Err(ApiError::Unauthorized),
+    }
 }

@@ -1,6 +1,7 @@
 //! Loading whole records (projects with beneficiaries and subscriptions, contracts with
 //! insured persons, a contact with everything), replacing their people, and unlinking
-//! blob files. Shared by the routes, the export and sync. Removing a contact or a
+//! blob files. Shared by the routes, the export and sync; `batch` loads many contacts'
+//! records with a fixed number of statements. Removing a contact or a
 //! project with its cascade is the erasure engine's (`erasure::delete`).
 
 use crate::db::rows::*;
@@ -9,6 +10,9 @@ use crate::error::Result;
 use oubli_domain as d;
 use sea_query::{Expr, Order, Query, SelectStatement};
 use std::collections::HashMap;
+
+pub mod batch;
+pub use batch::{contact_details, sync_records};
 
 /// `projects p JOIN contacts c`, columns of the project plus the contact's anonymization.
 pub fn project_select() -> SelectStatement {
@@ -105,46 +109,11 @@ pub async fn load_contact(tx: &mut Tx, cabinet_id: &str, id: &str) -> Result<Opt
     Ok(row.map(ContactRow::into_domain))
 }
 
-/// The whole record of a contact (GET /contacts/{id}, export, sync).
+/// The whole record of a contact (GET /contacts/{id}, export): the batch loader with
+/// one contact.
 pub async fn contact_detail(tx: &mut Tx, contact: d::Contact) -> Result<d::ContactDetail> {
-    let id = contact.id.clone();
-    let mut hq = select("household_members", "h", HOUSEHOLD_COLS);
-    hq.and_where(Expr::col((n("h"), n("contact_id"))).eq(id.as_str()))
-        .order_by((n("h"), n("created_at")), Order::Asc)
-        .order_by((n("h"), n("id")), Order::Asc);
-    let household: Vec<HouseholdRow> = tx.all(&hq).await?;
-    let mut pq = project_select();
-    pq.and_where(Expr::col((n("p"), n("contact_id"))).eq(id.as_str()))
-        .order_by((n("p"), n("created_at")), Order::Desc)
-        .order_by((n("p"), n("id")), Order::Desc);
-    let projects = load_projects(tx, &pq).await?;
-    let mut kq = contract_select();
-    kq.and_where(Expr::col((n("k"), n("contact_id"))).eq(id.as_str()))
-        .order_by((n("k"), n("created_at")), Order::Desc)
-        .order_by((n("k"), n("id")), Order::Desc);
-    let contracts = load_contracts(tx, &kq).await?;
-    let mut aq = Query::select();
-    aq.column(n("kind"))
-        .expr(Expr::col(n("id")).count())
-        .from(n("activities"))
-        .and_where(Expr::col(n("contact_id")).eq(id.as_str()))
-        .group_by_col(n("kind"));
-    let counts: Vec<(String, i64)> = tx.all(&aq).await?;
-    let mut activity_counts: std::collections::BTreeMap<String, i64> = d::ActivityKind::ALL
-        .iter()
-        .map(|k| (k.as_str().to_string(), 0))
-        .collect();
-    activity_counts.extend(counts);
-    Ok(d::ContactDetail {
-        contact,
-        household: household
-            .into_iter()
-            .map(HouseholdRow::into_domain)
-            .collect(),
-        projects,
-        contracts,
-        activity_counts,
-    })
+    let mut v = batch::contact_details(tx, vec![contact]).await?;
+    v.pop().ok_or(crate::error::ApiError::NotFound)
 }
 
 /// Unlinks blob files after their rows are gone. A file that cannot be removed is
