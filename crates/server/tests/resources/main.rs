@@ -1,7 +1,7 @@
 //! Every resource of API.md through the real router and a real database (SQLite, or
 //! PostgreSQL when DATABASE_URL is set): create, read, merge-patch, list with every
 //! filter and keyset pagination, documents, consents and opposition, export, stats,
-//! audit, sync, OpenAPI, and the error contract (shape, French messages, no 500 for
+//! audit, OpenAPI, and the error contract (shape, French messages, no 500 for
 //! bad input).
 
 #[path = "../common/mod.rs"]
@@ -23,5 +23,4 @@ mod pagination;
 mod projects;
 mod search;
 mod stats;
-mod sync;
 mod validation;
