@@ -35,6 +35,7 @@ const SERVED: &[(&str, &[&str])] = &[
     ("/api/v1/stats/summary", &["get"]),
     ("/api/v1/audit", &["get"]),
     ("/api/v1/sync", &["get"]),
+    ("/api/v1/sync/key", &["get"]),
     ("/api/v1/tasks", &["get"]),
     ("/api/v1/erasures", &["get", "post"]),
     ("/api/v1/erasures/{id}", &["get"]),
