@@ -20,15 +20,19 @@ crate::masked_debug!(SyncRecord, notes, tasks, appointments);
 #[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncResponse {
+    /// Records to store (replacing any kept under the same id), oldest change first.
+    /// Anonymized contacts are never among them: they come as tombstones.
     pub upserts: Vec<SyncRecord>,
     /// Ids of contacts to purge from the cache (erased, deleted, or reassigned away
     /// from the user).
     pub tombstones: Vec<String>,
+    /// To send as `since` next time (opaque; empty with `reset`).
     pub cursor: String,
     /// More changes wait: call again with the new cursor.
     pub more: bool,
-    /// The cursor is older than the tombstones kept, or the user's scope changed:
-    /// drop the cache and sync again from no cursor.
+    /// The cursor cannot be continued (another user's, beyond the cabinet's sequence,
+    /// or older than a change of what the user may see; tombstones are never purged,
+    /// so age alone never resets): drop the cache and sync again from no cursor.
     #[serde(default)]
     pub reset: bool,
 }

@@ -91,6 +91,10 @@ fn parse_limit(raw: Option<&str>) -> Result<usize> {
 }
 
 /// Changes since the cursor, oldest first.
+///
+/// Whole records of the contacts the user sees (as online) changed since the cursor,
+/// and the ids of those that left their view; `reset` when the cursor cannot be
+/// continued.
 #[utoipa::path(get, path = "/api/v1/sync", tag = "sync", params(SyncQuery),
     responses((status = 200, body = SyncResponse,
                description = "`upserts`: whole records (contact, household, projects, contracts, notes, tasks, \
@@ -235,14 +239,14 @@ async fn tombstones(
         .collect())
 }
 
-/// The user's key for the offline cache (PRODUCT.md §9): it wraps the cache's key so
-/// that an online reload asks for nothing. Made on first ask and kept until the user's
+/// The user's key for the offline cache.
+///
+/// It wraps the cache's key so that an online reload asks for nothing (PRODUCT.md §9). Made on first ask and kept until the user's
 /// password changes or the account is deactivated (`routes/admin.rs` drops it). Not
 /// audited (a read, not an export) and never logged.
 #[utoipa::path(get, path = "/api/v1/sync/key", tag = "sync",
     responses((status = 200, body = SyncKey,
-               description = "La même clé pour l'utilisateur d'une session à l'autre, jusqu'au changement de son mot de passe ou à la désactivation du compte."),
-              (status = 401, body = oubli_domain::ErrorBody)))]
+               description = "La même clé pour l'utilisateur d'une session à l'autre, jusqu'au changement de son mot de passe ou à la désactivation du compte.")))]
 pub async fn key(State(st): State<AppState>, auth: Auth) -> Result<Json<SyncKey>> {
     let read = |q: &mut sea_query::SelectStatement| {
         q.column(n("sync_key"))
