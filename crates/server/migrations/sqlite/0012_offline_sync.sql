@@ -6,3 +6,6 @@
 -- account is deactivated, so that a new one is made.
 ALTER TABLE users ADD COLUMN scope_seq BIGINT NOT NULL DEFAULT 0;
 ALTER TABLE users ADD COLUMN sync_key TEXT;
+-- Sync pages are keyset on (change_seq, id) within the cabinet.
+CREATE INDEX contacts_change_id ON contacts (cabinet_id, change_seq, id);
+DROP INDEX contacts_change;

@@ -15,7 +15,9 @@
 //!   the lead's cache. Tombstones are never purged from the database, so a cursor is
 //!   never too old for them.
 //! - The cursor is `<seq>.<tag>`: the cabinet's change sequence the answer covers up
-//!   to, and a tag of the user it was given to. `reset: true` (drop the cache, then
+//!   to, and a tag of the user it was given to (`<seq>:<contact id>.<tag>` when a page
+//!   ends among contacts stamped with the same number: pages are keyset on
+//!   `(change_seq, id)`, never split a number's contacts or drop one). `reset: true` (drop the cache, then
 //!   sync again with no cursor) when the cursor is another user's (a cache left behind
 //!   on a shared device), when it is beyond the cabinet's sequence (a restored
 //!   database), or when what the user may see changed after it (`users.scope_seq`:
@@ -58,13 +60,52 @@ fn tag(actor: &oubli_domain::Actor) -> String {
     h[..12].to_string()
 }
 
-/// `(seq, tag)` of a cursor, or `None` for no cursor.
-fn parse_cursor(raw: Option<&str>) -> Result<Option<(i64, String)>> {
+/// Where an answer stopped: every change up to `seq` was sent, or, when `after` is
+/// set, the contacts stamped `seq` only up to that id (more contacts share the number
+/// than a page holds; only the bench's generated contacts do, all at 0).
+#[derive(Debug, Clone, PartialEq)]
+struct Mark {
+    seq: i64,
+    after: Option<String>,
+}
+
+impl Mark {
+    /// The last tombstone sequence covered: tombstones never share a number with a
+    /// contact that is sent (anonymized contacts are not), so a mark inside a number
+    /// covers the tombstones before it.
+    fn tombstones_upto(&self) -> i64 {
+        if self.after.is_some() {
+            self.seq - 1
+        } else {
+            self.seq
+        }
+    }
+
+    fn render(&self, tag: &str) -> String {
+        match &self.after {
+            None => format!("{}.{tag}", self.seq),
+            Some(id) => format!("{}:{id}.{tag}", self.seq),
+        }
+    }
+}
+
+/// `(mark, tag)` of a cursor `<seq>[:<contact id>].<tag>`, or `None` for no cursor.
+fn parse_cursor(raw: Option<&str>) -> Result<Option<(Mark, String)>> {
     let Some(s) = raw.filter(|s| !s.is_empty()) else {
         return Ok(None);
     };
     let bad = || ApiError::BadRequest(BAD_CURSOR.into());
-    let (seq, tag) = s.split_once('.').ok_or_else(bad)?;
+    let (mark, tag) = s.rsplit_once('.').ok_or_else(bad)?;
+    let (seq, after) = match mark.split_once(':') {
+        None => (mark, None),
+        Some((seq, id)) => {
+            let ok = id.len() == 36 && id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+            if !ok {
+                return Err(bad());
+            }
+            (seq, Some(id.to_ascii_lowercase()))
+        }
+    };
     if seq.is_empty() || !seq.bytes().all(|b| b.is_ascii_digit()) {
         return Err(bad());
     }
@@ -72,7 +113,7 @@ fn parse_cursor(raw: Option<&str>) -> Result<Option<(i64, String)>> {
         return Err(bad());
     }
     let seq: i64 = seq.parse().map_err(|_| bad())?;
-    Ok(Some((seq, tag.to_string())))
+    Ok(Some((Mark { seq, after }, tag.to_string())))
 }
 
 fn parse_limit(raw: Option<&str>) -> Result<usize> {
@@ -117,14 +158,14 @@ pub async fn sync(
         .and_where(Expr::col(n("id")).eq(auth.actor.cabinet_id.as_str()));
     let head = tx.int(&hq).await?;
     let since = match cursor {
-        None => 0,
-        Some((seq, t)) => {
+        None => None,
+        Some((mark, t)) => {
             let mut sq = Query::select();
             sq.column(n("scope_seq"))
                 .from(n("users"))
                 .and_where(Expr::col(n("id")).eq(auth.actor.user_id.as_str()));
             let scope_seq = tx.int(&sq).await?;
-            if t != me || seq > head || seq < scope_seq {
+            if t != me || mark.seq > head || mark.seq < scope_seq {
                 tx.commit().await?;
                 return Ok(Json(SyncResponse {
                     upserts: Vec::new(),
@@ -134,61 +175,70 @@ pub async fn sync(
                     reset: true,
                 }));
             }
-            seq
+            Some(mark)
         }
     };
-    let contacts = |limit: Option<u64>, cond: Cond| {
-        let mut sel = select("contacts", "c", CONTACT_COLS);
-        sel.cond_where(listing::scope_cond(&auth.actor))
-            .cond_where(cond)
-            .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null())
-            .order_by((n("c"), n("change_seq")), Order::Asc)
-            .order_by((n("c"), n("id")), Order::Asc);
-        if let Some(l) = limit {
-            sel.limit(l);
-        }
-        sel
+    // Keyset on (change_seq, id): no cursor reads from the start (contacts never
+    // stamped, at 0, included).
+    let seq = || Expr::col((n("c"), n("change_seq")));
+    let from = match &since {
+        None => Cond::all().add(seq().gte(0)),
+        Some(Mark {
+            seq: s,
+            after: None,
+        }) => Cond::all().add(seq().gt(*s)),
+        Some(Mark {
+            seq: s,
+            after: Some(id),
+        }) => Cond::any().add(seq().gt(*s)).add(
+            Cond::all()
+                .add(seq().eq(*s))
+                .add(Expr::col((n("c"), n("id"))).gt(id.as_str())),
+        ),
     };
-    let seq_col = || Expr::col((n("c"), n("change_seq")));
-    let mut rows: Vec<ContactRow> = tx
-        .all(&contacts(
-            Some(limit as u64 + 1),
-            Cond::all().add(seq_col().gt(since)),
-        ))
-        .await?;
+    let mut sel = select("contacts", "c", CONTACT_COLS);
+    sel.cond_where(listing::scope_cond(&auth.actor))
+        .cond_where(from)
+        .and_where(Expr::col((n("c"), n("anonymized_at"))).is_null())
+        .order_by((n("c"), n("change_seq")), Order::Asc)
+        .order_by((n("c"), n("id")), Order::Asc)
+        .limit(limit as u64 + 1);
+    let mut rows: Vec<ContactRow> = tx.all(&sel).await?;
     let more = rows.len() > limit;
     let upto = if more {
-        // The page ends at a whole sequence number: contacts stamped together (an
-        // import, the demo seed) are never split across two answers.
-        let last = rows[limit - 1].change_seq;
-        if rows[limit].change_seq == last {
-            rows.retain(|r| r.change_seq < last);
-            if rows.is_empty() {
-                // More contacts share one number than a batch holds: all of them.
-                rows = tx
-                    .all(&contacts(None, Cond::all().add(seq_col().eq(last))))
-                    .await?;
-            }
-        } else {
-            rows.truncate(limit);
+        let split = rows[limit].change_seq == rows[limit - 1].change_seq;
+        rows.truncate(limit);
+        let last = &rows[limit - 1];
+        Mark {
+            seq: last.change_seq,
+            after: split.then(|| last.id.clone()),
         }
-        rows.last().map(|r| r.change_seq).unwrap_or(last)
     } else {
-        head
+        Mark {
+            seq: head,
+            after: None,
+        }
     };
     let contacts: Vec<_> = rows.into_iter().map(ContactRow::into_domain).collect();
     let upserts = store::sync_records(&mut tx, contacts).await?;
-    let tombstones = if since == 0 {
+    let tombstones = match &since {
         // A full sync starts from an empty cache: nothing to purge.
-        Vec::new()
-    } else {
-        tombstones(&mut tx, &auth.actor, since, upto).await?
+        None => Vec::new(),
+        Some(m) => {
+            tombstones(
+                &mut tx,
+                &auth.actor,
+                m.tombstones_upto(),
+                upto.tombstones_upto(),
+            )
+            .await?
+        }
     };
     tx.commit().await?;
     Ok(Json(SyncResponse {
         upserts,
         tombstones,
-        cursor: format!("{upto}.{me}"),
+        cursor: upto.render(&me),
         more,
         reset: false,
     }))
