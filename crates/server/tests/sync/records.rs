@@ -302,8 +302,16 @@ async fn contacts_sharing_a_sequence_number_are_paged_by_id_none_lost_none_twice
                 .await,
         );
     }
-    // Five of them stamped with one number, as generated data (the bench's, at 0) are.
-    for id in &all[1..6] {
+    // Five of them stamped with one number, as generated data (the bench's, at 0) are,
+    // with a colleague's contact among them (never to be sent).
+    let admin = t.login("admin@demo.fr").await;
+    let theirs = t
+        .contact(
+            &admin,
+            json!({"last_name": "Autre", "assigned_to": t.acc.sales2}),
+        )
+        .await;
+    for id in all[1..6].iter().chain([&theirs]) {
         crate::common::raw_sql(
             &t,
             &format!("UPDATE contacts SET change_seq = 0 WHERE id = '{id}'"),
