@@ -5,8 +5,9 @@
 //! - Scope: exactly the online one ([`listing::scope_cond`]): a salesperson gets their
 //!   own contacts, a team lead their team's, an administrator the cabinet's.
 //! - Upserts: whole records ([`store::sync_records`]: contact, household, projects,
-//!   contracts, notes, tasks, appointments; documents' files never), oldest change
-//!   first, read with a fixed number of statements whatever the batch holds.
+//!   contracts, notes, tasks, appointments; no document, file or metadata: the
+//!   record's `activity_counts` still count them), oldest change first, read with a
+//!   fixed number of statements whatever the batch holds.
 //! - Anonymized contacts are never upserts: anonymization leaves a tombstone, so the
 //!   cache purges the record instead of keeping a shell with no personal value.
 //! - Tombstones: a contact deleted, anonymized or reassigned away (changes.rs writes
@@ -14,15 +15,17 @@
 //!   the user does not see now: a contact reassigned within a team lead's team stays in
 //!   the lead's cache. Tombstones are never purged from the database, so a cursor is
 //!   never too old for them.
-//! - The cursor is `<seq>.<tag>`: the cabinet's change sequence the answer covers up
-//!   to, and a tag of the user it was given to (`<seq>:<contact id>.<tag>` when a page
-//!   ends among contacts stamped with the same number: pages are keyset on
-//!   `(change_seq, id)`, never split a number's contacts or drop one). `reset: true` (drop the cache, then
-//!   sync again with no cursor) when the cursor is another user's (a cache left behind
-//!   on a shared device), when it is beyond the cabinet's sequence (a restored
-//!   database), or when what the user may see changed after it (`users.scope_seq`:
-//!   role, team, activation, or a member joining or leaving their team). A cursor that
-//!   does not parse is a 400.
+//! - Pages are keyset on `(change_seq, id)`. The cursor is `<seq>.<tag>`: the cabinet's
+//!   change sequence the answer covers up to, and a tag of the user it was given to;
+//!   `<seq>:<contact id>.<tag>` when a page ends among contacts stamped with the same
+//!   number (the rest of that number comes next, none lost or sent twice).
+//! - `reset: true` (drop the cache, then sync again with no cursor) when the cursor is
+//!   another user's (a cache left behind on a shared device), when it is beyond the
+//!   cabinet's sequence (a restored database), or when what the user may see changed
+//!   after it (`users.scope_seq`: role, team, activation, or a member joining or
+//!   leaving their team). A reset answer holds nothing else: no upserts, no
+//!   tombstones, an empty cursor and `more: true` (call again, with no cursor). A
+//!   cursor that does not parse, or a `limit` outside 1..=500, is a 400.
 
 use crate::auth::{self, Auth};
 use crate::db::rows::*;
