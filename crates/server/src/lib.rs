@@ -87,12 +87,15 @@ pub struct AppState {
     pub totals: Arc<listing::TotalCache>,
     /// Rate windows of the public lead endpoint (in memory: see `intake::rate`).
     pub lead_rates: Arc<intake::rate::RateWindows>,
+    /// The task that writes leads in batches (`intake::writer`).
+    pub intake: Arc<intake::Intake>,
 }
 
 impl AppState {
     pub fn new(db: db::Db, cfg: Config) -> Self {
         let throttle = Arc::new(throttle::LoginThrottle::new(cfg.login.clone()));
         AppState {
+            intake: Arc::new(intake::Intake::new(db.clone())),
             db,
             cfg: Arc::new(cfg),
             throttle,

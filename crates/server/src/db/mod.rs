@@ -197,6 +197,18 @@ impl Db {
         self.statements.load(Ordering::Relaxed)
     }
 
+    /// One statement on a reading connection, outside any transaction: for a lookup
+    /// that needs no snapshot shared with another statement.
+    pub async fn fetch_opt<T>(&self, stmt: &impl SqlxBinder) -> Result<Option<T>, sqlx::Error>
+    where
+        T: for<'r> FromRow<'r, AnyRow> + Send + Unpin,
+    {
+        let (sql, values) = stmt.build_any_sqlx(builder(self.backend));
+        sqlx::query_as_with::<Any, T, _>(&sql, values)
+            .fetch_optional(&self.read)
+            .await
+    }
+
     /// Runs raw maintenance SQL (pragmas, VACUUM): never with user input.
     pub async fn raw(&self, sql: &str) -> Result<(), sqlx::Error> {
         sqlx::query(sql).execute(&self.write).await.map(|_| ())

@@ -22,6 +22,17 @@ pub fn insert(table: &'static str, pairs: Pairs) -> sea_query::InsertStatement {
     q
 }
 
+/// One insert of several rows; every row names the same columns in the same order
+/// (None when `rows` is empty).
+pub fn insert_rows(table: &'static str, rows: Vec<Pairs>) -> Option<sea_query::InsertStatement> {
+    let mut rows = rows.into_iter();
+    let mut q = insert(table, rows.next()?);
+    for r in rows {
+        q.values_panic(r.into_iter().map(|(_, v)| sea_query::SimpleExpr::Value(v)));
+    }
+    Some(q)
+}
+
 pub fn update(table: &'static str, pairs: Pairs) -> sea_query::UpdateStatement {
     let mut q = sea_query::Query::update();
     q.table(n(table)).values(

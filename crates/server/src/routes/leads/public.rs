@@ -4,12 +4,12 @@
 //! person, a known one, one on the opposition list, a honeypot or too-fast robot, gets
 //! the same bytes: `201 {"status":"received"}`.
 
-use super::widgets::{self, WidgetRow};
+use super::widgets::{WidgetRow, WIDGET_COLS};
 use super::{decode, own_origin, read_limited, user_agent};
-use crate::db::rows::n;
-use crate::db::{now_ms, Tx};
+use crate::db::rows::{n, select};
+use crate::db::now_ms;
 use crate::error::{ApiError, Result};
-use crate::intake::{self, token, Channel, NewLead, Proof, Routing};
+use crate::intake::{token, Channel, NewLead, Proof, Routing};
 use crate::{client, AppState};
 use axum::extract::{ConnectInfo, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -18,7 +18,7 @@ use axum::{Extension, Json, Router};
 use oubli_domain::{
     ConsentSource, LawfulBasis, LeadReceived, PublicCgu, PublicWidget, WidgetLeadInput,
 };
-use sea_query::{Expr, Query};
+use sea_query::{Expr, JoinType};
 use std::net::SocketAddr;
 
 pub fn router() -> Router<AppState> {
@@ -27,31 +27,52 @@ pub fn router() -> Router<AppState> {
         .route("/public/widgets/{key}/leads", post(submit))
 }
 
-/// The cabinet's current CGU: (id, text, sha256).
-async fn current_cgu(tx: &mut Tx, cabinet: &str) -> Result<Option<(String, String, String)>> {
-    let mut q = Query::select();
-    q.columns([n("id"), n("text"), n("sha256")])
-        .from(n("cgu_versions"))
-        .and_where(Expr::col(n("cabinet_id")).eq(cabinet))
-        .and_where(Expr::col(n("is_current")).eq(1));
-    Ok(tx.opt(&q).await?)
+/// An active widget with what its public endpoints need of its cabinet: the key of
+/// the form tokens and the current CGU (id, text, SHA-256; none yet: `None`).
+#[derive(sqlx::FromRow)]
+struct Public {
+    #[sqlx(flatten)]
+    w: WidgetRow,
+    hmac_key: String,
+    cgu_id: Option<String>,
+    cgu_text: Option<String>,
+    cgu_sha256: Option<String>,
 }
 
-async fn cabinet_key(tx: &mut Tx, cabinet: &str) -> Result<String> {
-    let mut q = Query::select();
-    q.column(n("hmac_key"))
-        .from(n("cabinets"))
-        .and_where(Expr::col(n("id")).eq(cabinet));
-    let (k,): (String,) = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
-    Ok(k)
+impl Public {
+    fn cgu(&self) -> Option<(&str, &str, &str)> {
+        match (&self.cgu_id, &self.cgu_text, &self.cgu_sha256) {
+            (Some(i), Some(t), Some(s)) => Some((i, t, s)),
+            _ => None,
+        }
+    }
 }
 
-/// The active widget of public key `key` (404 otherwise, the same for both).
-async fn active_widget(tx: &mut Tx, key: &str) -> Result<WidgetRow> {
-    widgets::load(tx, None, key, true)
-        .await?
-        .filter(|w| w.active == 1)
-        .ok_or(ApiError::NotFound)
+/// The active widget of public key `key` (404 otherwise, the same for both), read in
+/// one statement outside any transaction: every lead asks it.
+async fn active_widget(st: &AppState, key: &str) -> Result<Public> {
+    let mut q = select("widgets", "w", WIDGET_COLS);
+    q.column((n("c"), n("hmac_key")))
+        .expr_as(Expr::col((n("v"), n("id"))), n("cgu_id"))
+        .expr_as(Expr::col((n("v"), n("text"))), n("cgu_text"))
+        .expr_as(Expr::col((n("v"), n("sha256"))), n("cgu_sha256"))
+        .join_as(
+            JoinType::InnerJoin,
+            n("cabinets"),
+            n("c"),
+            Expr::col((n("c"), n("id"))).equals((n("w"), n("cabinet_id"))),
+        )
+        .join_as(
+            JoinType::LeftJoin,
+            n("cgu_versions"),
+            n("v"),
+            Expr::col((n("v"), n("cabinet_id")))
+                .equals((n("w"), n("cabinet_id")))
+                .and(Expr::col((n("v"), n("is_current"))).eq(1)),
+        )
+        .and_where(Expr::col((n("w"), n("public_key"))).eq(key))
+        .and_where(Expr::col((n("w"), n("active"))).eq(1));
+    st.db.fetch_opt(&q).await?.ok_or(ApiError::NotFound)
 }
 
 /// What the widget draws: its kind and name, the exact CGU text to accept (with its
@@ -64,26 +85,26 @@ pub async fn definition(
     State(st): State<AppState>,
     Path(key): Path<String>,
 ) -> Result<Json<PublicWidget>> {
-    let mut tx = st.db.read().await?;
-    let w = active_widget(&mut tx, &key).await?;
-    let (version_id, text, sha256) = current_cgu(&mut tx, &w.cabinet_id)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let secret = cabinet_key(&mut tx, &w.cabinet_id).await?;
-    tx.commit().await?;
+    let p = active_widget(&st, &key).await?;
+    let (version_id, text, sha256) = p.cgu().ok_or(ApiError::NotFound)?;
+    let (cgu, secret, w) = (
+        PublicCgu {
+            version_id: version_id.to_string(),
+            text: text.to_string(),
+            sha256: sha256.to_string(),
+        },
+        &p.hmac_key,
+        &p.w,
+    );
     let input = w.input();
     Ok(Json(PublicWidget {
         kind: input.kind,
         name: input.name,
-        cgu: PublicCgu {
-            version_id,
-            text,
-            sha256,
-        },
+        cgu,
         cgu_label: oubli_domain::CGU_LABEL.into(),
         marketing_label: oubli_domain::MARKETING_LABEL.into(),
         project_type: input.project_type,
-        form_token: token::issue(&secret, &w.public_key, now_ms()),
+        form_token: token::issue(secret, &w.public_key, now_ms()),
     }))
 }
 
@@ -121,7 +142,7 @@ pub fn idempotency_key(h: &HeaderMap) -> Result<Option<String>> {
 /// the honeypot and the minimum fill time (the usual 201, nothing stored), the fields
 /// (422), the host page's origin (403), the CGU: accepted, the current version, its
 /// SHA-256 (422 on `cgu`, nothing stored). Then a replayed `Idempotency-Key` answers
-/// without a second lead, and the lead is taken (`intake::take`).
+/// without a second lead, and the lead is taken (`intake::Intake::take`, with the leads arriving at the same moment).
 #[utoipa::path(post, path = "/api/v1/public/widgets/{key}/leads", tag = "public",
     params(("key" = String, Path, description = "La clé publique du widget"),
            ("Idempotency-Key" = Option<String>, Header, description = "Un envoi répété avec la même clé ne fait qu'une demande.")),
@@ -151,9 +172,8 @@ pub async fn submit(
             limit / 1024
         )));
     }
-    let mut tx = st.db.read().await?;
-    let w = active_widget(&mut tx, &key).await?;
-    tx.commit().await?;
+    let p = active_widget(&st, &key).await?;
+    let (w, secret) = (&p.w, &p.hmac_key);
     let allowed = w.origins();
     let own = own_origin(&st, &headers);
     let origin = headers
@@ -181,13 +201,9 @@ pub async fn submit(
     let idem = idempotency_key(&headers)?;
     let bytes = read_limited(body, limit).await?;
     let input: WidgetLeadInput = decode(&bytes)?;
-    let mut tx = st.db.read().await?;
-    let secret = cabinet_key(&mut tx, &w.cabinet_id).await?;
-    let cgu = current_cgu(&mut tx, &w.cabinet_id).await?;
-    tx.commit().await?;
     if input.honeypot_hit()
         || !token::fill_time_ok(
-            &secret,
+            secret,
             &w.public_key,
             input.form_token.as_deref(),
             now_ms(),
@@ -207,9 +223,9 @@ pub async fn submit(
         _ => return Err(forbidden_origin()),
     }
     let accepted = input.cgu.clone().unwrap_or_default();
-    match &cgu {
+    match p.cgu() {
         Some((id, _, sha))
-            if *id == accepted.version_id && sha.eq_ignore_ascii_case(&accepted.sha256) => {}
+            if id == accepted.version_id && sha.eq_ignore_ascii_case(&accepted.sha256) => {}
         _ => return Err(ApiError::invalid("cgu", oubli_domain::CGU_OUTDATED)),
     }
     let fields = w.input();
@@ -255,33 +271,9 @@ pub async fn submit(
             user_id: fields.routing.user_id.clone(),
             team_id: fields.routing.team_id.clone(),
             cursor: ("widgets", w.id.clone()),
-            turn: None,
         },
         channel,
     };
-    let mut lead = lead;
-    if intake::turn_ahead(&st.db, lead.routing.mode) {
-        lead.routing.turn = Some(intake::take_turn(&st.db, &lead.routing.cursor).await?);
-    }
-    let mut tx = st.db.begin().await?;
-    if intake::receipt(&mut tx, &w.cabinet_id, &lead.channel)
-        .await?
-        .is_some()
-    {
-        tx.commit().await?;
-        return Ok(received());
-    }
-    match intake::take(&mut tx, &w.cabinet_id, lead).await {
-        Ok(_) => {
-            tx.commit().await?;
-            Ok(received())
-        }
-        // The same key, sent twice at once: the other request took the lead.
-        Err(ApiError::Storage(sqlx::Error::Database(d)))
-            if d.is_unique_violation() && idem.is_some() =>
-        {
-            Ok(received())
-        }
-        Err(e) => Err(e),
-    }
+    st.intake.take(&w.cabinet_id, lead).await?;
+    Ok(received())
 }

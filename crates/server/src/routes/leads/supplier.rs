@@ -8,7 +8,7 @@ use super::{decode, read_limited};
 use crate::db::rows::n;
 use crate::db::{now_ms, to_ms};
 use crate::error::{ApiError, Result};
-use crate::intake::{self, Channel, NewLead, Proof, Routing};
+use crate::intake::{Channel, NewLead, Proof, Routing};
 use crate::AppState;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
@@ -95,6 +95,7 @@ pub async fn push(
             }),
         )
     };
+    // When the key was last used (its own small write, not the lead's).
     let mut tx = st.db.begin().await?;
     let now = now_ms();
     let mut used = Query::update();
@@ -103,10 +104,7 @@ pub async fn push(
         .value(n("updated_at"), now)
         .and_where(Expr::col(n("id")).eq(key_id.as_str()));
     tx.exec(&used).await?;
-    if let Some(lead_id) = intake::receipt(&mut tx, &cabinet, &channel).await? {
-        tx.commit().await?;
-        return Ok(answer(lead_id));
-    }
+    tx.commit().await?;
     let lead = NewLead {
         contact: input.contact.to_input(),
         project_type: input
@@ -147,33 +145,9 @@ pub async fn push(
             user_id: None,
             team_id: None,
             cursor: ("api_keys", key_id.clone()),
-            turn: None,
         },
         channel,
     };
-    match intake::take(&mut tx, &cabinet, lead).await {
-        Ok(t) => {
-            tx.commit().await?;
-            Ok(answer(t.project_id))
-        }
-        // The same external id, sent twice at once: answer with the other's lead.
-        Err(ApiError::Storage(sqlx::Error::Database(d)))
-            if d.is_unique_violation() && external_ref.is_some() =>
-        {
-            let mut tx = st.db.read().await?;
-            let id = intake::receipt(
-                &mut tx,
-                &cabinet,
-                &Channel::Supplier {
-                    api_key_id: key_id,
-                    external_ref,
-                },
-            )
-            .await?
-            .ok_or_else(|| ApiError::Internal("receipt vanished".into()))?;
-            tx.commit().await?;
-            Ok(answer(id))
-        }
-        Err(e) => Err(e),
-    }
+    let t = st.intake.take(&cabinet, lead).await?;
+    Ok(answer(t.project_id))
 }
