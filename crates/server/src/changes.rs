@@ -9,15 +9,9 @@ use sea_query::{Expr, Query};
 
 /// Advances the cabinet's sequence (locking its row until commit) and returns it.
 pub async fn next_seq(tx: &mut Tx, cabinet_id: &str) -> Result<i64> {
-    next_seqs(tx, cabinet_id, 1).await
-}
-
-/// Advances the cabinet's sequence by `k` (the caller stamps `k` changes with the
-/// values after the old one) and returns the new value.
-pub async fn next_seqs(tx: &mut Tx, cabinet_id: &str, k: usize) -> Result<i64> {
     let mut q = Query::update();
     q.table(n("cabinets"))
-        .value(n("change_seq"), Expr::col(n("change_seq")).add(k as i32))
+        .value(n("change_seq"), Expr::col(n("change_seq")).add(1))
         .and_where(Expr::col(n("id")).eq(cabinet_id))
         .returning(Query::returning().columns([n("change_seq")]));
     let (seq,): (i64,) = tx.opt(&q).await?.ok_or(ApiError::NotFound)?;

@@ -69,12 +69,6 @@ pub async fn append(tx: &mut Tx, cabinet_id: &str, e: Entry<'_>) -> Result<()> {
     chain(tx, cabinet_id, vec![e.into_audit()]).await
 }
 
-/// Appends `entries` in order in the caller's transaction: the same chain as
-/// [`append`] called once per entry, written with three statements.
-pub async fn append_all(tx: &mut Tx, cabinet_id: &str, entries: Vec<Entry<'_>>) -> Result<()> {
-    chain(tx, cabinet_id, entries.into_iter().map(Entry::into_audit).collect()).await
-}
-
 impl Entry<'_> {
     fn into_audit(self) -> AuditEntry {
         AuditEntry {
@@ -128,15 +122,50 @@ async fn chain(tx: &mut Tx, cabinet_id: &str, entries: Vec<AuditEntry>) -> Resul
     if entries.is_empty() {
         return Ok(());
     }
-    let k = entries.len() as i64;
     let mut q = Query::update();
-    q.table(n("cabinets"))
-        // i32 for the same reason as the change sequence ([`crate::changes`]).
-        .value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32))
-        .and_where(Expr::col(n("id")).eq(cabinet_id))
-        .returning(Query::returning().columns([n("audit_seq"), n("audit_head")]));
-    let (top, mut prev): (i64, String) =
-        tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
+    q.table(n("cabinets"));
+    reserve(&mut q, entries.len());
+    q.and_where(Expr::col(n("id")).eq(cabinet_id))
+        .returning(Query::returning().columns(RESERVED.map(n)));
+    let (top, prev): (i64, String) = tx.opt(&q).await?.ok_or(crate::error::ApiError::NotFound)?;
+    write_chain(tx, cabinet_id, entries, top, prev).await
+}
+
+/// What an update of the cabinet's row that [`reserve`]s entries returns, in order:
+/// the last seq reserved and the head before them.
+pub const RESERVED: [&str; 2] = ["audit_seq", "audit_head"];
+
+/// Adds to an update of the cabinet's row (the caller's, which locks it anyway) the
+/// reservation of `k` entries; return [`RESERVED`] from it and pass them to
+/// [`append_reserved`].
+pub fn reserve(q: &mut sea_query::UpdateStatement, k: usize) {
+    // i32 for the same reason as the change sequence ([`crate::changes`]).
+    q.value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32));
+}
+
+/// Appends `entries` after a [`reserve`] of as many, whose update returned `top` and
+/// `prev`.
+pub async fn append_reserved(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    entries: Vec<Entry<'_>>,
+    top: i64,
+    prev: String,
+) -> Result<()> {
+    let entries = entries.into_iter().map(Entry::into_audit).collect();
+    write_chain(tx, cabinet_id, entries, top, prev).await
+}
+
+/// Writes `entries` as the seqs up to `top` after the head `prev` (reserved), and moves
+/// the head.
+async fn write_chain(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    entries: Vec<AuditEntry>,
+    top: i64,
+    mut prev: String,
+) -> Result<()> {
+    let k = entries.len() as i64;
     let at = now_ms();
     let mut ins = Query::insert();
     // The stored columns of an entry (COLS), with its cabinet and the row's times.

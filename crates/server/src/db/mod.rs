@@ -71,8 +71,13 @@ impl Db {
         sqlx::any::install_default_drivers();
         let db = match url {
             Some(u) if u.starts_with("postgres://") || u.starts_with("postgresql://") => {
+                // No ping before each use (a round trip per transaction, the most
+                // frequent statement of all); a connection idle for a minute is closed
+                // instead, and one broken meanwhile fails its request, not the server.
                 let pool = AnyPoolOptions::new()
                     .max_connections(16)
+                    .test_before_acquire(false)
+                    .idle_timeout(Duration::from_secs(60))
                     .acquire_timeout(Duration::from_secs(30))
                     .connect(u)
                     .await?;
@@ -107,15 +112,19 @@ impl Db {
                         .await?;
                     c.close().await?;
                 }
+                // A connection to a file cannot go stale: no ping before each use (it
+                // cost a round trip to the connection's thread per transaction).
                 let opts = || {
-                    AnyPoolOptions::new().after_connect(|conn, _| {
-                        Box::pin(async move {
-                            for p in SQLITE_PRAGMAS {
-                                sqlx::query(p).execute(&mut *conn).await?;
-                            }
-                            Ok(())
+                    AnyPoolOptions::new()
+                        .test_before_acquire(false)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                for p in SQLITE_PRAGMAS {
+                                    sqlx::query(p).execute(&mut *conn).await?;
+                                }
+                                Ok(())
+                            })
                         })
-                    })
                 };
                 let write = opts().max_connections(1).connect(&url).await?;
                 let read = opts().max_connections(8).connect(&url).await?;

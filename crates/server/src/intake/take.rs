@@ -54,7 +54,12 @@ fn replay_key(c: &Channel) -> Option<(&str, &str)> {
 
 impl ReceiptRow {
     fn key(&self) -> Option<(&str, &str)> {
-        match (&self.widget_id, &self.idempotency_key, &self.api_key_id, &self.external_ref) {
+        match (
+            &self.widget_id,
+            &self.idempotency_key,
+            &self.api_key_id,
+            &self.external_ref,
+        ) {
             (Some(w), Some(k), _, _) => Some((w, k)),
             (_, _, Some(a), Some(r)) => Some((a, r)),
             _ => None,
@@ -170,13 +175,22 @@ async fn known_rows(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Result
         return Ok(Vec::new());
     }
     let mut q = Query::select();
-    q.columns(["id", "email", "mobile_phone", "assigned_to", "opposition_at"].map(n))
-        .from(n("contacts"))
-        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
-        .and_where(Expr::col(n("anonymized_at")).is_null())
-        .cond_where(any)
-        .order_by(n("created_at"), Order::Asc)
-        .order_by(n("id"), Order::Asc);
+    q.columns(
+        [
+            "id",
+            "email",
+            "mobile_phone",
+            "assigned_to",
+            "opposition_at",
+        ]
+        .map(n),
+    )
+    .from(n("contacts"))
+    .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+    .and_where(Expr::col(n("anonymized_at")).is_null())
+    .cond_where(any)
+    .order_by(n("created_at"), Order::Asc)
+    .order_by(n("id"), Order::Asc);
     Ok(tx.all(&q).await?)
 }
 
@@ -186,7 +200,9 @@ fn known_of<'a>(rows: &'a [KnownRow], lead: &NewLead) -> Option<&'a KnownRow> {
     let variants = mobile.as_deref().map(phone_variants).unwrap_or_default();
     rows.iter().find(|r| {
         email.is_some() && r.email == email
-            || r.mobile_phone.as_ref().is_some_and(|m| variants.contains(m))
+            || r.mobile_phone
+                .as_ref()
+                .is_some_and(|m| variants.contains(m))
     })
 }
 
@@ -254,7 +270,10 @@ fn consent_row(
         ("granted", 1i64.into()),
         ("source", p.source.as_str().to_string().into()),
         ("actor_user_id", Option::<String>::None.into()),
-        ("cgu_version_id", p.cgu_version_id.clone().filter(|_| cgu).into()),
+        (
+            "cgu_version_id",
+            p.cgu_version_id.clone().filter(|_| cgu).into(),
+        ),
         ("cgu_sha256", p.cgu_sha256.clone().filter(|_| cgu).into()),
         ("checkbox_label", label.into()),
         ("origin_page", p.page.clone().into()),
@@ -267,16 +286,28 @@ fn consent_row(
     ]
 }
 
-/// Takes `leads` of `cabinet_id` in, in `tx`; one answer per lead, in order.
-pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Result<Vec<Taken>> {
-    let now = now_ms();
-    let stored_receipts = receipts(tx, cabinet_id, leads).await?;
+/// The cabinet's key of the opposition list's hashes (set when the cabinet is created,
+/// never changed).
+pub async fn hmac_key(tx: &mut Tx, cabinet_id: &str) -> Result<String> {
     let mut kq = Query::select();
     kq.column(n("hmac_key"))
         .from(n("cabinets"))
         .and_where(Expr::col(n("id")).eq(cabinet_id));
-    let (hmac_key,): (String,) = tx.opt(&kq).await?.ok_or(ApiError::NotFound)?;
-    let hashes: Vec<Vec<String>> = leads.iter().map(|l| lead_hashes(&hmac_key, l)).collect();
+    let (key,): (String,) = tx.opt(&kq).await?.ok_or(ApiError::NotFound)?;
+    Ok(key)
+}
+
+/// Takes `leads` of `cabinet_id` in, in `tx`; one answer per lead, in order.
+/// `hmac_key` is the cabinet's ([`hmac_key`]).
+pub async fn take_all(
+    tx: &mut Tx,
+    cabinet_id: &str,
+    hmac_key: &str,
+    leads: &[&NewLead],
+) -> Result<Vec<Taken>> {
+    let now = now_ms();
+    let stored_receipts = receipts(tx, cabinet_id, leads).await?;
+    let hashes: Vec<Vec<String>> = leads.iter().map(|l| lead_hashes(hmac_key, l)).collect();
     let on_list = listed(tx, cabinet_id, hashes.iter().flatten().cloned().collect()).await?;
     let known = known_rows(tx, cabinet_id, leads).await?;
     let users = active_users(tx, cabinet_id).await?;
@@ -295,9 +326,9 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
             continue;
         }
         let (email, mobile) = identity(lead);
-        let in_batch = created.iter().find(|(e, m, _)| {
-            email.is_some() && *e == email || mobile.is_some() && *m == mobile
-        });
+        let in_batch = created
+            .iter()
+            .find(|(e, m, _)| email.is_some() && *e == email || mobile.is_some() && *m == mobile);
         let listed = hashes[plans.len()].iter().any(|h| on_list.contains(h));
         let (contact_id, known_owner, objected, stored) = match (in_batch, known_of(&known, lead)) {
             (Some((_, _, id)), _) => (id.clone(), None, false, false),
@@ -379,11 +410,30 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut entries = Vec::new();
     let mut taken = Vec::with_capacity(leads.len());
+    // The cabinet's row, once: the change stamps of the contacts touched and the
+    // audit entries of the leads taken (replays have none).
     let touched = touched_stored.len() + created.len();
-    let mut seq = if touched > 0 {
-        crate::changes::next_seqs(tx, cabinet_id, touched).await? - touched as i64
+    let new_leads = plans
+        .iter()
+        .filter(|p| matches!(p, Plan::New { .. }))
+        .count();
+    let (mut seq, audit_top, audit_prev) = if new_leads > 0 {
+        let mut q = Query::update();
+        q.table(n("cabinets"))
+            .value(
+                n("change_seq"),
+                Expr::col(n("change_seq")).add(touched as i32),
+            )
+            .and_where(Expr::col(n("id")).eq(cabinet_id));
+        audit::reserve(&mut q, new_leads);
+        let mut cols = vec![n("change_seq")];
+        cols.extend(audit::RESERVED.map(n));
+        q.returning(Query::returning().columns(cols));
+        let (top, audit_top, prev): (i64, i64, String) =
+            tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+        (top - touched as i64, audit_top, prev)
     } else {
-        0
+        (0, 0, String::new())
     };
     let mut owners_of_created: HashMap<String, Option<String>> = HashMap::new();
     for (lead, plan) in leads.iter().zip(plans) {
@@ -423,7 +473,11 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
             Some(u)
         } else if known && !stored {
             // Joined a contact created earlier in the batch: its owner.
-            owners_of_created.get(&contact_id).cloned().flatten().or(owner)
+            owners_of_created
+                .get(&contact_id)
+                .cloned()
+                .flatten()
+                .or(owner)
         } else {
             owner
         };
@@ -518,7 +572,13 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
             ("created_at", now.into()),
             ("updated_at", now.into()),
         ]);
-        consents.push(consent_row(cabinet_id, &contact_id, lead, ConsentPurpose::Cgu, now));
+        consents.push(consent_row(
+            cabinet_id,
+            &contact_id,
+            lead,
+            ConsentPurpose::Cgu,
+            now,
+        ));
         if lead.proof.marketing_label.is_some() {
             consents.push(consent_row(
                 cabinet_id,
@@ -562,10 +622,8 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
             tx.exec(&q).await?;
         }
     }
-    audit::append_all(
-        tx,
-        cabinet_id,
-        entries
+    if !entries.is_empty() {
+        let entries = entries
             .iter()
             .map(|(project_id, detail)| audit::Entry {
                 actor_user_id: None,
@@ -575,8 +633,8 @@ pub async fn take_all(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Resu
                 outcome: "ok",
                 detail: detail.clone(),
             })
-            .collect(),
-    )
-    .await?;
+            .collect();
+        audit::append_reserved(tx, cabinet_id, entries, audit_top, audit_prev).await?;
+    }
     Ok(taken)
 }

@@ -10,10 +10,13 @@
 //! so that one lead's failure is its own: of two instances taking the same replay key
 //! at once, the second meets the receipt's unique index and answers the first's lead.
 
-use super::{receipt, take::take_all, NewLead, Taken};
+use super::take::{hmac_key, take_all};
+use super::{receipt, NewLead, Taken};
 use crate::db::Db;
 use crate::error::{ApiError, Result};
+use std::collections::HashMap;
 use std::sync::OnceLock;
+use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 /// Leads written in one transaction at most.
@@ -67,8 +70,12 @@ impl Intake {
 /// (SQLite) instead of the leads waiting for both in turn.
 const IN_FLIGHT: usize = 2;
 
+/// The cabinets' opposition-list keys met so far (they never change).
+type Keys = Arc<Mutex<HashMap<String, String>>>;
+
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
-    let slots = std::sync::Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
+    let keys: Keys = Arc::default();
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
@@ -77,16 +84,16 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
         if rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
             return;
         }
-        let db = db.clone();
+        let (db, keys) = (db.clone(), keys.clone());
         tokio::spawn(async move {
-            answer(&db, batch).await;
+            answer(&db, &keys, batch).await;
             drop(slot);
         });
     }
 }
 
-async fn answer(db: &Db, batch: Vec<Job>) {
-    match write(db, &batch).await {
+async fn answer(db: &Db, keys: &Keys, batch: Vec<Job>) {
+    match write(db, keys, &batch).await {
         Ok(taken) => {
             for (job, t) in batch.into_iter().zip(taken) {
                 let _ = job.done.send(Ok(t));
@@ -100,7 +107,7 @@ async fn answer(db: &Db, batch: Vec<Job>) {
         }
         Err(_) => {
             for job in batch {
-                let r = write(db, std::slice::from_ref(&job)).await;
+                let r = write(db, keys, std::slice::from_ref(&job)).await;
                 let r = settle(db, &job, r.map(|mut t| t.remove(0))).await;
                 let _ = job.done.send(r);
             }
@@ -112,7 +119,7 @@ async fn answer(db: &Db, batch: Vec<Job>) {
 /// cabinets go by id (and the routing cursors of one, by id too: `take_all`), so two
 /// batches at once lock rows in the same order and never wait for each other in a
 /// circle.
-async fn write(db: &Db, batch: &[Job]) -> Result<Vec<Taken>> {
+async fn write(db: &Db, keys: &Keys, batch: &[Job]) -> Result<Vec<Taken>> {
     let mut tx = db.begin().await?;
     let mut out: Vec<Option<Taken>> = batch.iter().map(|_| None).collect();
     let mut cabinets: Vec<&str> = batch.iter().map(|j| j.cabinet_id.as_str()).collect();
@@ -125,7 +132,21 @@ async fn write(db: &Db, batch: &[Job]) -> Result<Vec<Taken>> {
             .filter(|(_, j)| j.cabinet_id == cabinet)
             .map(|(i, j)| (i, &j.lead))
             .unzip();
-        for (i, t) in idx.into_iter().zip(take_all(&mut tx, cabinet, &leads).await?) {
+        let known = keys.lock().ok().and_then(|k| k.get(cabinet).cloned());
+        let key = match known {
+            Some(k) => k,
+            None => {
+                let k = hmac_key(&mut tx, cabinet).await?;
+                if let Ok(mut keys) = keys.lock() {
+                    keys.insert(cabinet.to_string(), k.clone());
+                }
+                k
+            }
+        };
+        for (i, t) in idx
+            .into_iter()
+            .zip(take_all(&mut tx, cabinet, &key, &leads).await?)
+        {
             out[i] = Some(t);
         }
     }

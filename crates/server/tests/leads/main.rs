@@ -8,6 +8,7 @@ mod common;
 mod support;
 
 mod admin;
+mod batch;
 mod bench;
 mod page;
 mod public;

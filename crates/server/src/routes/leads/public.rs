@@ -6,8 +6,8 @@
 
 use super::widgets::{WidgetRow, WIDGET_COLS};
 use super::{decode, own_origin, read_limited, user_agent};
-use crate::db::rows::{n, select};
 use crate::db::now_ms;
+use crate::db::rows::{n, select};
 use crate::error::{ApiError, Result};
 use crate::intake::{token, Channel, NewLead, Proof, Routing};
 use crate::{client, AppState};
