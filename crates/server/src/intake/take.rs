@@ -307,6 +307,37 @@ pub async fn take_all(
 ) -> Result<Vec<Taken>> {
     let now = now_ms();
     let stored_receipts = receipts(tx, cabinet_id, leads).await?;
+    // The cabinet's row, locked before anything is read of its people: two batches of
+    // one cabinet at once (or two instances) take their turns there, so the second
+    // sees the contacts the first created. The same update reserves the change stamps
+    // (one per new lead at most; the unused ones are a gap) and the audit entries of
+    // the leads that are not replays, which the receipts already tell.
+    let mut seen: HashSet<(String, String)> = stored_receipts.keys().cloned().collect();
+    let new_leads = leads
+        .iter()
+        .filter(|l| match replay_key(&l.channel) {
+            Some((a, b)) => seen.insert((a.to_string(), b.to_string())),
+            None => true,
+        })
+        .count();
+    let (first_seq, audit_top, audit_prev) = if new_leads > 0 {
+        let mut q = Query::update();
+        q.table(n("cabinets"))
+            .value(
+                n("change_seq"),
+                Expr::col(n("change_seq")).add(new_leads as i32),
+            )
+            .and_where(Expr::col(n("id")).eq(cabinet_id));
+        audit::reserve(&mut q, new_leads);
+        let mut cols = vec![n("change_seq")];
+        cols.extend(audit::RESERVED.map(n));
+        q.returning(Query::returning().columns(cols));
+        let (top, audit_top, prev): (i64, i64, String) =
+            tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
+        (top - new_leads as i64, audit_top, prev)
+    } else {
+        (0, 0, String::new())
+    };
     let hashes: Vec<Vec<String>> = leads.iter().map(|l| lead_hashes(hmac_key, l)).collect();
     let on_list = listed(tx, cabinet_id, hashes.iter().flatten().cloned().collect()).await?;
     let known = known_rows(tx, cabinet_id, leads).await?;
@@ -410,31 +441,7 @@ pub async fn take_all(
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut entries = Vec::new();
     let mut taken = Vec::with_capacity(leads.len());
-    // The cabinet's row, once: the change stamps of the contacts touched and the
-    // audit entries of the leads taken (replays have none).
-    let touched = touched_stored.len() + created.len();
-    let new_leads = plans
-        .iter()
-        .filter(|p| matches!(p, Plan::New { .. }))
-        .count();
-    let (mut seq, audit_top, audit_prev) = if new_leads > 0 {
-        let mut q = Query::update();
-        q.table(n("cabinets"))
-            .value(
-                n("change_seq"),
-                Expr::col(n("change_seq")).add(touched as i32),
-            )
-            .and_where(Expr::col(n("id")).eq(cabinet_id));
-        audit::reserve(&mut q, new_leads);
-        let mut cols = vec![n("change_seq")];
-        cols.extend(audit::RESERVED.map(n));
-        q.returning(Query::returning().columns(cols));
-        let (top, audit_top, prev): (i64, i64, String) =
-            tx.opt(&q).await?.ok_or(ApiError::NotFound)?;
-        (top - touched as i64, audit_top, prev)
-    } else {
-        (0, 0, String::new())
-    };
+    let mut seq = first_seq;
     let mut owners_of_created: HashMap<String, Option<String>> = HashMap::new();
     for (lead, plan) in leads.iter().zip(plans) {
         let (contact_id, known, stored, opposed, owner, turn) = match plan {
@@ -621,6 +628,11 @@ pub async fn take_all(
         if let Some(q) = insert_rows(table, rows) {
             tx.exec(&q).await?;
         }
+    }
+    if entries.len() != new_leads {
+        return Err(ApiError::Internal(
+            "lead batch: audit entries miscounted".into(),
+        ));
     }
     if !entries.is_empty() {
         let entries = entries
