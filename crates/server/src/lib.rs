@@ -52,6 +52,9 @@ pub struct Config {
     /// (`oubli_domain::LEADS_PER_*_PER_MINUTE`).
     pub leads_per_address: u32,
     pub leads_per_widget: u32,
+    /// Leads written in one transaction at most (`intake::writer`); 1 writes them one
+    /// at a time (the bench's baseline).
+    pub lead_batch: usize,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
             lead_min_fill_ms: oubli_domain::MIN_FILL_MS,
             leads_per_address: oubli_domain::LEADS_PER_ADDRESS_PER_MINUTE,
             leads_per_widget: oubli_domain::LEADS_PER_WIDGET_PER_MINUTE,
+            lead_batch: intake::writer::MAX_BATCH,
         }
     }
 
@@ -95,7 +99,7 @@ impl AppState {
     pub fn new(db: db::Db, cfg: Config) -> Self {
         let throttle = Arc::new(throttle::LoginThrottle::new(cfg.login.clone()));
         AppState {
-            intake: Arc::new(intake::Intake::new(db.clone())),
+            intake: Arc::new(intake::Intake::new(db.clone(), cfg.lead_batch)),
             db,
             cfg: Arc::new(cfg),
             throttle,

@@ -35,13 +35,16 @@ struct Job {
 /// last handle is dropped.
 pub struct Intake {
     db: Db,
+    /// Leads per transaction at most (1 to [`MAX_BATCH`]).
+    batch: usize,
     queue: OnceLock<mpsc::Sender<Job>>,
 }
 
 impl Intake {
-    pub fn new(db: Db) -> Intake {
+    pub fn new(db: Db, batch: usize) -> Intake {
         Intake {
             db,
+            batch: batch.clamp(1, MAX_BATCH),
             queue: OnceLock::new(),
         }
     }
@@ -50,7 +53,7 @@ impl Intake {
     pub async fn take(&self, cabinet_id: &str, lead: NewLead) -> Result<Taken> {
         let queue = self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            tokio::spawn(run(self.db.clone(), rx));
+            tokio::spawn(run(self.db.clone(), self.batch, rx));
             tx
         });
         let (done, answer) = oneshot::channel();
@@ -73,15 +76,15 @@ const IN_FLIGHT: usize = 2;
 /// The cabinets' opposition-list keys met so far (they never change).
 type Keys = Arc<Mutex<HashMap<String, String>>>;
 
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: Db, max: usize, mut rx: mpsc::Receiver<Job>) {
     let slots = Arc::new(tokio::sync::Semaphore::new(IN_FLIGHT));
     let keys: Keys = Arc::default();
     loop {
         let Ok(slot) = slots.clone().acquire_owned().await else {
             return;
         };
-        let mut batch = Vec::with_capacity(MAX_BATCH);
-        if rx.recv_many(&mut batch, MAX_BATCH).await == 0 {
+        let mut batch = Vec::with_capacity(max);
+        if rx.recv_many(&mut batch, max).await == 0 {
             return;
         }
         let (db, keys) = (db.clone(), keys.clone());

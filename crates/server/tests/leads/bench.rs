@@ -8,9 +8,10 @@ use crate::common::TestApp;
 async fn lead_intake_bench_stores_every_lead() {
     let t = TestApp::new().await;
     let db = t.state.db.clone();
-    let r = oubli_server::bench::lead_intake(&db, t.dir.path(), 50, 4)
+    let r = oubli_server::bench::lead_intake(&db, t.dir.path(), 50, 4, 8)
         .await
         .expect("part (d) runs");
+    assert_eq!(r.batch, 8);
     assert_eq!(r.sent, 50);
     assert_eq!(r.errors, 0, "{r:?}");
     assert_eq!(r.accepted, 50, "{r:?}");

@@ -91,6 +91,15 @@ fn verdict(ok: bool) -> &'static str {
     }
 }
 
+/// Part (d) twice on the same backend: one lead per transaction (the baseline), then
+/// the product's batches.
+async fn lead_rows(db: &Db, opts: &Options) -> Result<Vec<LeadReport>> {
+    let (dir, n, c) = (&opts.data_dir, opts.leads, opts.lead_connections);
+    let baseline = lead_intake(db, dir, n, c, 1).await?;
+    let product = lead_intake(db, dir, n, c, crate::intake::writer::MAX_BATCH).await?;
+    Ok(vec![product, baseline])
+}
+
 /// Runs the whole benchmark and prints its tables.
 pub async fn run(opts: Options) -> Result<()> {
     let err = |e: std::io::Error| ApiError::Internal(e.to_string());
@@ -105,14 +114,14 @@ pub async fn run(opts: Options) -> Result<()> {
         if let (Backend::Postgres, Some(url)) = (db.backend, &opts.database_url) {
             print_pg_settings(url).await?;
         }
-        let r = lead_intake(&db, &opts.data_dir, opts.leads, opts.lead_connections).await?;
-        r.print();
+        let r = lead_rows(&db, &opts).await?;
+        LeadReport::print_table(&r);
         db.close().await;
         return Ok(());
     }
     // (d) first, while the database is fresh; its table is printed last.
     let leads = if opts.leads > 0 {
-        Some(lead_intake(&db, &opts.data_dir, opts.leads, opts.lead_connections).await?)
+        Some(lead_rows(&db, &opts).await?)
     } else {
         None
     };
@@ -377,7 +386,7 @@ pub async fn run(opts: Options) -> Result<()> {
     );
     println!();
     if let Some(r) = leads {
-        r.print();
+        LeadReport::print_table(&r);
     }
     db.close().await;
     Ok(())
