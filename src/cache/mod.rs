@@ -1,0 +1,340 @@
+//! The offline cache (PRODUCT.md §6 and §9 "Offline view"): the contacts a user may
+//! see, with their household, projects, contracts, notes, tasks and appointments, kept
+//! in IndexedDB encrypted at rest, filled by `/sync` ([`sync::sync`]).
+//!
+//! One database per user (`oubli-cache-<user id>`); its random cache key is stored only
+//! wrapped by a key derived from the user's password and, optionally, by the key the
+//! server gives a logged-in session (`GET /sync/key`), so that an online reload asks
+//! for nothing and an offline opening asks for the password. No personal value is a
+//! database name, a key or an index: records are keyed by their UUID and searched in
+//! memory after [`Cache::all`]. Logout calls [`Cache::delete`].
+//!
+//! - `crypto.rs`: the AEAD, the KDF, key wrapping.
+//! - `store.rs`: IndexedDB (stores, one-transaction writes, reads).
+//! - `sync.rs`: the `/sync` loop.
+
+pub mod crypto;
+pub mod store;
+pub mod sync;
+
+use chrono::{DateTime, Utc};
+use crypto::{Key, Wrap, KEY_LEN, SALT_LEN};
+use indexed_db_futures::database::Database;
+use oubli_domain::{SyncRecord, SyncResponse};
+use store::*;
+use wasm_bindgen::JsValue;
+
+/// What can go wrong with the cache. Carries no personal value: the details are
+/// IndexedDB's own messages, for the log.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CacheError {
+    /// The password does not open this cache. Nothing was changed.
+    WrongPassword,
+    /// The server's key does not open this cache (it was changed, or belongs to
+    /// another cache). Nothing was changed.
+    WrongServerKey,
+    /// No cache for this user, or no copy of its key wrapped the way asked.
+    Missing,
+    /// The user id is not the UUID-like id the database name may carry.
+    BadUserId,
+    /// A stored value does not open or decode: altered, or moved to another id.
+    Corrupt,
+    /// IndexedDB or the browser's random generator failed.
+    Storage(String),
+    /// `/sync` failed; what was applied before stays, with its cursor.
+    Api(crate::api::ApiError),
+    /// The server answered in a way that would loop: a reset right after a reset (or
+    /// answering a sync from zero), or more to come under an unchanged cursor.
+    SyncStuck,
+}
+
+impl std::fmt::Display for CacheError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CacheError::WrongPassword => f.write_str("Mot de passe incorrect."),
+            CacheError::WrongServerKey => {
+                f.write_str("La clé du serveur n'ouvre pas les données hors ligne.")
+            }
+            CacheError::Missing => f.write_str("Aucune donnée hors ligne sur cet appareil."),
+            CacheError::BadUserId => f.write_str("Identifiant d'utilisateur invalide."),
+            CacheError::Corrupt => f.write_str("Les données hors ligne sont illisibles."),
+            CacheError::Storage(_) => {
+                f.write_str("Le stockage du navigateur est indisponible (IndexedDB).")
+            }
+            CacheError::Api(e) => f.write_str(&e.message),
+            CacheError::SyncStuck => {
+                f.write_str("La synchronisation ne progresse pas. Réessayez plus tard.")
+            }
+        }
+    }
+}
+
+impl std::error::Error for CacheError {}
+
+impl From<String> for CacheError {
+    fn from(detail: String) -> Self {
+        CacheError::Storage(detail)
+    }
+}
+
+/// An open, unlocked cache: the user's database and its cache key.
+pub struct Cache {
+    db: Database,
+    key: Key,
+    user_id: String,
+}
+
+impl std::fmt::Debug for Cache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Cache").finish_non_exhaustive()
+    }
+}
+
+/// What [`Cache::apply`] did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The batch is stored with its cursor.
+    Batch,
+    /// The server asked for a reset: records and cursor were cleared, the batch was
+    /// not applied; sync again from no cursor.
+    Reset,
+}
+
+fn number(value: Option<JsValue>) -> Option<f64> {
+    value.and_then(|v| v.as_f64())
+}
+
+impl Cache {
+    /// Creates (or replaces, losing what it held) the cache of `user_id`: a new random
+    /// cache key wrapped by the key derived from `password` and, if given, by the
+    /// server's key. Takes the time of one key derivation.
+    pub async fn create(
+        user_id: &str,
+        password: &str,
+        server_key: Option<[u8; KEY_LEN]>,
+    ) -> Result<Cache, CacheError> {
+        let name = db_name(user_id)?;
+        let key = crypto::new_key()?;
+        let salt: [u8; SALT_LEN] = crypto::random_bytes()?;
+        let iterations = crypto::PBKDF2_ITERATIONS;
+        let by_password = crypto::derive(password, &salt, iterations);
+        let mut meta = vec![
+            (META_SALT, bytes(&salt)),
+            (META_ITERATIONS, JsValue::from_f64(iterations.into())),
+            (
+                META_KEY_PASSWORD,
+                bytes(&crypto::wrap_key(
+                    &by_password,
+                    Wrap::Password,
+                    user_id,
+                    &key,
+                )?),
+            ),
+        ];
+        if let Some(server) = server_key {
+            let wrapped = crypto::wrap_key(&Key(server), Wrap::Server, user_id, &key)?;
+            meta.push((META_KEY_SERVER, bytes(&wrapped)));
+        }
+        let db = open(&name).await?;
+        let writes = Writes {
+            clear_records: true,
+            clear_meta: true,
+            meta,
+            ..Writes::default()
+        };
+        write(&db, writes).await?;
+        Ok(Cache {
+            db,
+            key,
+            user_id: user_id.to_owned(),
+        })
+    }
+
+    /// Whether this device holds a cache for `user_id` that can be unlocked.
+    pub async fn exists(user_id: &str) -> Result<bool, CacheError> {
+        let name = db_name(user_id)?;
+        if !store::exists(&name).await? {
+            return Ok(false);
+        }
+        let db = open(&name).await?;
+        let [wrapped] = read_meta(&db, [META_KEY_PASSWORD]).await?;
+        db.close();
+        Ok(wrapped.is_some())
+    }
+
+    /// Opens the cache of `user_id` with the user's password (offline opening).
+    /// [`CacheError::WrongPassword`] when it does not open; nothing is changed either way.
+    pub async fn unlock_with_password(user_id: &str, password: &str) -> Result<Cache, CacheError> {
+        let db = Self::open_existing(user_id).await?;
+        let [salt, iterations, wrapped] =
+            read_meta(&db, [META_SALT, META_ITERATIONS, META_KEY_PASSWORD]).await?;
+        let (Some(salt), Some(iterations), Some(wrapped)) = (
+            salt.as_ref().and_then(as_bytes),
+            number(iterations),
+            wrapped.as_ref().and_then(as_bytes),
+        ) else {
+            db.close();
+            return Err(CacheError::Missing);
+        };
+        let iterations = iterations as u32;
+        if !(crypto::MIN_ITERATIONS..=crypto::MAX_ITERATIONS).contains(&iterations) {
+            db.close();
+            return Err(CacheError::Corrupt);
+        }
+        let by_password = crypto::derive(password, &salt, iterations);
+        match crypto::unwrap_key(&by_password, Wrap::Password, user_id, &wrapped) {
+            Some(key) => Ok(Cache {
+                db,
+                key,
+                user_id: user_id.to_owned(),
+            }),
+            None => {
+                db.close();
+                Err(CacheError::WrongPassword)
+            }
+        }
+    }
+
+    /// Opens the cache of `user_id` with the server's key (online reload).
+    pub async fn unlock_with_server_key(
+        user_id: &str,
+        server_key: [u8; KEY_LEN],
+    ) -> Result<Cache, CacheError> {
+        let db = Self::open_existing(user_id).await?;
+        let [wrapped] = read_meta(&db, [META_KEY_SERVER]).await?;
+        let Some(wrapped) = wrapped.as_ref().and_then(as_bytes) else {
+            db.close();
+            return Err(CacheError::Missing);
+        };
+        match crypto::unwrap_key(&Key(server_key), Wrap::Server, user_id, &wrapped) {
+            Some(key) => Ok(Cache {
+                db,
+                key,
+                user_id: user_id.to_owned(),
+            }),
+            None => {
+                db.close();
+                Err(CacheError::WrongServerKey)
+            }
+        }
+    }
+
+    async fn open_existing(user_id: &str) -> Result<Database, CacheError> {
+        let name = db_name(user_id)?;
+        if !store::exists(&name).await? {
+            return Err(CacheError::Missing);
+        }
+        open(&name).await
+    }
+
+    /// Wraps the cache key by the server's key too (after a password unlock, or when
+    /// the server's key changed), replacing any previous server wrap.
+    pub async fn set_server_key(&self, server_key: [u8; KEY_LEN]) -> Result<(), CacheError> {
+        let wrapped = crypto::wrap_key(&Key(server_key), Wrap::Server, &self.user_id, &self.key)?;
+        let writes = Writes {
+            meta: vec![(META_KEY_SERVER, bytes(&wrapped))],
+            ..Writes::default()
+        };
+        write(&self.db, writes).await
+    }
+
+    /// Deletes the cache database of `user_id` (logout). Succeeds when there is none.
+    /// A connection this page holds closes itself first; close your [`Cache`] anyway.
+    pub async fn delete(user_id: &str) -> Result<(), CacheError> {
+        store::delete(&db_name(user_id)?).await
+    }
+
+    /// Closes the connection.
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// Applies one `/sync` answer in one transaction: upserts put, tombstones deleted,
+    /// cursor and `synced_at` saved; all of it or nothing. The records are encrypted
+    /// before the transaction opens. On `reset`, clears the records and the cursor
+    /// instead (also one transaction) and applies nothing of the batch.
+    pub async fn apply(
+        &self,
+        batch: &SyncResponse,
+        synced_at: DateTime<Utc>,
+    ) -> Result<Applied, CacheError> {
+        if batch.reset {
+            let writes = Writes {
+                clear_records: true,
+                meta_delete: vec![META_CURSOR, META_SYNCED_AT],
+                ..Writes::default()
+            };
+            write(&self.db, writes).await?;
+            return Ok(Applied::Reset);
+        }
+        let mut records = Vec::with_capacity(batch.upserts.len());
+        for record in &batch.upserts {
+            let id = &record.detail.contact.id;
+            records.push((id.clone(), bytes(&self.seal(record)?)));
+        }
+        let writes = Writes {
+            records,
+            purge: batch.tombstones.clone(),
+            meta: vec![
+                (META_CURSOR, JsValue::from_str(&batch.cursor)),
+                (META_SYNCED_AT, JsValue::from_str(&synced_at.to_rfc3339())),
+            ],
+            ..Writes::default()
+        };
+        write(&self.db, writes).await?;
+        Ok(Applied::Batch)
+    }
+
+    /// The record's JSON sealed under the cache key, bound to its id.
+    fn seal(&self, record: &SyncRecord) -> Result<Vec<u8>, CacheError> {
+        let json = serde_json::to_vec(record).map_err(|_| CacheError::Corrupt)?;
+        Ok(crypto::seal_record(
+            &self.key,
+            &record.detail.contact.id,
+            &json,
+        )?)
+    }
+
+    fn open_record(&self, id: &str, value: &JsValue) -> Result<SyncRecord, CacheError> {
+        let sealed = as_bytes(value).ok_or(CacheError::Corrupt)?;
+        let json = crypto::open_record(&self.key, id, &sealed).ok_or(CacheError::Corrupt)?;
+        let record: SyncRecord = serde_json::from_slice(&json).map_err(|_| CacheError::Corrupt)?;
+        if record.detail.contact.id != id {
+            return Err(CacheError::Corrupt);
+        }
+        Ok(record)
+    }
+
+    /// The cursor of the last applied batch; `None` before the first sync or after a
+    /// reset.
+    pub async fn cursor(&self) -> Result<Option<String>, CacheError> {
+        let [cursor] = read_meta(&self.db, [META_CURSOR]).await?;
+        Ok(cursor.and_then(|c| c.as_string()))
+    }
+
+    /// When the last batch was applied.
+    pub async fn last_synced(&self) -> Result<Option<DateTime<Utc>>, CacheError> {
+        let [at] = read_meta(&self.db, [META_SYNCED_AT]).await?;
+        Ok(at
+            .and_then(|at| at.as_string())
+            .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
+            .map(|at| at.with_timezone(&Utc)))
+    }
+
+    /// Every cached record, decrypted (for the in-memory list and search), in id order.
+    pub async fn all(&self) -> Result<Vec<SyncRecord>, CacheError> {
+        read_records(&self.db)
+            .await?
+            .iter()
+            .map(|(id, value)| self.open_record(id, value))
+            .collect()
+    }
+
+    /// One cached record, decrypted.
+    pub async fn get(&self, id: &str) -> Result<Option<SyncRecord>, CacheError> {
+        match read_record(&self.db, id).await? {
+            Some(value) => self.open_record(id, &value).map(Some),
+            None => Ok(None),
+        }
+    }
+}
