@@ -29,12 +29,12 @@ fn user(n: u8) -> String {
     format!("00000000-0000-4000-8000-0000000000{n:02x}")
 }
 
-fn contact_id(n: u8) -> String {
-    format!("c0000000-0000-4000-8000-0000000000{n:02x}")
+fn contact_id(n: u16) -> String {
+    format!("c0000000-0000-4000-8000-{n:012x}")
 }
 
 /// A whole record with personal values in the contact and in a note.
-fn record(n: u8, last_name: &str) -> SyncRecord {
+fn record(n: u16, last_name: &str) -> SyncRecord {
     let id = contact_id(n);
     serde_json::from_value(json!({
         "id": id,
@@ -50,7 +50,7 @@ fn record(n: u8, last_name: &str) -> SyncRecord {
         "contracts": [],
         "activity_counts": {"notes": 1},
         "notes": [{
-            "id": format!("a0000000-0000-4000-8000-0000000000{n:02x}"),
+            "id": format!("a0000000-0000-4000-8000-{n:012x}"),
             "contact_id": id,
             "kind": "notes",
             "author_id": null,
@@ -67,7 +67,7 @@ fn record(n: u8, last_name: &str) -> SyncRecord {
     .expect("a valid SyncRecord")
 }
 
-fn batch(upserts: Vec<SyncRecord>, tombstones: &[u8], cursor: &str, more: bool) -> SyncResponse {
+fn batch(upserts: Vec<SyncRecord>, tombstones: &[u16], cursor: &str, more: bool) -> SyncResponse {
     SyncResponse {
         upserts,
         tombstones: tombstones.iter().map(|n| contact_id(*n)).collect(),
@@ -316,6 +316,10 @@ async fn a_record_read_raw_from_indexeddb_is_ciphertext() {
         "nonce ‖ ciphertext ‖ tag"
     );
     assert_no_personal_value(&bytes, "record");
+    console_log!(
+        "one record: JSON {json_len} B, stored {} B (nonce 24 + tag 16)",
+        bytes.len()
+    );
 
     // Nor anything in meta: names are fixed, values are a cursor, a time, a salt, a
     // count and wrapped keys.
@@ -373,6 +377,29 @@ async fn a_value_moved_under_another_id_does_not_open() {
         cache.get(&contact_id(2)).await.err(),
         Some(CacheError::Corrupt)
     );
+    cache.close();
+    Cache::delete(&user_id).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn a_full_batch_applies_and_reads_back() {
+    let user_id = user(12);
+    let cache = fresh(&user_id, None).await;
+    let n = oubli_domain::SYNC_BATCH as u16;
+    let records: Vec<SyncRecord> = (0..n).map(|i| record(i, "Dupont")).collect();
+    let start = js_sys::Date::now();
+    cache
+        .apply(&batch(records, &[], "500", true), now())
+        .await
+        .unwrap();
+    let applied = js_sys::Date::now() - start;
+    let start = js_sys::Date::now();
+    let all = cache.all().await.unwrap();
+    let read = js_sys::Date::now() - start;
+    console_log!("{n} records: apply {applied:.0} ms, all() {read:.0} ms");
+    assert_eq!(all.len(), usize::from(n));
+    assert_eq!(all[0].detail.contact.id, contact_id(0));
+
     cache.close();
     Cache::delete(&user_id).await.unwrap();
 }
