@@ -10,7 +10,7 @@ use indexed_db_futures::prelude::*;
 use js_sys::Uint8Array;
 use oubli::api::ApiError;
 use oubli::cache::sync::{sync_with, Synced};
-use oubli::cache::{crypto, Applied, Cache, CacheError};
+use oubli::cache::{crypto, Applied, Cache, CacheError, SyncBatch};
 use oubli_domain::{SyncRecord, SyncResponse};
 use serde_json::json;
 use std::cell::RefCell;
@@ -120,7 +120,7 @@ async fn records_in_come_out_equal() {
         record(2, "Durand"),
     ];
     let applied = cache
-        .apply(&batch(records.clone(), &[], "42", false), now())
+        .apply_response(&batch(records.clone(), &[], "42", false), now())
         .await
         .unwrap();
     assert_eq!(applied, Applied::Batch);
@@ -153,14 +153,14 @@ async fn tombstones_purge_and_upserts_replace() {
         record(3, "Dupont"),
     ];
     cache
-        .apply(&batch(first, &[], "1", false), now())
+        .apply_response(&batch(first, &[], "1", false), now())
         .await
         .unwrap();
 
     // Contact 2 erased, 3 changed, 4 new; a tombstone for an id never cached is harmless.
     let second = vec![record(3, "Dupont-Moreau"), record(4, "Petit")];
     cache
-        .apply(&batch(second, &[2, 9], "2", false), now())
+        .apply_response(&batch(second, &[2, 9], "2", false), now())
         .await
         .unwrap();
 
@@ -182,11 +182,14 @@ async fn reset_clears_records_and_cursor() {
     let cache = fresh(&user_id, None).await;
     let records = vec![record(1, "Martin"), record(2, "Durand")];
     cache
-        .apply(&batch(records, &[], "7", false), now())
+        .apply_response(&batch(records, &[], "7", false), now())
         .await
         .unwrap();
 
-    assert_eq!(cache.apply(&reset(), now()).await.unwrap(), Applied::Reset);
+    assert_eq!(
+        cache.apply_response(&reset(), now()).await.unwrap(),
+        Applied::Reset
+    );
     assert!(
         cache.all().await.unwrap().is_empty(),
         "records cleared, batch ignored"
@@ -200,7 +203,7 @@ async fn reset_clears_records_and_cursor() {
         .await
         .unwrap();
     cache
-        .apply(&batch(vec![record(5, "Roux")], &[], "1", false), now())
+        .apply_response(&batch(vec![record(5, "Roux")], &[], "1", false), now())
         .await
         .unwrap();
     assert_eq!(ids(&cache.all().await.unwrap()), vec![contact_id(5)]);
@@ -213,7 +216,7 @@ async fn wrong_password_is_refused_and_changes_nothing() {
     let user_id = user(4);
     let cache = fresh(&user_id, None).await;
     cache
-        .apply(&batch(vec![record(1, "Martin")], &[], "3", false), now())
+        .apply_response(&batch(vec![record(1, "Martin")], &[], "3", false), now())
         .await
         .unwrap();
     cache.close();
@@ -295,7 +298,7 @@ async fn a_record_read_raw_from_indexeddb_is_ciphertext() {
     let dupont = record(1, "Dupont");
     let json_len = serde_json::to_vec(&dupont).unwrap().len();
     cache
-        .apply(&batch(vec![dupont], &[], "1", false), now())
+        .apply_response(&batch(vec![dupont], &[], "1", false), now())
         .await
         .unwrap();
     // Control: the plaintext does hold the values looked for, so the search can fail.
@@ -343,7 +346,7 @@ async fn a_value_moved_under_another_id_does_not_open() {
     let cache = fresh(&user_id, None).await;
     let records = vec![record(1, "Martin"), record(2, "Durand")];
     cache
-        .apply(&batch(records, &[], "1", false), now())
+        .apply_response(&batch(records, &[], "1", false), now())
         .await
         .unwrap();
     cache.close();
@@ -389,7 +392,7 @@ async fn a_full_batch_applies_and_reads_back() {
     let records: Vec<SyncRecord> = (0..n).map(|i| record(i, "Dupont")).collect();
     let start = js_sys::Date::now();
     cache
-        .apply(&batch(records, &[], "500", true), now())
+        .apply_response(&batch(records, &[], "500", true), now())
         .await
         .unwrap();
     let applied = js_sys::Date::now() - start;
@@ -423,6 +426,7 @@ impl Server {
         sync_with(cache, |since| {
             self.asked.borrow_mut().push(since);
             let answer = self.answers.borrow_mut().remove(0);
+            let answer = answer.map(|r| SyncBatch::from_response(&r).unwrap());
             async move { answer }
         })
         .await
@@ -498,7 +502,7 @@ async fn a_reset_during_sync_clears_and_restarts_from_no_cursor() {
     let user_id = user(8);
     let cache = fresh(&user_id, None).await;
     cache
-        .apply(
+        .apply_response(
             &batch(
                 vec![record(1, "Martin"), record(2, "Durand")],
                 &[],
@@ -548,7 +552,7 @@ async fn the_server_key_opens_without_the_password() {
     let server_key = [42u8; 32];
     let cache = fresh(&user_id, Some(server_key)).await;
     cache
-        .apply(&batch(vec![record(1, "Martin")], &[], "1", false), now())
+        .apply_response(&batch(vec![record(1, "Martin")], &[], "1", false), now())
         .await
         .unwrap();
     cache.close();
@@ -592,7 +596,7 @@ async fn delete_removes_the_database() {
     // An open connection does not block the delete (logout with the cache open).
     let cache = fresh(&user_id, None).await;
     cache
-        .apply(&batch(vec![record(1, "Martin")], &[], "1", false), now())
+        .apply_response(&batch(vec![record(1, "Martin")], &[], "1", false), now())
         .await
         .unwrap();
     assert!(Cache::exists(&user_id).await.unwrap());
@@ -654,4 +658,53 @@ fn kdf_takes_a_noticeable_time() {
         key.0,
         crypto::derive(PASSWORD, &[2; crypto::SALT_LEN], crypto::PBKDF2_ITERATIONS).0
     );
+}
+
+#[wasm_bindgen_test]
+fn the_server_key_is_decoded_from_base64() {
+    use oubli::api::sync::decode_key;
+    let key: [u8; 32] = std::array::from_fn(|i| (i * 8) as u8);
+    // The same 32 bytes, base64 (standard alphabet, padded).
+    let text = "AAgQGCAoMDhASFBYYGhweICIkJigqLC4wMjQ2ODo8Pg=";
+    assert_eq!(decode_key(text), Some(key));
+    assert_eq!(
+        decode_key(&format!(" {text}\n")),
+        Some(key),
+        "surrounding blanks"
+    );
+    assert_eq!(decode_key("AAgQ"), None, "3 bytes");
+    assert_eq!(decode_key("not base64!"), None);
+    assert_eq!(decode_key(""), None);
+}
+
+/// Upserts are stored as the JSON text the server sent, and come out as the record.
+#[wasm_bindgen_test]
+async fn a_batch_as_sent_by_the_server_is_stored() {
+    let user_id = user(13);
+    let cache = fresh(&user_id, None).await;
+    let text = serde_json::json!({
+        "upserts": [record(1, "Martin"), record(2, "Durand")],
+        "tombstones": [],
+        "cursor": "12",
+        "more": false
+    })
+    .to_string();
+    let batch: SyncBatch = serde_json::from_str(&text).unwrap();
+    assert_eq!(cache.apply(&batch, now()).await.unwrap(), Applied::Batch);
+    assert!(cache.all().await.unwrap() == vec![record(1, "Martin"), record(2, "Durand")]);
+    assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("12"));
+
+    // An upsert without an id is refused, and nothing of its batch is kept.
+    let bad: SyncBatch = serde_json::from_str(
+        r#"{"upserts": [{"first_name": "x"}], "tombstones": ["c0000000-0000-4000-8000-000000000001"], "cursor": "13", "more": false}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        cache.apply(&bad, now()).await.err(),
+        Some(CacheError::Corrupt)
+    );
+    assert_eq!(cache.all().await.unwrap().len(), 2);
+    assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("12"));
+    cache.close();
+    Cache::delete(&user_id).await.unwrap();
 }

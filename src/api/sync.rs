@@ -2,11 +2,12 @@
 //! key that lets an online reload open the cache without the password.
 
 use super::ApiError;
-use oubli_domain::SyncResponse;
+use crate::cache::SyncBatch;
 use serde::Deserialize;
 
-/// `GET /sync?since=<cursor>`: one batch of changes; no cursor for a full sync.
-pub async fn changes(since: Option<&str>) -> Result<SyncResponse, ApiError> {
+/// `GET /sync?since=<cursor>`: one batch of changes; no cursor for a full sync. The
+/// upserts stay JSON text ([`SyncBatch`]), as the cache stores them.
+pub async fn changes(since: Option<&str>) -> Result<SyncBatch, ApiError> {
     match since {
         Some(cursor) => {
             let cursor = String::from(js_sys::encode_uri_component(cursor));
@@ -21,14 +22,19 @@ struct SyncKey {
     key: String,
 }
 
-/// `GET /sync/key`: the logged-in user's 32-byte cache wrapping key, held by the
-/// server. A body that is not base64 of 32 bytes is an unexpected answer.
+/// `GET /sync/key`: the logged-in user's 32-byte key for wrapping the cache key, held
+/// by the server. A key that is not base64 of 32 bytes is an unexpected answer.
 pub async fn key() -> Result<[u8; 32], ApiError> {
-    use base64::Engine as _;
     let SyncKey { key } = super::get("/sync/key").await?;
-    base64::engine::general_purpose::STANDARD
-        .decode(key.trim())
-        .ok()
-        .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
-        .ok_or_else(|| ApiError::unexpected_body(200))
+    decode_key(&key).ok_or_else(|| ApiError::unexpected_body(200))
+}
+
+/// Standard base64 of 32 bytes, decoded by the browser (`atob`: no decoder in the wasm).
+pub fn decode_key(base64: &str) -> Option<[u8; 32]> {
+    let binary = web_sys::window()?.atob(base64.trim()).ok()?;
+    let bytes: Vec<u8> = binary
+        .chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect::<Option<_>>()?;
+    bytes.try_into().ok()
 }

@@ -24,7 +24,7 @@ pub const SALT_LEN: usize = 16;
 /// so it can be raised later without breaking existing caches). Chosen so that the
 /// derivation takes a few hundred milliseconds in Chromium (see tests/cache.rs,
 /// `kdf_takes_a_noticeable_time`).
-pub const PBKDF2_ITERATIONS: u32 = 300_000;
+pub const PBKDF2_ITERATIONS: u32 = 250_000;
 /// Fewest iterations accepted from the database: a tampered count cannot make the
 /// password cheap to guess from a copied cache.
 pub const MIN_ITERATIONS: u32 = 100_000;

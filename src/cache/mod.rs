@@ -21,8 +21,60 @@ use chrono::{DateTime, Utc};
 use crypto::{Key, Wrap, KEY_LEN, SALT_LEN};
 use indexed_db_futures::database::Database;
 use oubli_domain::{SyncRecord, SyncResponse};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use store::*;
 use wasm_bindgen::JsValue;
+
+/// One `/sync` answer (the shape of [`SyncResponse`]) with each upsert kept as the JSON
+/// text the server sent: the cache seals that text as it is, so the app carries no
+/// serializer for whole records (measured: serializing `SyncRecord` again cost more
+/// of the first load than the rest of the cache).
+#[derive(Deserialize)]
+pub struct SyncBatch {
+    pub upserts: Vec<Box<RawValue>>,
+    pub tombstones: Vec<String>,
+    pub cursor: String,
+    pub more: bool,
+    #[serde(default)]
+    pub reset: bool,
+}
+
+impl std::fmt::Debug for SyncBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncBatch")
+            .field("upserts", &self.upserts.len())
+            .field("tombstones", &self.tombstones)
+            .field("cursor", &self.cursor)
+            .field("more", &self.more)
+            .field("reset", &self.reset)
+            .finish()
+    }
+}
+
+impl SyncBatch {
+    /// The batch of a typed answer (tests, or a caller that has one).
+    pub fn from_response(response: &SyncResponse) -> Result<SyncBatch, CacheError> {
+        let upserts = response
+            .upserts
+            .iter()
+            .map(|r| serde_json::value::to_raw_value(r).map_err(|_| CacheError::Corrupt))
+            .collect::<Result<_, _>>()?;
+        Ok(SyncBatch {
+            upserts,
+            tombstones: response.tombstones.clone(),
+            cursor: response.cursor.clone(),
+            more: response.more,
+            reset: response.reset,
+        })
+    }
+}
+
+/// The id of an upsert, read from its JSON without decoding the rest.
+#[derive(Deserialize)]
+struct RecordId {
+    id: String,
+}
 
 /// What can go wrong with the cache. Carries no personal value: the details are
 /// IndexedDB's own messages, for the log.
@@ -255,7 +307,7 @@ impl Cache {
     /// instead (also one transaction) and applies nothing of the batch.
     pub async fn apply(
         &self,
-        batch: &SyncResponse,
+        batch: &SyncBatch,
         synced_at: DateTime<Utc>,
     ) -> Result<Applied, CacheError> {
         if batch.reset {
@@ -268,16 +320,21 @@ impl Cache {
             return Ok(Applied::Reset);
         }
         let mut records = Vec::with_capacity(batch.upserts.len());
-        for record in &batch.upserts {
-            let id = &record.detail.contact.id;
-            records.push((id.clone(), bytes(&self.seal(record)?)));
+        for json in &batch.upserts {
+            let RecordId { id } =
+                serde_json::from_str(json.get()).map_err(|_| CacheError::Corrupt)?;
+            let sealed = crypto::seal_record(&self.key, &id, json.get().as_bytes())?;
+            records.push((id, bytes(&sealed)));
         }
         let writes = Writes {
             records,
             purge: batch.tombstones.clone(),
             meta: vec![
                 (META_CURSOR, JsValue::from_str(&batch.cursor)),
-                (META_SYNCED_AT, JsValue::from_str(&synced_at.to_rfc3339())),
+                (
+                    META_SYNCED_AT,
+                    JsValue::from_f64(synced_at.timestamp_millis() as f64),
+                ),
             ],
             ..Writes::default()
         };
@@ -285,14 +342,14 @@ impl Cache {
         Ok(Applied::Batch)
     }
 
-    /// The record's JSON sealed under the cache key, bound to its id.
-    fn seal(&self, record: &SyncRecord) -> Result<Vec<u8>, CacheError> {
-        let json = serde_json::to_vec(record).map_err(|_| CacheError::Corrupt)?;
-        Ok(crypto::seal_record(
-            &self.key,
-            &record.detail.contact.id,
-            &json,
-        )?)
+    /// [`Cache::apply`] of a typed answer.
+    pub async fn apply_response(
+        &self,
+        response: &SyncResponse,
+        synced_at: DateTime<Utc>,
+    ) -> Result<Applied, CacheError> {
+        self.apply(&SyncBatch::from_response(response)?, synced_at)
+            .await
     }
 
     fn open_record(&self, id: &str, value: &JsValue) -> Result<SyncRecord, CacheError> {
@@ -315,10 +372,7 @@ impl Cache {
     /// When the last batch was applied.
     pub async fn last_synced(&self) -> Result<Option<DateTime<Utc>>, CacheError> {
         let [at] = read_meta(&self.db, [META_SYNCED_AT]).await?;
-        Ok(at
-            .and_then(|at| at.as_string())
-            .and_then(|at| DateTime::parse_from_rfc3339(&at).ok())
-            .map(|at| at.with_timezone(&Utc)))
+        Ok(number(at).and_then(|ms| DateTime::from_timestamp_millis(ms as i64)))
     }
 
     /// Every cached record, decrypted (for the in-memory list and search), in id order.

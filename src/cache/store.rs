@@ -29,7 +29,7 @@ const VERSION: u8 = 1;
 
 /// The opaque cursor of the last applied `/sync` answer (string).
 pub const META_CURSOR: &str = "cursor";
-/// When the last batch was applied (RFC 3339 string).
+/// When the last batch was applied (milliseconds since 1970, number).
 pub const META_SYNCED_AT: &str = "synced_at";
 /// PBKDF2 salt (bytes).
 pub const META_SALT: &str = "kdf_salt";

@@ -4,10 +4,9 @@
 //! the last committed batch and its cursor, and the next sync resumes from there. On
 //! `reset`, the cache is cleared and the sync starts again from no cursor.
 
-use super::{Applied, Cache, CacheError};
+use super::{Applied, Cache, CacheError, SyncBatch};
 use crate::api::ApiError;
 use chrono::Utc;
-use oubli_domain::SyncResponse;
 use std::future::Future;
 
 /// What one sync did (counts only).
@@ -36,7 +35,7 @@ pub async fn sync(cache: &Cache) -> Result<Synced, CacheError> {
 pub async fn sync_with<F, Fut>(cache: &Cache, mut fetch: F) -> Result<Synced, CacheError>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: Future<Output = Result<SyncResponse, ApiError>>,
+    Fut: Future<Output = Result<SyncBatch, ApiError>>,
 {
     let mut since = cache.cursor().await?;
     let mut done = Synced::default();
