@@ -19,12 +19,12 @@ pub mod sync;
 
 use chrono::{DateTime, Utc};
 use crypto::{Key, Wrap, KEY_LEN, SALT_LEN};
-use indexed_db_futures::database::Database;
 use oubli_domain::{SyncRecord, SyncResponse};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use store::*;
 use wasm_bindgen::JsValue;
+use web_sys::IdbDatabase as Database;
 
 /// One `/sync` answer (the shape of [`SyncResponse`]) with each upsert kept as the JSON
 /// text the server sent: the cache seals that text as it is, so the app carries no
