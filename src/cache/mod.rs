@@ -19,7 +19,7 @@ pub mod sync;
 
 use chrono::{DateTime, Utc};
 use crypto::{Key, Wrap, KEY_LEN, SALT_LEN};
-use oubli_domain::{SyncRecord, SyncResponse};
+use oubli_domain::{Activity, ContactDetail, SyncRecord, SyncResponse};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use store::*;
@@ -68,6 +68,14 @@ impl SyncBatch {
             reset: response.reset,
         })
     }
+}
+
+/// The activity lists of a stored record (the rest is its `ContactDetail`).
+#[derive(Deserialize)]
+struct Activities {
+    notes: Vec<Activity>,
+    tasks: Vec<Activity>,
+    appointments: Vec<Activity>,
 }
 
 /// The id of an upsert, read from its JSON without decoding the rest.
@@ -355,11 +363,27 @@ impl Cache {
     fn open_record(&self, id: &str, value: &JsValue) -> Result<SyncRecord, CacheError> {
         let sealed = as_bytes(value).ok_or(CacheError::Corrupt)?;
         let json = crypto::open_record(&self.key, id, &sealed).ok_or(CacheError::Corrupt)?;
-        let record: SyncRecord = serde_json::from_slice(&json).map_err(|_| CacheError::Corrupt)?;
-        if record.detail.contact.id != id {
+        let json = String::from_utf8(json).map_err(|_| CacheError::Corrupt)?;
+        // Decoded as the contact record the record page already decodes from the API
+        // (`from_str::<ContactDetail>`, extra keys ignored), then its three lists: the
+        // app then carries no second decoder of the whole record (measured: decoding
+        // `SyncRecord` itself, through its flattened detail, cost several KB of brotli).
+        let corrupt = |_| CacheError::Corrupt;
+        let detail: ContactDetail = serde_json::from_str(&json).map_err(corrupt)?;
+        let Activities {
+            notes,
+            tasks,
+            appointments,
+        } = serde_json::from_str(&json).map_err(corrupt)?;
+        if detail.contact.id != id {
             return Err(CacheError::Corrupt);
         }
-        Ok(record)
+        Ok(SyncRecord {
+            detail,
+            notes,
+            tasks,
+            appointments,
+        })
     }
 
     /// The cursor of the last applied batch; `None` before the first sync or after a
