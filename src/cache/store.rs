@@ -118,14 +118,18 @@ pub async fn open(name: &str) -> Result<IdbDatabase, CacheError> {
     Ok(db)
 }
 
-/// Whether a database of that name exists (without creating it), from
-/// `indexedDB.databases()`.
+/// Whether a database of that name may exist, without creating it: `false` only when
+/// `indexedDB.databases()` does not list it. A browser without that call (Firefox
+/// before 126) answers `true`; the callers then open the database and look at its
+/// meta (an empty database is "no cache").
 pub async fn exists(name: &str) -> Result<bool, CacheError> {
     let factory = factory()?;
-    let list = Reflect::get(&factory, &"databases".into())
+    let Some(list) = Reflect::get(&factory, &"databases".into())
         .ok()
         .and_then(|f| f.dyn_into::<Function>().ok())
-        .ok_or_else(|| CacheError::Storage("no indexedDB.databases()".into()))?;
+    else {
+        return Ok(true);
+    };
     let promise: Promise = list
         .call0(&factory)
         .map_err(storage("databases"))?
