@@ -150,6 +150,15 @@ impl std::fmt::Debug for Cache {
     }
 }
 
+impl Drop for Cache {
+    /// A dropped cache closes its connection (the browser lets its transactions finish
+    /// first); otherwise the connection would live on, held by its `versionchange`
+    /// handler.
+    fn drop(&mut self) {
+        self.db.close();
+    }
+}
+
 /// What [`Cache::apply`] did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Applied {
@@ -304,9 +313,9 @@ impl Cache {
         store::delete(&db_name(user_id)?).await
     }
 
-    /// Closes the connection.
+    /// Closes the connection (dropping the cache does the same).
     pub fn close(self) {
-        self.db.close();
+        drop(self);
     }
 
     /// Applies one `/sync` answer in one transaction: upserts put, tombstones deleted,
