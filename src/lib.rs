@@ -6,6 +6,7 @@
 
 pub mod admin;
 pub mod api;
+pub mod cache;
 pub mod components;
 pub mod i18n;
 pub mod nav;

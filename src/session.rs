@@ -34,6 +34,24 @@ impl Session {
     pub fn can(&self, action: Action) -> bool {
         self.user().is_some_and(|u| may(&u, action))
     }
+
+    /// Logs out: `DELETE /session`, then deletes the user's offline cache database
+    /// (PRODUCT.md §6: logout wipes the cache). If the server refuses, nothing is
+    /// deleted and the caller stays logged in. A cache that cannot be deleted is
+    /// logged (the server's `Clear-Site-Data` answer wipes the storage as well).
+    pub async fn log_out(&self) -> Result<(), crate::api::ApiError> {
+        let user_id = self.0.with_untracked(|auth| match auth {
+            Auth::LoggedIn(user) => Some(user.id.clone()),
+            _ => None,
+        });
+        crate::api::session::logout().await?;
+        if let Some(user_id) = user_id {
+            if let Err(e) = crate::cache::Cache::delete(&user_id).await {
+                log::warn!("deleting the offline cache at logout: {e:?}");
+            }
+        }
+        Ok(())
+    }
 }
 
 /// The [`Actor`] the server would build for `user`.

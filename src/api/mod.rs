@@ -17,6 +17,7 @@ pub mod household;
 pub mod project_record;
 pub mod projects;
 pub mod session;
+pub mod sync;
 pub mod tasks;
 pub mod users;
 

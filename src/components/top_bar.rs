@@ -10,7 +10,7 @@ use oubli_domain::{Action, Role};
 use super::guides::GuidesButton;
 use crate::i18n::{t, use_i18n, Locale};
 use crate::nav::current;
-use crate::{api, use_session, Auth};
+use crate::{use_session, Auth};
 
 /// Translation key of a role's label.
 pub fn role_key(role: Role) -> &'static str {
@@ -63,7 +63,7 @@ pub fn TopBar() -> impl IntoView {
         error.set(None);
         owner.with(|| {
             spawn_local_scoped_with_cancellation(async move {
-                match api::session::logout().await {
+                match session.log_out().await {
                     // The shell sees the change and goes to the login page.
                     Ok(()) => session.0.set(Auth::LoggedOut),
                     // Staying logged in on screen while the server still holds the
