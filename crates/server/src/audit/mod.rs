@@ -17,7 +17,7 @@ pub mod verify;
 pub use verify::{export_head, verify, verify_against, Head};
 
 use crate::db::rows::{n, select};
-use crate::db::{from_ms, now_ms, Db, Tx};
+use crate::db::{from_ms, now_ms, Db, Tx, Write};
 use crate::error::Result;
 use oubli_domain::AuditEntry;
 use sea_query::{Expr, Order, Query};
@@ -143,17 +143,17 @@ pub fn reserve(q: &mut sea_query::UpdateStatement, k: usize) {
     q.value(n("audit_seq"), Expr::col(n("audit_seq")).add(k as i32));
 }
 
-/// Appends `entries` after a [`reserve`] of as many, whose update returned `top` and
-/// `prev`.
-pub async fn append_reserved(
-    tx: &mut Tx,
+/// The writes that append `entries` after a [`reserve`] of as many, whose update
+/// returned `top` and `prev` (for the caller's [`Tx::exec_all`] with its own writes).
+pub fn reserved_writes(
+    tx: &Tx,
     cabinet_id: &str,
     entries: Vec<Entry<'_>>,
     top: i64,
     prev: String,
-) -> Result<()> {
+) -> Vec<Write> {
     let entries = entries.into_iter().map(Entry::into_audit).collect();
-    write_chain(tx, cabinet_id, entries, top, prev).await
+    chain_writes(&tx.audit_key, cabinet_id, entries, top, prev)
 }
 
 /// Writes `entries` as the seqs up to `top` after the head `prev` (reserved), and moves
@@ -163,8 +163,22 @@ async fn write_chain(
     cabinet_id: &str,
     entries: Vec<AuditEntry>,
     top: i64,
-    mut prev: String,
+    prev: String,
 ) -> Result<()> {
+    let writes = chain_writes(&tx.audit_key, cabinet_id, entries, top, prev);
+    tx.exec_all(writes).await?;
+    Ok(())
+}
+
+/// The insert of `entries` (seqs up to `top`, chained after `prev`) and the move of
+/// the cabinet's head.
+fn chain_writes(
+    key: &key::AuditKey,
+    cabinet_id: &str,
+    entries: Vec<AuditEntry>,
+    top: i64,
+    mut prev: String,
+) -> Vec<Write> {
     let k = entries.len() as i64;
     let at = now_ms();
     let mut ins = Query::insert();
@@ -179,7 +193,7 @@ async fn write_chain(
         e.seq = top - k + 1 + i as i64;
         e.at = from_ms(at);
         e.prev_hash = prev.clone();
-        e.hash = entry_hash(&tx.audit_key, cabinet_id, &prev, &e);
+        e.hash = entry_hash(key, cabinet_id, &prev, &e);
         ins.values_panic([
             cabinet_id.into(),
             e.seq.into(),
@@ -197,13 +211,11 @@ async fn write_chain(
         ]);
         prev = e.hash;
     }
-    tx.exec(&ins).await?;
     let mut q = Query::update();
     q.table(n("cabinets"))
         .value(n("audit_head"), prev)
         .and_where(Expr::col(n("id")).eq(cabinet_id));
-    tx.exec(&q).await?;
-    Ok(())
+    vec![Write::Insert(ins), Write::Update(q)]
 }
 
 /// Appends in a transaction of its own: for refusals, whose request changes nothing.

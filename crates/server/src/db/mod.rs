@@ -239,6 +239,34 @@ impl Db {
     }
 }
 
+/// A write for [`Tx::exec_all`].
+pub enum Write {
+    Insert(sea_query::InsertStatement),
+    Update(sea_query::UpdateStatement),
+}
+
+/// `sql` (PostgreSQL, its values all bound as `$1`, `$2`…: no literal holds a `$`)
+/// with each `$n` moved to `$(n + by)`.
+fn shift_params(sql: &str, by: usize) -> String {
+    let mut out = String::with_capacity(sql.len() + 16);
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if c == '$' {
+            let mut digits = String::new();
+            while let Some(d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                digits.push(*d);
+                chars.next();
+            }
+            match digits.parse::<usize>() {
+                Ok(k) => out.push_str(&(k + by).to_string()),
+                Err(_) => out.push_str(&digits),
+            }
+        }
+    }
+    out
+}
+
 /// A transaction plus the dialect to render statements in.
 pub struct Tx {
     tx: sqlx::Transaction<'static, Any>,
@@ -270,6 +298,44 @@ impl Tx {
             .execute(&mut *self.tx)
             .await?
             .rows_affected())
+    }
+
+    /// Runs `writes` (none of them read by another): on PostgreSQL in one statement
+    /// and one round trip (each write a data-modifying `WITH` part of it; foreign keys
+    /// are checked at its end), on SQLite one after the other (no round trip there).
+    pub async fn exec_all(&mut self, writes: Vec<Write>) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite || writes.len() < 2 {
+            for w in &writes {
+                match w {
+                    Write::Insert(q) => self.exec(q).await?,
+                    Write::Update(q) => self.exec(q).await?,
+                };
+            }
+            return Ok(());
+        }
+        let mut parts = Vec::with_capacity(writes.len());
+        let mut values = Vec::new();
+        for w in &writes {
+            let b = builder(self.backend);
+            let (sql, v) = match w {
+                Write::Insert(q) => q.build_any_sqlx(b),
+                Write::Update(q) => q.build_any_sqlx(b),
+            };
+            parts.push(shift_params(&sql, values.len()));
+            values.extend(v.0 .0);
+        }
+        let last = parts.pop().unwrap_or_default();
+        let with: Vec<String> = parts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("w{i} AS ({p})"))
+            .collect();
+        let sql = format!("WITH {} {last}", with.join(", "));
+        self.statements.fetch_add(1, Ordering::Relaxed);
+        sqlx::query_with(&sql, SqlxValues(sea_query::Values(values)))
+            .execute(&mut *self.tx)
+            .await?;
+        Ok(())
     }
 
     pub async fn all<T>(&mut self, stmt: &impl SqlxBinder) -> Result<Vec<T>, sqlx::Error>

@@ -10,11 +10,11 @@
 
 use super::{phone_variants, Channel, NewLead, Taken};
 use crate::db::rows::{insert_rows, n, Pairs};
-use crate::db::{date_str, new_id, now_ms, Tx};
+use crate::db::{date_str, new_id, now_ms, Tx, Write};
 use crate::error::{ApiError, Result};
 use crate::{audit, intake::keyed_hash};
 use oubli_domain::{ConsentPurpose, ProjectStatus, RoutingMode};
-use sea_query::{Cond, Expr, Order, Query};
+use sea_query::{Cond, Expr, Order, Query, UnionType};
 use std::collections::{HashMap, HashSet};
 
 /// A contact of the cabinet that a lead may be about.
@@ -25,6 +25,7 @@ struct KnownRow {
     mobile_phone: Option<String>,
     assigned_to: Option<String>,
     opposition_at: Option<i64>,
+    created_at: i64,
 }
 
 #[derive(sqlx::FromRow)]
@@ -164,34 +165,42 @@ async fn known_rows(tx: &mut Tx, cabinet_id: &str, leads: &[&NewLead]) -> Result
             phones.extend(phone_variants(&m));
         }
     }
-    let mut any = Cond::any();
-    if !emails.is_empty() {
-        any = any.add(Expr::col(n("email")).is_in(emails));
-    }
-    if !phones.is_empty() {
-        any = any.add(Expr::col(n("mobile_phone")).is_in(phones));
-    }
-    if any.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = Query::select();
-    q.columns(
-        [
-            "id",
-            "email",
-            "mobile_phone",
-            "assigned_to",
-            "opposition_at",
-        ]
-        .map(n),
-    )
-    .from(n("contacts"))
-    .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
-    .and_where(Expr::col(n("anonymized_at")).is_null())
-    .cond_where(any)
-    .order_by(n("created_at"), Order::Asc)
-    .order_by(n("id"), Order::Asc);
-    Ok(tx.all(&q).await?)
+    // One select per column, joined by UNION: each reads its own index on (cabinet,
+    // column) whatever the planner knows of the table (an OR of the two read every
+    // contact of the cabinet on a PostgreSQL whose statistics were not gathered yet).
+    let part = |col: &'static str, values: Vec<String>| {
+        let mut q = Query::select();
+        q.columns(
+            [
+                "id",
+                "email",
+                "mobile_phone",
+                "assigned_to",
+                "opposition_at",
+                "created_at",
+            ]
+            .map(n),
+        )
+        .from(n("contacts"))
+        .and_where(Expr::col(n("cabinet_id")).eq(cabinet_id))
+        .and_where(Expr::col(n("anonymized_at")).is_null())
+        .and_where(Expr::col(n(col)).is_in(values));
+        q
+    };
+    let q = match (emails.is_empty(), phones.is_empty()) {
+        (true, true) => return Ok(Vec::new()),
+        (false, true) => part("email", emails),
+        (true, false) => part("mobile_phone", phones),
+        (false, false) => {
+            let mut q = part("email", emails);
+            q.union(UnionType::Distinct, part("mobile_phone", phones));
+            q
+        }
+    };
+    let mut rows: Vec<KnownRow> = tx.all(&q).await?;
+    // Oldest first, as one person may be in the cabinet twice.
+    rows.sort_by(|a, b| (a.created_at, &a.id).cmp(&(b.created_at, &b.id)));
+    Ok(rows)
 }
 
 /// The first of `rows` with the lead's email or mobile.
@@ -440,6 +449,8 @@ pub async fn take_all(
     let (mut receipts_rows, mut contacts, mut household, mut projects, mut consents) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut entries = Vec::new();
+    // Every write of the batch, sent at the end in one go (`Tx::exec_all`).
+    let mut writes: Vec<Write> = Vec::new();
     let mut taken = Vec::with_capacity(leads.len());
     let mut seq = first_seq;
     let mut owners_of_created: HashMap<String, Option<String>> = HashMap::new();
@@ -529,7 +540,7 @@ pub async fn take_all(
                     .value(n("updated_at"), now)
                     .value(n("change_seq"), seq)
                     .and_where(Expr::col(n("id")).eq(contact_id.as_str()));
-                tx.exec(&q).await?;
+                writes.push(Write::Update(q));
             }
         } else if !known {
             seq += 1;
@@ -616,8 +627,10 @@ pub async fn take_all(
             replay: false,
         });
     }
-    // The receipts first: of two instances racing on one key, the second meets the
-    // unique index before writing anything else.
+    // The inserts, then the people already known, then the audit entries: on
+    // PostgreSQL all of them in one statement. Of two instances racing on one replay
+    // key, the second meets the receipts' unique index and writes nothing.
+    let known_updates = std::mem::take(&mut writes);
     for (table, rows) in [
         ("lead_receipts", receipts_rows),
         ("contacts", contacts),
@@ -625,10 +638,9 @@ pub async fn take_all(
         ("projects", projects),
         ("consents", consents),
     ] {
-        if let Some(q) = insert_rows(table, rows) {
-            tx.exec(&q).await?;
-        }
+        writes.extend(insert_rows(table, rows).map(Write::Insert));
     }
+    writes.extend(known_updates);
     if entries.len() != new_leads {
         return Err(ApiError::Internal(
             "lead batch: audit entries miscounted".into(),
@@ -646,7 +658,10 @@ pub async fn take_all(
                 detail: detail.clone(),
             })
             .collect();
-        audit::append_reserved(tx, cabinet_id, entries, audit_top, audit_prev).await?;
+        writes.extend(audit::reserved_writes(
+            tx, cabinet_id, entries, audit_top, audit_prev,
+        ));
     }
+    tx.exec_all(writes).await?;
     Ok(taken)
 }
