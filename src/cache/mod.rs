@@ -251,17 +251,8 @@ impl Cache {
             return Err(CacheError::Corrupt);
         }
         let by_password = crypto::derive(password, &salt, iterations);
-        match crypto::unwrap_key(&by_password, Wrap::Password, user_id, &wrapped) {
-            Some(key) => Ok(Cache {
-                db,
-                key,
-                user_id: user_id.to_owned(),
-            }),
-            None => {
-                db.close();
-                Err(CacheError::WrongPassword)
-            }
-        }
+        let key = crypto::unwrap_key(&by_password, Wrap::Password, user_id, &wrapped);
+        Self::unlocked(db, key, user_id, CacheError::WrongPassword)
     }
 
     /// Opens the cache of `user_id` with the server's key (online reload).
@@ -275,7 +266,19 @@ impl Cache {
             db.close();
             return Err(CacheError::Missing);
         };
-        match crypto::unwrap_key(&Key(server_key), Wrap::Server, user_id, &wrapped) {
+        let key = crypto::unwrap_key(&Key(server_key), Wrap::Server, user_id, &wrapped);
+        Self::unlocked(db, key, user_id, CacheError::WrongServerKey)
+    }
+
+    /// The cache opened with `key` if the wrapping key unwrapped it; otherwise the
+    /// database closed and `refused`.
+    fn unlocked(
+        db: Database,
+        key: Option<Key>,
+        user_id: &str,
+        refused: CacheError,
+    ) -> Result<Cache, CacheError> {
+        match key {
             Some(key) => Ok(Cache {
                 db,
                 key,
@@ -283,7 +286,7 @@ impl Cache {
             }),
             None => {
                 db.close();
-                Err(CacheError::WrongServerKey)
+                Err(refused)
             }
         }
     }

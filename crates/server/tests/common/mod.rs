@@ -135,13 +135,18 @@ impl TestApp {
 
     /// Logs in with the demo password; returns the session token.
     pub async fn login(&self, email: &str) -> String {
+        self.login_with(email, seed::DEMO_PASSWORD).await
+    }
+
+    /// Logs in with `password`; returns the session token.
+    pub async fn login_with(&self, email: &str, password: &str) -> String {
         let req = Request::builder()
             .method(Method::POST)
             .uri("/api/v1/session")
             .header("x-oubli-request", "1")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(
-                serde_json::json!({"email": email, "password": seed::DEMO_PASSWORD}).to_string(),
+                serde_json::json!({"email": email, "password": password}).to_string(),
             ))
             .expect("request");
         let (status, headers, _) = self.send_raw(req).await;

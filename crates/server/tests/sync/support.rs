@@ -138,18 +138,7 @@ pub async fn patch_user(t: &TestApp, admin: &str, user: &str, body: Value) {
 
 /// Logs in with a given password; returns the session token.
 pub async fn login_with(t: &TestApp, email: &str, password: &str) -> String {
-    let req = Request::builder()
-        .method(Method::POST)
-        .uri("/api/v1/session")
-        .header("x-oubli-request", "1")
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(
-            json!({"email": email, "password": password}).to_string(),
-        ))
-        .expect("request");
-    let (s, h, _) = t.send_raw(req).await;
-    assert_eq!(s, StatusCode::OK, "login {email}");
-    crate::common::token_of(&h)
+    t.login_with(email, password).await
 }
 
 /// A GET with the session cookie and extra headers; status, headers, raw body.
