@@ -246,6 +246,7 @@ enum Plan {
     Replay(String, String),
     New {
         contact_id: String,
+        project_id: String,
         /// The contact exists already (in the cabinet, or earlier in the batch).
         known: bool,
         /// Known from the database (not from this batch): its row is updated.
@@ -358,7 +359,6 @@ pub async fn take_all(
     let mut replays: HashMap<(String, String), (String, String)> = stored_receipts;
     // The contacts the batch creates: (email, mobile, id).
     let mut created: Vec<(Option<String>, Option<String>, String)> = Vec::new();
-    let mut touched_stored: Vec<String> = Vec::new();
     for lead in leads {
         let rk = replay_key(&lead.channel).map(|(a, b)| (a.to_string(), b.to_string()));
         if let Some((c, p)) = rk.as_ref().and_then(|k| replays.get(k)) {
@@ -391,27 +391,22 @@ pub async fn take_all(
             },
         };
         let turn = in_batch.is_none() && owner.is_none() && !users.is_empty();
-        if stored && !touched_stored.contains(&contact_id) {
-            touched_stored.push(contact_id.clone());
-        }
         if !is_known {
             created.push((email, mobile, contact_id.clone()));
         }
+        let project_id = new_id();
+        if let Some(k) = rk {
+            replays.insert(k, (contact_id.clone(), project_id.clone()));
+        }
         plans.push(Plan::New {
             contact_id,
+            project_id,
             known: is_known,
             stored,
             opposed: listed || objected,
             owner,
             turn,
         });
-        if let Some(k) = rk {
-            let Some(Plan::New { contact_id, .. }) = plans.last() else {
-                unreachable!()
-            };
-            // The project id is drawn below; a replay in the same batch waits for it.
-            replays.insert(k, (contact_id.clone(), String::new()));
-        }
     }
 
     // The turns, one cursor move per widget or key.
@@ -454,17 +449,11 @@ pub async fn take_all(
     let mut taken = Vec::with_capacity(leads.len());
     let mut seq = first_seq;
     let mut owners_of_created: HashMap<String, Option<String>> = HashMap::new();
+    // The people already stored whose row this batch has updated.
+    let mut updated: HashSet<String> = HashSet::new();
     for (lead, plan) in leads.iter().zip(plans) {
-        let (contact_id, known, stored, opposed, owner, turn) = match plan {
+        let (contact_id, project_id, known, stored, opposed, owner, turn) = match plan {
             Plan::Replay(c, p) => {
-                // A replay of a lead of this batch: its project, drawn above.
-                let p = if p.is_empty() {
-                    let k = replay_key(&lead.channel).map(|(a, b)| (a.to_string(), b.to_string()));
-                    k.and_then(|k| replays.get(&k).map(|v| v.1.clone()))
-                        .unwrap_or_default()
-                } else {
-                    p
-                };
                 taken.push(Taken {
                     contact_id: c,
                     project_id: p,
@@ -476,12 +465,13 @@ pub async fn take_all(
             }
             Plan::New {
                 contact_id,
+                project_id,
                 known,
                 stored,
                 opposed,
                 owner,
                 turn,
-            } => (contact_id, known, stored, opposed, owner, turn),
+            } => (contact_id, project_id, known, stored, opposed, owner, turn),
         };
         let owner = if turn {
             let pool = pool_of(lead);
@@ -499,10 +489,6 @@ pub async fn take_all(
         } else {
             owner
         };
-        let project_id = new_id();
-        if let Some(k) = replay_key(&lead.channel).map(|(a, b)| (a.to_string(), b.to_string())) {
-            replays.insert(k, (contact_id.clone(), project_id.clone()));
-        }
         let (widget_id, api_key_id, idem, ext) = match &lead.channel {
             Channel::Widget {
                 widget_id,
@@ -529,10 +515,9 @@ pub async fn take_all(
             ("updated_at", now.into()),
         ]);
         if stored {
-            if let Some(i) = touched_stored.iter().position(|c| *c == contact_id) {
+            if updated.insert(contact_id.clone()) {
                 // A form sent by the person is an inbound interaction (the retention
                 // clock); the contact's change stamp moves for the offline caches.
-                touched_stored.remove(i);
                 seq += 1;
                 let mut q = Query::update();
                 q.table(n("contacts"))

@@ -235,6 +235,16 @@ pub fn api(p: &str) -> String {
     format!("/api/v1{p}")
 }
 
+/// The ids of a JSON array of records.
+pub fn ids(items: &Value) -> Vec<String> {
+    items
+        .as_array()
+        .unwrap_or_else(|| panic!("not an array: {items}"))
+        .iter()
+        .map(id_of)
+        .collect()
+}
+
 pub fn id_of(v: &Value) -> String {
     v["id"]
         .as_str()

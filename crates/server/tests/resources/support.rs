@@ -53,14 +53,7 @@ pub async fn set_created(t: &TestApp, table: &str, id: &str, at: i64) {
     .await;
 }
 
-pub fn ids(items: &Value) -> Vec<String> {
-    items
-        .as_array()
-        .unwrap_or_else(|| panic!("not an array: {items}"))
-        .iter()
-        .map(id_of)
-        .collect()
-}
+pub use crate::common::ids;
 
 #[track_caller]
 pub fn assert_err(s: StatusCode, v: &Value, status: StatusCode, code: &str, message: &str) {

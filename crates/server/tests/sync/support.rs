@@ -45,14 +45,7 @@ pub fn seq(cursor: &str) -> i64 {
         .unwrap_or_else(|| panic!("cursor {cursor}"))
 }
 
-pub fn ids(items: &Value) -> Vec<String> {
-    items
-        .as_array()
-        .unwrap_or_else(|| panic!("not an array: {items}"))
-        .iter()
-        .map(id_of)
-        .collect()
-}
+pub use crate::common::ids;
 
 pub fn strs(v: &Value) -> Vec<String> {
     v.as_array()
