@@ -1,7 +1,7 @@
 //! What the browser's offline cache receives from `/sync` (API.md "Offline sync",
 //! PRODUCT.md §9 "Offline view").
 
-use super::{Activity, ContactDetail};
+use super::{Activity, ActivityKind, ContactDetail};
 use serde::{Deserialize, Serialize};
 
 /// One contact as the offline cache keeps it: the whole record (household, projects,
@@ -53,3 +53,11 @@ pub struct SyncKey {
     pub key: String,
 }
 crate::masked_debug!(SyncKey);
+
+/// The kinds of activity the offline cache holds (PRODUCT.md §9): documents are not
+/// among them, their files stay on the server.
+pub const SYNCED_ACTIVITY_KINDS: [ActivityKind; 3] = [
+    ActivityKind::Notes,
+    ActivityKind::Tasks,
+    ActivityKind::Appointments,
+];

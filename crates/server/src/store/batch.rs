@@ -15,14 +15,6 @@ use oubli_domain as d;
 use sea_query::{Expr, Order, Query};
 use std::collections::{BTreeMap, HashMap};
 
-/// The kinds of activity the offline cache holds. Documents are not among them: their
-/// files stay on the server (and their metadata are of no use offline).
-pub const SYNCED_KINDS: [d::ActivityKind; 3] = [
-    d::ActivityKind::Notes,
-    d::ActivityKind::Tasks,
-    d::ActivityKind::Appointments,
-];
-
 /// The whole records of `contacts`, in their order.
 pub async fn contact_details(
     tx: &mut Tx,
@@ -96,14 +88,17 @@ pub async fn sync_records(tx: &mut Tx, contacts: Vec<d::Contact>) -> Result<Vec<
     let details = contact_details(tx, contacts).await?;
     let mut q = select("activities", "a", ACTIVITY_COLS);
     q.and_where(Expr::col((n("a"), n("contact_id"))).is_in(ids.iter().map(String::as_str)))
-        .and_where(Expr::col((n("a"), n("kind"))).is_in(SYNCED_KINDS.iter().map(|k| k.as_str())))
+        .and_where(
+            Expr::col((n("a"), n("kind")))
+                .is_in(d::SYNCED_ACTIVITY_KINDS.iter().map(|k| k.as_str())),
+        )
         .order_by((n("a"), n("created_at")), Order::Desc)
         .order_by((n("a"), n("id")), Order::Desc);
     let rows: Vec<ActivityRow> = tx.all(&q).await?;
     let mut by_contact: HashMap<String, [Vec<d::Activity>; 3]> = HashMap::new();
     for r in rows {
         let a = r.into_domain();
-        let Some(slot) = SYNCED_KINDS.iter().position(|k| *k == a.kind) else {
+        let Some(slot) = d::SYNCED_ACTIVITY_KINDS.iter().position(|k| *k == a.kind) else {
             continue;
         };
         by_contact.entry(a.contact_id.clone()).or_default()[slot].push(a);
