@@ -98,18 +98,17 @@ pub async fn append_batch(
     entries: Vec<(String, serde_json::Value)>,
 ) -> Result<()> {
     let entries = entries
-        .into_iter()
-        .map(|(target, detail)| AuditEntry {
-            seq: 0,
-            at: from_ms(0),
-            actor_user_id: Some(actor.to_string()),
-            action: action.to_string(),
-            target_kind: Some(target_kind.to_string()),
-            target_id: Some(target),
-            outcome: "ok".into(),
-            detail,
-            prev_hash: String::new(),
-            hash: String::new(),
+        .iter()
+        .map(|(target, detail)| {
+            Entry {
+                actor_user_id: Some(actor),
+                action,
+                target_kind: Some(target_kind),
+                target_id: Some(target),
+                outcome: "ok",
+                detail: detail.clone(),
+            }
+            .into_audit()
         })
         .collect();
     chain(tx, cabinet_id, entries).await
