@@ -158,6 +158,29 @@ impl Db {
         Ok(db)
     }
 
+    /// The same database through a pool of its own of at most `connections`, opened in
+    /// the caller's runtime (PostgreSQL: its sockets wake that runtime's tasks, not
+    /// another's). On SQLite the same pools: their connections live on threads of
+    /// their own, whatever the runtime, and writes go through one connection.
+    pub async fn own_pool(&self, connections: u32) -> Result<Db, sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            return Ok(self.clone());
+        }
+        let options = (*self.write.connect_options()).clone();
+        let pool = AnyPoolOptions::new()
+            .max_connections(connections)
+            .test_before_acquire(false)
+            .idle_timeout(Duration::from_secs(60))
+            .acquire_timeout(Duration::from_secs(30))
+            .connect_with(options)
+            .await?;
+        Ok(Db {
+            read: pool.clone(),
+            write: pool,
+            ..self.clone()
+        })
+    }
+
     /// Whether migration `version` was applied before (false on a new database).
     async fn applied(&self, version: i64) -> bool {
         sqlx::query_scalar::<_, i64>(&format!(

@@ -100,6 +100,20 @@ async fn lead_rows(db: &Db, opts: &Options) -> Result<Vec<LeadReport>> {
     Ok(vec![product, baseline])
 }
 
+/// What autovacuum would have done to a database in service (untimed): statistics, and
+/// the visibility map that lets index-only scans skip the table (the preview's
+/// counts); on SQLite, ANALYZE and a WAL checkpoint. Not a cache: no query result is
+/// computed in advance.
+pub async fn gather_statistics(db: &Db) -> Result<()> {
+    if db.backend == Backend::Postgres {
+        db.raw("VACUUM ANALYZE").await?;
+    } else {
+        db.raw("ANALYZE").await?;
+        db.checkpoint().await?;
+    }
+    Ok(())
+}
+
 /// Runs the whole benchmark and prints its tables.
 pub async fn run(opts: Options) -> Result<()> {
     let err = |e: std::io::Error| ApiError::Internal(e.to_string());
@@ -160,15 +174,7 @@ pub async fn run(opts: Options) -> Result<()> {
     let rows_a = seed_contacts(&db, &a, contacts_n, "Banc", Some(&blob_a), 42).await?;
     let rows_b = seed_contacts(&db, &b, contacts_n, "Banc", Some(&blob_a), 42).await?;
     let rows_l = seed_projects(&db, &l, projects_n, 7).await?;
-    if db.backend == Backend::Postgres {
-        // What autovacuum would have done to a database in service: statistics, and
-        // the visibility map that lets index-only scans skip the table (the preview's
-        // counts). Not a cache: no query result is computed in advance.
-        db.raw("VACUUM ANALYZE").await?;
-    } else {
-        db.raw("ANALYZE").await?;
-        db.checkpoint().await?;
-    }
+    gather_statistics(&db).await?;
     println!(
         "generated {} rows (A {rows_a}, copy B {rows_b}, list cabinet {rows_l}) in {:.1} s, then {}\n",
         rows_a + rows_b + rows_l,
