@@ -41,6 +41,9 @@ export default defineConfig({
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     screenshot: 'on',
+    // The app's service worker (dist/sw.js) would download the app again in every new
+    // context; only the offline journey (offline.spec.ts) allows it.
+    serviceWorkers: 'block',
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',

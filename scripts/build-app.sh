@@ -59,17 +59,28 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-node "$root/scripts/externalize-boot.mjs" "$dist"
+node "$root/scripts/externalize-boot.mjs" "$dist" / sw
 node "$root/scripts/minify-glue.mjs" "$dist"
 
-# The second and third wasm modules, into folders of dist/ (the first build empties
-# dist/): the lead widget page (/w/{key}) and the administration (/admin).
+# The other wasm modules, into folders of dist/ (the first build empties dist/): the
+# lead widget page (/w/{key}), the administration (/admin) and the offline view.
 "$root/scripts/trunk.sh" build widget.html --release --public-url /widget/ --dist "$dist/widget"
 node "$root/scripts/externalize-boot.mjs" "$dist/widget" /widget/
 node "$root/scripts/minify-glue.mjs" "$dist/widget"
 "$root/scripts/trunk.sh" build admin.html --release --public-url /admin/ --dist "$dist/admin"
 node "$root/scripts/externalize-boot.mjs" "$dist/admin" /admin/
 node "$root/scripts/minify-glue.mjs" "$dist/admin"
+# The offline view (/hors-ligne, src/offline/), whose module the CRM also imports
+# after login to open and sync the cache: entry.js, a name that does not change,
+# re-exports its wasm-bindgen JS.
+"$root/scripts/trunk.sh" build offline.html --release --public-url /hors-ligne/ --dist "$dist/hors-ligne"
+node "$root/scripts/externalize-boot.mjs" "$dist/hors-ligne" /hors-ligne/
+node "$root/scripts/minify-glue.mjs" "$dist/hors-ligne"
+glue="$(cd "$dist/hors-ligne" && ls oubli-offline-*.js | head -1)"
+printf "export * from './%s';\nexport { default } from './%s';\n" "$glue" "$glue" >"$dist/hors-ligne/entry.js"
+# The service worker: the app's files, the offline view's included, for opening with
+# no network (issue 17).
+node "$root/scripts/make-sw.mjs" "$dist"
 
 # Precompressed variants. Smaller files go as they are (the server compresses nothing
 # under 1 KB either); a variant that would not be smaller is not written.

@@ -4,9 +4,11 @@
 // Content-Security-Policy of the app's pages allows no inline script (the server's
 // wire.rs). Trunk 0.21.14 has no option that avoids the inline loader (its nonce
 // option needs a nonce per response, which a static index.html cannot have).
-// Run by scripts/build-app.sh after trunk:  node scripts/externalize-boot.mjs DIST [PUBLIC_URL]
+// Run by scripts/build-app.sh after trunk:  node scripts/externalize-boot.mjs DIST [PUBLIC_URL] [sw]
 // (PUBLIC_URL as given to trunk's --public-url, default "/": the widget page's files
-// are under /widget/).
+// are under /widget/). With `sw` (the app, not the widget nor the administration),
+// the loader also registers the service worker /sw.js (scripts/make-sw.mjs) once the
+// page has loaded, so that its downloads come after the first screen's.
 // Fails when index.html still holds an inline script afterwards.
 import crypto from 'node:crypto';
 import fs from 'node:fs';
@@ -14,6 +16,8 @@ import path from 'node:path';
 
 const dist = process.argv[2] ?? 'dist';
 const publicUrl = (process.argv[3] ?? '/').replace(/\/?$/, '/');
+const registerSw = process.argv[4] === 'sw';
+const SW = "if ('serviceWorker' in navigator) addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}));";
 const indexPath = path.join(dist, 'index.html');
 let html = fs.readFileSync(indexPath, 'utf8');
 
@@ -25,7 +29,7 @@ html = html.replace(inline, (whole, attrs, body) => {
   if (!/\btype\s*=\s*["']?module["']?/i.test(attrs)) {
     throw new Error(`externalize-boot: an inline non-module script in ${indexPath}: ${attrs}`);
   }
-  const code = `${body.trim()}\n`;
+  const code = registerSw ? `${body.trim()}\n${SW}\n` : `${body.trim()}\n`;
   const hash = crypto.createHash('sha256').update(code).digest('hex').slice(0, 16);
   const name = `boot-${hash}.js`;
   fs.writeFileSync(path.join(dist, name), code);

@@ -35,7 +35,7 @@ impl Locale {
 /// The areas, i.e. the files under `locales/{fr,en}/`. Add a line here and in
 /// [`SOURCES`] to add an area.
 pub const AREAS: &[&str] = &[
-    "common", "lists", "record", "tasks", "guide", "messages", "admin",
+    "common", "lists", "record", "tasks", "guide", "messages", "admin", "offline",
 ];
 
 /// The areas fetched before the first paint whatever the screen: the shell, the login
@@ -84,6 +84,11 @@ pub const SOURCES: &[(&str, &str, &str)] = &[
         "admin",
         include_str!("../locales/fr/admin.json"),
         include_str!("../locales/en/admin.json"),
+    ),
+    (
+        "offline",
+        include_str!("../locales/fr/offline.json"),
+        include_str!("../locales/en/offline.json"),
     ),
 ];
 

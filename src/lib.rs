@@ -10,9 +10,11 @@ pub mod cache;
 pub mod components;
 pub mod i18n;
 pub mod nav;
+pub mod offline;
 pub mod pages;
 pub mod routing;
 pub mod session;
+pub mod sync_link;
 pub mod widget;
 
 use leptos::prelude::*;
@@ -30,6 +32,7 @@ pub fn set_title(page: &str) {
 pub fn App() -> impl IntoView {
     session::provide_session();
     i18n::provide_i18n();
+    sync_link::provide_sync();
 
     nav::provide_location(|path| !admin::is_admin_path(path));
     view! { <routing::Pages /> }

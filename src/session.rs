@@ -45,6 +45,7 @@ impl Session {
             _ => None,
         });
         crate::api::session::logout().await?;
+        crate::offline::forget_user();
         if let Some(user_id) = user_id {
             if let Err(e) = crate::cache::Cache::delete(&user_id).await {
                 log::warn!("deleting the offline cache at logout: {e:?}");
@@ -86,6 +87,12 @@ pub fn provide_session() {
             Ok(None) => Auth::LoggedOut,
             Err(e) => {
                 log::warn!("GET /me failed: {} ({})", e.code, e.status);
+                // No network, and this device holds a user's offline cache: the
+                // offline view (the service worker has its page).
+                if e.status == 0 && crate::offline::stored_user().is_some() {
+                    let _ = window().location().assign(crate::offline::BASE);
+                    return;
+                }
                 Auth::LoggedOut
             }
         };

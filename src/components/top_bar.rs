@@ -51,6 +51,8 @@ pub fn TopBar() -> impl IntoView {
             .unwrap_or_default()
     };
     let online = online_signal();
+    // The offline cache's state (the CRM only; not in the administration module).
+    let sync = use_context::<crate::sync_link::SyncState>();
 
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
@@ -65,7 +67,12 @@ pub fn TopBar() -> impl IntoView {
             spawn_local_scoped_with_cancellation(async move {
                 match session.log_out().await {
                     // The shell sees the change and goes to the login page.
-                    Ok(()) => session.0.set(Auth::LoggedOut),
+                    Ok(()) => {
+                        if let Some(sync) = sync {
+                            crate::sync_link::closed(sync);
+                        }
+                        session.0.set(Auth::LoggedOut)
+                    }
                     // Staying logged in on screen while the server still holds the
                     // session is the honest outcome: say so and let them retry.
                     Err(e) => {
@@ -128,6 +135,7 @@ pub fn TopBar() -> impl IntoView {
                     <span class="online-dot" aria-hidden="true"></span>
                     {move || if online.get() { t("common.online") } else { t("common.offline") }}
                 </span>
+                {sync.map(|s| view! { <SyncStatus state=s /> })}
                 <div class="who">
                     <span class="user-name" data-testid="user-name">
                         {name}
@@ -194,5 +202,43 @@ pub fn TopBar() -> impl IntoView {
                 </Show>
             </ul>
         </nav>
+    }
+}
+
+/// When the offline cache last synced, and the button that syncs it now.
+#[component]
+fn SyncStatus(state: crate::sync_link::SyncState) -> impl IntoView {
+    let text = move || {
+        if state.busy.get() {
+            t("common.syncing")
+        } else if state.failed.get() {
+            t("common.sync_failed")
+        } else {
+            state
+                .synced_at
+                .get()
+                .map(|ms| {
+                    let d = js_sys::Date::new(&ms.into());
+                    let time = format!("{:02}:{:02}", d.get_hours(), d.get_minutes());
+                    t("common.synced_at").replace("{time}", &time)
+                })
+                .unwrap_or_default()
+        }
+    };
+    view! {
+        <Show when=move || state.open.get()>
+            <span class="synced-at" data-testid="synced-at" role="status">
+                {text}
+            </span>
+            <button
+                type="button"
+                class="btn btn-on-dark btn-small"
+                data-testid="sync-now"
+                disabled=move || state.busy.get()
+                on:click=move |_| crate::sync_link::sync(state)
+            >
+                {move || t("common.sync_now")}
+            </button>
+        </Show>
     }
 }

@@ -64,6 +64,8 @@ impl LoginForm {
 pub fn LoginPage() -> impl IntoView {
     set_title("Connexion");
     let session = use_session();
+    // The CRM's offline cache (none in the administration module).
+    let sync = use_context::<crate::sync_link::SyncState>();
     let logged_in = Memo::new(move |_| session.0.with(|a| matches!(a, Auth::LoggedIn(_))));
 
     let email = RwSignal::new(String::new());
@@ -105,8 +107,18 @@ pub fn LoginPage() -> impl IntoView {
         owner.with(|| {
             spawn_local_scoped_with_cancellation(async move {
                 match api::session::login(&request).await {
-                    // The redirect below takes over.
-                    Ok(user) => session.0.set(Auth::LoggedIn(user)),
+                    // The redirect below takes over; the offline cache opens with the
+                    // password meanwhile.
+                    Ok(user) => {
+                        if let Some(sync) = sync {
+                            crate::sync_link::open_at_login(
+                                sync,
+                                user.id.clone(),
+                                request.password.clone(),
+                            );
+                        }
+                        session.0.set(Auth::LoggedIn(user))
+                    }
                     Err(e) => {
                         pending.set(false);
                         password.set(String::new());

@@ -132,10 +132,12 @@ pub fn app(state: AppState) -> Router {
             axum::routing::get(routes::leads::page::preview),
         );
     if let Some(dir) = &state.cfg.static_dir {
-        // The administration is a wasm module of its own, built into dist/admin/
-        // (src/admin/mod.rs); its paths fall back to its own index.html.
+        // The administration and the offline view are wasm modules of their own,
+        // built into dist/admin/ and dist/hors-ligne/ (src/admin/, src/offline/);
+        // their paths fall back to their own index.html.
         router = router
             .nest_service("/admin", wire::app_files(&dir.join("admin")))
+            .nest_service("/hors-ligne", wire::app_files(&dir.join("hors-ligne")))
             .fallback_service(wire::app_files(dir));
     }
     if state.cfg.secure_cookies {

@@ -61,3 +61,86 @@ pub const SYNCED_ACTIVITY_KINDS: [ActivityKind; 3] = [
     ActivityKind::Tasks,
     ActivityKind::Appointments,
 ];
+
+impl SyncRecord {
+    /// Whether the offline contacts list's search `query` finds this record: every word
+    /// of the query (accents and case folded, [`crate::filter::fold`]) appears in the
+    /// name, company, email, a phone (digits compared without spaces), postal code or
+    /// city. An empty query finds every record.
+    pub fn matches(&self, query: &str) -> bool {
+        let f = &self.detail.contact.fields;
+        let mut hay = String::new();
+        for v in [
+            &f.first_name,
+            &f.last_name,
+            &f.company_name,
+            &f.email,
+            &f.postal_code,
+            &f.city,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            hay.push_str(&crate::filter::fold(v));
+            hay.push(' ');
+        }
+        for p in [&f.mobile_phone, &f.landline_phone].into_iter().flatten() {
+            hay.extend(p.chars().filter(char::is_ascii_digit));
+            hay.push(' ');
+        }
+        crate::filter::fold(query).split_whitespace().all(|word| {
+            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
+            hay.contains(word) || (digits.len() == word.len() && hay.contains(&digits))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Contact, ContactInput};
+
+    fn record(first: &str, last: &str, phone: &str, city: &str) -> SyncRecord {
+        let when = chrono::DateTime::<chrono::Utc>::from_timestamp(0, 0).unwrap_or_default();
+        SyncRecord {
+            detail: ContactDetail {
+                contact: Contact {
+                    id: "c1".into(),
+                    fields: ContactInput {
+                        first_name: Some(first.into()),
+                        last_name: Some(last.into()),
+                        mobile_phone: Some(phone.into()),
+                        city: Some(city.into()),
+                        ..ContactInput::default()
+                    },
+                    created_at: when,
+                    updated_at: when,
+                    last_inbound_at: None,
+                    opposition_at: None,
+                    opposition_channel: None,
+                    anonymized_at: None,
+                },
+                household: vec![],
+                projects: vec![],
+                contracts: vec![],
+                activity_counts: Default::default(),
+            },
+            notes: vec![],
+            tasks: vec![],
+            appointments: vec![],
+        }
+    }
+
+    #[test]
+    fn search_folds_accents_and_needs_every_word() {
+        let r = record("Hélène", "Écuyer", "06 12 34 56 78", "Saint-Étienne");
+        assert!(r.matches(""));
+        assert!(r.matches("helene"));
+        assert!(r.matches("ÉCUYER hél"));
+        assert!(r.matches("saint-etienne"));
+        assert!(r.matches("0612345678"));
+        assert!(r.matches("06 12"));
+        assert!(!r.matches("helene martin"));
+        assert!(!r.matches("0699"));
+    }
+}

@@ -1,0 +1,61 @@
+//! Entry point of the offline view (`oubli-offline`, served at `/hors-ligne`; see
+//! `src/offline/mod.rs`). Loaded two ways: as the page `/hors-ligne` (fetches its
+//! dictionaries, then mounts the view), and by the CRM after login, as a module whose
+//! exported functions open and sync the cache (`src/offline/link.rs`); then nothing is
+//! mounted.
+
+use leptos::prelude::*;
+use oubli::i18n::{ensure, stored_locale};
+use oubli::offline::{is_offline_path, OfflineApp, AREAS};
+
+use oubli::offline::link;
+use wasm_bindgen::prelude::*;
+
+// The functions the CRM calls (`src/sync_link.rs`), exported from this module only.
+
+#[wasm_bindgen]
+pub async fn open_with_password(user_id: String, password: String) -> Result<(), JsValue> {
+    link::open_with_password(user_id, password)
+        .await
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+#[wasm_bindgen]
+pub async fn open_online(user_id: String) -> Result<bool, JsValue> {
+    link::open_online(user_id)
+        .await
+        .map_err(|e| JsValue::from_str(&e))
+}
+
+#[wasm_bindgen]
+pub async fn sync_now() -> Result<Option<f64>, JsValue> {
+    link::sync_now().await.map_err(|e| JsValue::from_str(&e))
+}
+
+#[wasm_bindgen]
+pub async fn synced_at() -> Result<Option<f64>, JsValue> {
+    link::synced_at().await.map_err(|e| JsValue::from_str(&e))
+}
+
+fn main() {
+    #[cfg(debug_assertions)]
+    console_error_panic_hook::set_once();
+    let _ = console_log::init_with_level(log::Level::Info);
+    let path = window().location().pathname().unwrap_or_default();
+    if !is_offline_path(&path) {
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async {
+        if ensure(stored_locale(), AREAS).await {
+            leptos::mount::mount_to_body(OfflineApp);
+        } else {
+            leptos::mount::mount_to_body(|| {
+                view! {
+                    <p class="boot-error" role="alert">
+                        "Oubli n'a pas pu charger ses textes. Rechargez la page."
+                    </p>
+                }
+            });
+        }
+    });
+}
