@@ -53,6 +53,8 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
     locale: 'fr-FR',
     timezoneId: 'Europe/Paris',
     viewport: { width: 1366, height: 768 },
+    // The runner's default (playwright.config.ts) blocks them in every context.
+    serviceWorkers: 'allow',
     args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu', '--no-first-run', '--disable-sync'],
   });
   const errors: string[] = [];
@@ -69,7 +71,7 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
   await page.screenshot({ path: screenshotPath('offline-synced-topbar.png') });
 
   // Their contacts, as the API gives them online; one gets a note to read offline.
-  const list = await page.request.get('/api/v1/contacts?limit=200&anonymized=false&sort=name');
+  const list = await page.request.get('/api/v1/contacts?limit=50&anonymized=false');
   expect(list.status()).toBe(200);
   const { items, total } = (await list.json()) as { items: Contact[]; total: number };
   expect(items.length).toBeGreaterThan(3);
@@ -115,7 +117,10 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
   expect(clients).toBeLessThan(total);
   await page.getByTestId('offline-status').selectOption('');
 
-  // The contact page, with its note; editing is off and says why.
+  // The search (in memory) finds a contact by phone; its page, with its note; editing
+  // is off and says why.
+  await page.getByTestId('offline-search').fill(kept.mobile_phone!);
+  await expect(page.getByTestId('offline-count')).toHaveText('1 contact(s)');
   await page.locator(`a[href="/hors-ligne/contacts/${kept.id}"]`).click();
   await expect(page.getByTestId('offline-notes')).toContainText(note.title);
   await expect(page.getByTestId('offline-notes')).toContainText(note.body);
@@ -134,7 +139,7 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
     data: { action: 'anonymize', target: { contacts: [erased.id] } },
     headers: CSRF,
   });
-  expect(plan.status()).toBe(200);
+  expect(plan.status()).toBe(201);
   const { id: erasure, confirm_token } = await plan.json();
   const go = await office.post(`/api/v1/erasures/${erasure}/confirm`, { data: { confirm_token }, headers: CSRF });
   expect(go.status()).toBe(202);
@@ -160,6 +165,11 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
   await page.screenshot({ path: screenshotPath('offline-after-sync.png') });
   expect(errors).toEqual([]);
 
+  // A control: a value the page leaves in clear (localStorage) must be found by the
+  // same search, so that zero hits below mean something.
+  const marker = 'Témoin-Ωmega-7731';
+  await page.evaluate((m) => localStorage.setItem('oubli.e2e-control', m), marker);
+
   // The browser closed, the profile's bytes: no name, email or phone in clear.
   await context.close();
   context = undefined;
@@ -173,6 +183,7 @@ test("commercial1 consulte ses contacts hors ligne ; un contact anonymisé dispa
     other.email!,
     note.body,
   ];
+  expect(profileHits(profile, marker).length, 'the control value in the profile').toBeGreaterThan(0);
   for (const needle of needles) {
     expect(profileHits(profile, needle), `« ${needle} » in the profile`).toEqual([]);
   }

@@ -73,10 +73,17 @@ test("l'application s'ouvre hors ligne ; aucune réponse de l'API n'est mise en 
   expect(storage.entries.filter((e) => e.path.startsWith('/api/'))).toEqual([]);
   expect(storage.names).toHaveLength(1);
 
-  // Logged out: no cache left on this device. No network: a reload and a deep link
-  // still open the app, from the service worker's copy, on its login page.
+  // Logged out: no cache left on this device (the logout's Clear-Site-Data emptied
+  // the storage; the login page, loaded again, registers the service worker anew).
+  // No network: a reload and a deep link still open the app, from the service
+  // worker's copy, on its login page.
   await shell.logoutButton.click();
   await loginPage.expectShown();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null, null, {
+    timeout: 20_000,
+  });
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((d) => d.name))).toEqual([]);
+  expect(await page.evaluate(() => localStorage.getItem('oubli.offline_user'))).toBeNull();
   await context.setOffline(true);
   await page.reload();
   await loginPage.expectShown();

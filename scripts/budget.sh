@@ -92,7 +92,14 @@ cp "$work/plain" "$work/index.html"
 # its module scripts import or load (the boot script: the wasm-bindgen JS and the wasm).
 # Attribute values quoted or not (Trunk's minified HTML drops the quotes).
 refs() { grep -oE '(href|src)=("/[^"]*"|/[^"> ]*)' "$1" | sed -E 's/^(href|src)=//; s/"//g'; }
-imports() { grep -oE "(from|import|module_or_path:) *['\"]/[^'\"]*['\"]" "$1" | grep -oE "/[^'\"]*"; }
+# Specifiers absolute ('/x.js') or relative to the script ('./snippets/…/inline0.js',
+# the wasm-bindgen JS's own snippets), resolved against $2, the script's path.
+imports() {
+  grep -oE "(from|import|module_or_path:) *['\"](\./|/)[^'\"]*['\"]" "$1" | grep -oE "(\./|/)[^'\"]*" |
+    while read -r spec; do
+      case "$spec" in ./*) echo "$(dirname "$2")/${spec#./}" | sed 's#^//#/#' ;; *) echo "$spec" ;; esac
+    done
+}
 # walk HTML [code]: a row (fetched, printed, added to $total) for each file the page
 # HTML references and each file its module scripts import, once each ($seen); with
 # `code`, only the scripts and the wasm. Used for the three wasm modules.
@@ -108,7 +115,7 @@ walk() {
     row "$path"
     if [[ "$path" == *.js ]]; then
       cp "$work/plain" "$work/script.js"
-      while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js")
+      while read -r dep; do queue+=("$dep"); done < <(imports "$work/script.js" "$path")
     fi
   done
 }

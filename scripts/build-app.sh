@@ -76,8 +76,15 @@ node "$root/scripts/minify-glue.mjs" "$dist/admin"
 "$root/scripts/trunk.sh" build offline.html --release --public-url /hors-ligne/ --dist "$dist/hors-ligne"
 node "$root/scripts/externalize-boot.mjs" "$dist/hors-ligne" /hors-ligne/
 node "$root/scripts/minify-glue.mjs" "$dist/hors-ligne"
+# (Its default export starts the module with the hashed wasm's address, which
+# the wasm-bindgen JS does not know: Trunk renamed the file.)
 glue="$(cd "$dist/hors-ligne" && ls oubli-offline-*.js | head -1)"
-printf "export * from './%s';\nexport { default } from './%s';\n" "$glue" "$glue" >"$dist/hors-ligne/entry.js"
+bg="$(cd "$dist/hors-ligne" && ls oubli-offline-*_bg.wasm | head -1)"
+cat >"$dist/hors-ligne/entry.js" <<EOF
+import init from './$glue';
+export * from './$glue';
+export default () => init({ module_or_path: '/hors-ligne/$bg' });
+EOF
 # The service worker: the app's files, the offline view's included, for opening with
 # no network (issue 17).
 node "$root/scripts/make-sw.mjs" "$dist"

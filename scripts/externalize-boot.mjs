@@ -17,7 +17,10 @@ import path from 'node:path';
 const dist = process.argv[2] ?? 'dist';
 const publicUrl = (process.argv[3] ?? '/').replace(/\/?$/, '/');
 const registerSw = process.argv[4] === 'sw';
-const SW = "if ('serviceWorker' in navigator) addEventListener('load', () => navigator.serviceWorker.register('/sw.js').catch(() => {}));";
+// (The loader awaits the wasm at its top level, by which time `load` may have fired.)
+const SW =
+  "if ('serviceWorker' in navigator) { const sw = () => navigator.serviceWorker.register('/sw.js').catch(() => {}); " +
+  "if (document.readyState === 'complete') sw(); else addEventListener('load', sw); }";
 const indexPath = path.join(dist, 'index.html');
 let html = fs.readFileSync(indexPath, 'utf8');
 

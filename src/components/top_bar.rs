@@ -67,11 +67,17 @@ pub fn TopBar() -> impl IntoView {
             spawn_local_scoped_with_cancellation(async move {
                 match session.log_out().await {
                     // The shell sees the change and goes to the login page.
+                    // The logout's `Clear-Site-Data` emptied the browser's storage, the
+                    // service worker's copy of the app included: the login page is
+                    // loaded again, which registers it anew (and leaves nothing of
+                    // the session in this page's memory), so that the next opening
+                    // with no network still shows the login page.
                     Ok(()) => {
                         if let Some(sync) = sync {
                             crate::sync_link::closed(sync);
                         }
-                        session.0.set(Auth::LoggedOut)
+                        session.0.set(Auth::LoggedOut);
+                        let _ = window().location().assign("/login");
                     }
                     // Staying logged in on screen while the server still holds the
                     // session is the honest outcome: say so and let them retry.

@@ -12,6 +12,14 @@ use std::rc::Rc;
 thread_local! {
     static OPEN: RefCell<Option<Rc<Cache>>> = const { RefCell::new(None) };
     static SYNCING: Cell<bool> = const { Cell::new(false) };
+    /// The last sync's duration, and the part of it spent on `/sync` calls
+    /// (milliseconds): the rest is decrypting, encrypting and IndexedDB.
+    static TIMING: Cell<(f64, f64)> = const { Cell::new((0.0, 0.0)) };
+}
+
+/// The last sync's (total, `/sync` calls) in milliseconds (the offline benchmark).
+pub fn last_sync_timing() -> (f64, f64) {
+    TIMING.with(Cell::get)
 }
 
 /// The cache opened by this page, if any.
@@ -79,7 +87,19 @@ pub async fn sync_now() -> Result<Option<f64>, String> {
         return Ok(None);
     };
     if !SYNCING.with(|s| s.replace(true)) {
-        let r = sync::sync(&cache).await;
+        let started = js_sys::Date::now();
+        let fetching = Rc::new(Cell::new(0.0));
+        let r = sync::sync_with(&cache, |since| {
+            let fetching = fetching.clone();
+            async move {
+                let t = js_sys::Date::now();
+                let batch = crate::api::sync::changes(since.as_deref()).await;
+                fetching.set(fetching.get() + js_sys::Date::now() - t);
+                batch
+            }
+        })
+        .await;
+        TIMING.with(|t| t.set((js_sys::Date::now() - started, fetching.get())));
         SYNCING.with(|s| s.set(false));
         r.map_err(js)?;
     }

@@ -32,6 +32,13 @@ pub async fn sync_now() -> Result<Option<f64>, JsValue> {
     link::sync_now().await.map_err(|e| JsValue::from_str(&e))
 }
 
+/// The last sync's [total, `/sync` calls] in milliseconds (the offline benchmark).
+#[wasm_bindgen]
+pub fn last_sync_timing() -> Vec<f64> {
+    let (total, fetching) = link::last_sync_timing();
+    vec![total, fetching]
+}
+
 #[wasm_bindgen]
 pub async fn synced_at() -> Result<Option<f64>, JsValue> {
     link::synced_at().await.map_err(|e| JsValue::from_str(&e))

@@ -150,11 +150,17 @@ pub fn Browse(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
     }
 }
 
+/// Rows drawn at first, and added by each "show more".
+const PAGE: usize = 200;
+
 #[component]
 fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
-    let shown = Memo::new(move |_| {
+    let limit = RwSignal::new(PAGE);
+    let rows = StoredValue::new(records.clone());
+    // Every record the search and filter find (counted), the first `limit` drawn.
+    let found = Memo::new(move |_| {
         let (q, s) = (query.get(), status.get());
         records
             .iter()
@@ -163,23 +169,38 @@ fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
                     || r.detail.contact.fields.status.map(ContactStatus::as_str) == Some(s.as_str())
             })
             .filter(|r| r.matches(&q))
-            .map(|r| {
-                let f = &r.detail.contact.fields;
-                (
-                    r.detail.contact.id.clone(),
-                    name_of(r),
-                    f.email.clone().unwrap_or_default(),
-                    f.mobile_phone
-                        .clone()
-                        .or(f.landline_phone.clone())
-                        .unwrap_or_default(),
-                    f.city.clone().unwrap_or_default(),
-                    f.status
-                        .map(|s| t(&format!("lists.cstatus_{}", s.as_str())))
-                        .unwrap_or_default(),
-                )
-            })
+            .map(|r| r.detail.contact.id.clone())
             .collect::<Vec<_>>()
+    });
+    let shown = Memo::new(move |_| {
+        let n = limit.get();
+        let ids = found.get();
+        rows.with_value(|records| {
+            let by_id: std::collections::HashMap<&str, &SyncRecord> = records
+                .iter()
+                .map(|r| (r.detail.contact.id.as_str(), r))
+                .collect();
+            ids.iter()
+                .take(n)
+                .filter_map(|id| by_id.get(id.as_str()).copied())
+                .map(|r| {
+                    let f = &r.detail.contact.fields;
+                    (
+                        r.detail.contact.id.clone(),
+                        name_of(r),
+                        f.email.clone().unwrap_or_default(),
+                        f.mobile_phone
+                            .clone()
+                            .or(f.landline_phone.clone())
+                            .unwrap_or_default(),
+                        f.city.clone().unwrap_or_default(),
+                        f.status
+                            .map(|s| t(&format!("lists.cstatus_{}", s.as_str())))
+                            .unwrap_or_default(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        })
     });
     view! {
         <h1>{t("common.nav_contacts")}</h1>
@@ -202,7 +223,7 @@ fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
                 </select>
             </label>
             <span data-testid="offline-count">
-                {move || t("offline.count").replace("{n}", &shown.with(Vec::len).to_string())}
+                {move || t("offline.count").replace("{n}", &found.with(Vec::len).to_string())}
             </span>
         </div>
         <table class="data-table" data-testid="offline-contacts">
@@ -229,6 +250,11 @@ fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
                 </For>
             </tbody>
         </table>
+        <Show when=move || { found.with(Vec::len) > limit.get() }>
+            <button type="button" class="btn" data-testid="offline-more" on:click=move |_| limit.update(|n| *n += PAGE)>
+                {t("offline.more")}
+            </button>
+        </Show>
     }
 }
 
@@ -306,6 +332,7 @@ fn Record(record: Option<SyncRecord>) -> impl IntoView {
         </section>
         <section class="card" data-testid="offline-household">
             <h2>{t("offline.household")}</h2>
+            {household.is_empty().then(|| view! { <p class="empty">{t("offline.none_yet")}</p> })}
             <ul>
                 {household.into_iter().map(|m| {
                     let who = [m.fields.first_name.clone(), m.fields.last_name.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
@@ -317,6 +344,7 @@ fn Record(record: Option<SyncRecord>) -> impl IntoView {
         </section>
         <section class="card" data-testid="offline-projects">
             <h2>{t("offline.projects")}</h2>
+            {projects.is_empty().then(|| view! { <p class="empty">{t("offline.none_yet")}</p> })}
             <ul>
                 {projects.into_iter().map(|p| view! {
                     <li>{t(&format!("lists.ptype_{}", p.kind.as_str()))} " — " {t(&format!("lists.pstatus_{}", p.status.as_str()))}</li>
@@ -325,6 +353,7 @@ fn Record(record: Option<SyncRecord>) -> impl IntoView {
         </section>
         <section class="card" data-testid="offline-contracts">
             <h2>{t("offline.contracts")}</h2>
+            {contracts.is_empty().then(|| view! { <p class="empty">{t("offline.none_yet")}</p> })}
             <ul>
                 {contracts.into_iter().map(|c| view! {
                     <li>{c.insurer.clone()} " " {c.product.clone().unwrap_or_default()} " — "

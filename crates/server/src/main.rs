@@ -1,7 +1,7 @@
 //! Starts Oubli: `oubli-server [--demo] [--data-dir DIR] [--bind ADDR] [--static-dir DIR]`,
 //! `oubli-server audit verify`, `oubli-server openapi`,
 //! `oubli-server bench [--scale F] [--leads N] [--lead-connections C] [--only-leads]
-//! [--database-url URL]`.
+//! [--database-url URL]`, `oubli-server bench-cabinet --contacts N`.
 
 use clap::{Parser, Subcommand};
 use oubli_server::client::TrustedProxies;
@@ -71,6 +71,13 @@ enum Command {
         /// Run part (d) only (no large cabinets generated).
         #[arg(long)]
         only_leads: bool,
+    },
+    /// Add a cabinet whose admin sees N generated contacts (with their projects,
+    /// contracts and activities), for the offline cache's benchmark
+    /// (end2end/offline-bench.spec.ts); prints its admin's login as JSON.
+    BenchCabinet {
+        #[arg(long, default_value_t = 10_000)]
+        contacts: usize,
     },
 }
 
@@ -154,6 +161,9 @@ async fn main() {
             std::process::exit(2);
         }
     };
+    if let Some(Command::BenchCabinet { contacts }) = cli.command {
+        std::process::exit(bench_cabinet(&db, &cli.data_dir, contacts).await);
+    }
     if let Some(Command::Audit { what }) = &cli.command {
         std::process::exit(audit_command(&db, what).await);
     }
@@ -279,6 +289,39 @@ async fn audit_command(db: &Db, what: &AuditCmd) -> i32 {
                     2
                 }
             }
+        }
+    }
+}
+
+/// `bench-cabinet`: a cabinet, its admin (the demo password), `contacts` contacts.
+async fn bench_cabinet(db: &Db, data_dir: &std::path::Path, contacts: usize) -> i32 {
+    if !(1..=200_000).contains(&contacts) {
+        eprintln!("--contacts : de 1 à 200 000.");
+        return 2;
+    }
+    let stamp = oubli_server::db::now_ms();
+    let email = format!("hors-ligne-{stamp}@bench.invalid");
+    let hash = oubli_server::auth::hash_password(seed::DEMO_PASSWORD);
+    let made = async {
+        let cab =
+            oubli_server::bench::cabinet(db, &format!("Banc hors ligne {stamp}"), &email, &hash)
+                .await?;
+        let blobs = data_dir.join("blobs");
+        oubli_server::bench::seed_contacts(db, &cab, contacts, "Banc", Some(&blobs), 17).await?;
+        Ok::<_, oubli_server::error::ApiError>(cab)
+    };
+    match made.await {
+        Ok(cab) => {
+            println!(
+                "{}",
+                serde_json::json!({"email": email, "password": seed::DEMO_PASSWORD,
+                    "user_id": cab.admin_id, "contacts": contacts})
+            );
+            0
+        }
+        Err(e) => {
+            eprintln!("Cabinet de banc non créé : {e:?}");
+            1
         }
     }
 }

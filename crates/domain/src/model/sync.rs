@@ -65,8 +65,9 @@ pub const SYNCED_ACTIVITY_KINDS: [ActivityKind; 3] = [
 impl SyncRecord {
     /// Whether the offline contacts list's search `query` finds this record: every word
     /// of the query (accents and case folded, [`crate::filter::fold`]) appears in the
-    /// name, company, email, a phone (digits compared without spaces), postal code or
-    /// city. An empty query finds every record.
+    /// name, company, email, postal code or city; a query of digits (and the spaces,
+    /// dots, dashes and plus of a phone number as typed) is looked for, digits only and
+    /// together, in the phones. An empty query finds every record.
     pub fn matches(&self, query: &str) -> bool {
         let f = &self.detail.contact.fields;
         let mut hay = String::new();
@@ -88,10 +89,18 @@ impl SyncRecord {
             hay.extend(p.chars().filter(char::is_ascii_digit));
             hay.push(' ');
         }
-        crate::filter::fold(query).split_whitespace().all(|word| {
-            let digits: String = word.chars().filter(char::is_ascii_digit).collect();
-            hay.contains(word) || (digits.len() == word.len() && hay.contains(&digits))
-        })
+        // A phone number as typed ("06 12 34 56 78", "06.12…"): its digits together.
+        let phone_like = query.chars().any(|c| c.is_ascii_digit())
+            && query
+                .chars()
+                .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '.' | '-' | '+'));
+        if phone_like {
+            let digits: String = query.chars().filter(char::is_ascii_digit).collect();
+            return hay.contains(&digits);
+        }
+        crate::filter::fold(query)
+            .split_whitespace()
+            .all(|word| hay.contains(word))
     }
 }
 
@@ -139,7 +148,10 @@ mod tests {
         assert!(r.matches("ÉCUYER hél"));
         assert!(r.matches("saint-etienne"));
         assert!(r.matches("0612345678"));
-        assert!(r.matches("06 12"));
+        assert!(r.matches("06 12 34 56 78"));
+        assert!(r.matches("06.12"));
+        // The digits of a number together, not each group anywhere.
+        assert!(!r.matches("06 78"));
         assert!(!r.matches("helene martin"));
         assert!(!r.matches("0699"));
     }
