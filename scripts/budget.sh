@@ -15,6 +15,12 @@
 #      measured with the Performance API by end2end/perf.spec.ts against the demo data,
 #      which writes end2end/test-results/perf.json. If that file is missing (or
 #      BUDGET_RUN_PERF=1), this script runs the spec (needs target/debug/oubli-server).
+#   3. the offline cache (issue 17), measured by end2end/offline-bench.spec.ts (10,000
+#      contacts synced into the encrypted cache, Dexie.js bulkPut of the same records
+#      beside it, the offline list's first paint after a reload), which writes
+#      end2end/test-results/offline-bench.json: printed against its targets
+#      (sync ≤ 2 s, writes ≤ 2× Dexie, list first paint ≤ 300 ms). Not gating yet:
+#      the sync and the first paint miss their targets (issue 17 stays open).
 # BUDGET_DIST (default dist) and BUDGET_ACCEPT_ENCODING (default br; "identity" to see
 # what an uncompressed server would send) change what is measured.
 # Exits 1 when a budget is exceeded, 2 when something needed is missing.
@@ -200,5 +206,28 @@ read -r median max runs samples < <(node -e '
 ' "$root/$perf_json")
 if awk -v m="$median" -v b="$time_budget" 'BEGIN { exit !(m <= b) }'; then verdict=ok; else verdict=OVER; failed=1; fi
 echo "contacts list first page: median ${median} ms, max ${max} ms over ${runs} runs (samples ${samples}) / budget ${time_budget} ms (median): $verdict"
+
+# --- 3. the offline cache (information until it meets its targets)
+offline_json=end2end/test-results/offline-bench.json
+if [ -f "$offline_json" ]; then
+  node -e '
+    const r = require(process.argv[1]);
+    const t = r.targets;
+    const v = (ok) => (ok ? "met" : "MISSED");
+    const ratio = r.sync_writes_ms / r.dexie_writes_ms;
+    console.log(`offline cache, ${r.contacts} contacts (${r.sync_pages} /sync pages), measured ${r.measured_at}:`);
+    console.log("| what | ms | target |");
+    console.log("|---|---:|---|");
+    console.log(`| cache opened at login (key derivation, key wrapping) | ${r.open_ms} | |`);
+    console.log(`| sync into the cache, whole | ${r.sync_ms} | ≤ ${t.sync_ms}: ${v(r.sync_ms <= t.sync_ms)} |`);
+    console.log(`| of which /sync calls (server, network, transfer) | ${r.sync_fetch_ms} | |`);
+    console.log(`| of which decrypt, encrypt and IndexedDB writes (ours) | ${r.sync_writes_ms} | ≤ ${t.writes_vs_dexie}× Dexie: ${ratio.toFixed(2)}×, ${v(ratio <= t.writes_vs_dexie)} |`);
+    console.log(`| Dexie.js bulkPut of the same records (peer, no encryption) | ${r.dexie_writes_ms} | |`);
+    console.log(`| reload offline → password form painted | ${r.reload_to_password_form_ms} | |`);
+    console.log(`| password → contacts list first paint | ${r.password_to_list_paint_ms} | ≤ ${t.first_paint_ms}: ${v(r.password_to_list_paint_ms <= t.first_paint_ms)} |`);
+  ' "$root/$offline_json"
+else
+  echo "offline cache: $offline_json missing (end2end/offline-bench.spec.ts did not run)"
+fi
 
 exit "$failed"

@@ -82,6 +82,20 @@ async fn tombstones_purge_and_upserts_replace() {
     );
     assert!(cache.get(&contact_id(2)).await.unwrap().is_none());
     assert_eq!(cache.cursor().await.unwrap().as_deref(), Some("2"));
+    // The list entries follow the records: the erased one gone, the changed one new.
+    let listed = cache.summaries().await.unwrap();
+    let names: Vec<(String, Option<String>)> = listed
+        .iter()
+        .map(|s| (s.id.clone(), s.last_name.clone()))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            (contact_id(1), Some("Martin".into())),
+            (contact_id(3), Some("Dupont-Moreau".into())),
+            (contact_id(4), Some("Petit".into())),
+        ]
+    );
     cache.close();
     Cache::delete(&user_id).await.unwrap();
 }
@@ -233,6 +247,22 @@ async fn a_record_read_raw_from_indexeddb_is_ciphertext() {
         "one record: JSON {json_len} B, stored {} B (nonce 24 + tag 16)",
         bytes.len()
     );
+
+    // The list entry beside it: keyed by the UUID too, bytes, no personal value (its
+    // plaintext does hold the name and email: the summaries() call shows it).
+    let entry = cache.summaries().await.unwrap();
+    assert_eq!(entry.len(), 1);
+    assert_eq!(entry[0].first_name.as_deref(), Some(NAME));
+    assert_eq!(entry[0].email.as_deref(), Some(EMAIL));
+    let summaries = raw(&user_id, "summaries").await;
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0].0.as_string(), Some(contact_id(1)));
+    let bytes = summaries[0]
+        .1
+        .dyn_ref::<Uint8Array>()
+        .expect("the value is bytes")
+        .to_vec();
+    assert_no_personal_value(&bytes, "list entry");
 
     // Nor anything in meta: names are fixed, values are a cursor, a time, a salt, a
     // count and wrapped keys.
@@ -406,4 +436,34 @@ fn kdf_takes_a_noticeable_time() {
         key.0,
         crypto::derive(PASSWORD, &[2; crypto::SALT_LEN], crypto::PBKDF2_ITERATIONS).0
     );
+}
+
+/// The browser's PBKDF2 (used when unlocking) and the module's give the same key: the
+/// published PBKDF2-HMAC-SHA256 value for ("password", "salt", 1 iteration), then each
+/// against the other with the iterations new caches use; the native one is printed
+/// beside the module's (`--nocapture`).
+#[wasm_bindgen_test]
+async fn native_kdf_gives_the_same_key() {
+    let expected = "120fb6cffcf8b32c43e7225256c4f837a86548c92ccc35480805987cb70be17b";
+    let hex = |k: &[u8]| k.iter().map(|b| format!("{b:02x}")).collect::<String>();
+    assert_eq!(hex(&crypto::derive("password", b"salt", 1).0), expected);
+    let native = crypto::derive_native("password", b"salt", 1)
+        .await
+        .expect("crypto.subtle in a secure context");
+    assert_eq!(hex(&native.0), expected);
+
+    let salt = [7; crypto::SALT_LEN];
+    let start = js_sys::Date::now();
+    let native = crypto::derive_native(PASSWORD, &salt, crypto::PBKDF2_ITERATIONS)
+        .await
+        .expect("crypto.subtle");
+    let native_ms = js_sys::Date::now() - start;
+    let start = js_sys::Date::now();
+    let own = crypto::derive(PASSWORD, &salt, crypto::PBKDF2_ITERATIONS);
+    let own_ms = js_sys::Date::now() - start;
+    console_log!(
+        "PBKDF2 {} iterations: WebCrypto {native_ms:.0} ms, wasm {own_ms:.0} ms",
+        crypto::PBKDF2_ITERATIONS
+    );
+    assert_eq!(native.0, own.0);
 }

@@ -19,8 +19,10 @@ pub mod sync;
 
 use chrono::{DateTime, Utc};
 use crypto::{Key, Wrap, KEY_LEN, SALT_LEN};
-use oubli_domain::{Activity, ContactDetail, SyncRecord, SyncResponse};
-use serde::Deserialize;
+use oubli_domain::{
+    Activity, Civility, ContactDetail, ContactInput, ContactStatus, SyncRecord, SyncResponse,
+};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use store::*;
 use wasm_bindgen::JsValue;
@@ -78,10 +80,60 @@ struct Activities {
     appointments: Vec<Activity>,
 }
 
-/// The id of an upsert, read from its JSON without decoding the rest.
-#[derive(Deserialize)]
-struct RecordId {
-    id: String,
+/// A record's entry in the offline list: what the list shows and searches, read from
+/// the record's JSON (the rest skipped) and sealed beside it, so that the list opens
+/// without decrypting and decoding every whole record.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
+pub struct Summary {
+    pub id: String,
+    #[serde(default)]
+    pub civility: Option<Civility>,
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub company_name: Option<String>,
+    #[serde(default)]
+    pub email: Option<String>,
+    #[serde(default)]
+    pub mobile_phone: Option<String>,
+    #[serde(default)]
+    pub landline_phone: Option<String>,
+    #[serde(default)]
+    pub postal_code: Option<String>,
+    #[serde(default)]
+    pub city: Option<String>,
+    #[serde(default)]
+    pub status: Option<ContactStatus>,
+}
+
+impl std::fmt::Debug for Summary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Summary")
+            .field("id", &self.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Summary {
+    /// The entry's fields as a contact's (the others empty), for the names and the
+    /// search the CRM uses.
+    pub fn fields(&self) -> ContactInput {
+        ContactInput {
+            civility: self.civility,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            company_name: self.company_name.clone(),
+            email: self.email.clone(),
+            mobile_phone: self.mobile_phone.clone(),
+            landline_phone: self.landline_phone.clone(),
+            postal_code: self.postal_code.clone(),
+            city: self.city.clone(),
+            status: self.status,
+            ..ContactInput::default()
+        }
+    }
 }
 
 /// What can go wrong with the cache. Carries no personal value: the details are
@@ -186,7 +238,7 @@ impl Cache {
         let key = crypto::new_key()?;
         let salt: [u8; SALT_LEN] = crypto::random_bytes()?;
         let iterations = crypto::PBKDF2_ITERATIONS;
-        let by_password = crypto::derive(password, &salt, iterations);
+        let by_password = crypto::derive_key(password, &salt, iterations).await;
         let mut meta = vec![
             (META_SALT, bytes(&salt)),
             (META_ITERATIONS, JsValue::from_f64(iterations.into())),
@@ -250,7 +302,7 @@ impl Cache {
             db.close();
             return Err(CacheError::Corrupt);
         }
-        let by_password = crypto::derive(password, &salt, iterations);
+        let by_password = crypto::derive_key(password, &salt, iterations).await;
         let key = crypto::unwrap_key(&by_password, Wrap::Password, user_id, &wrapped);
         Self::unlocked(db, key, user_id, CacheError::WrongPassword)
     }
@@ -341,10 +393,13 @@ impl Cache {
         }
         let mut records = Vec::with_capacity(batch.upserts.len());
         for json in &batch.upserts {
-            let RecordId { id } =
+            let summary: Summary =
                 serde_json::from_str(json.get()).map_err(|_| CacheError::Corrupt)?;
+            let listed = serde_json::to_vec(&summary).map_err(|_| CacheError::Corrupt)?;
+            let id = summary.id;
             let sealed = crypto::seal_record(&self.key, &id, json.get().as_bytes())?;
-            records.push((id, bytes(&sealed)));
+            let sealed_entry = crypto::seal_summary(&self.key, &id, &listed)?;
+            records.push((id, bytes(&sealed), bytes(&sealed_entry)));
         }
         let writes = Writes {
             records,
@@ -411,12 +466,32 @@ impl Cache {
         Ok(number(at).and_then(|ms| DateTime::from_timestamp_millis(ms as i64)))
     }
 
-    /// Every cached record, decrypted (for the in-memory list and search), in id order.
+    /// Every cached record, decrypted, in id order.
     pub async fn all(&self) -> Result<Vec<SyncRecord>, CacheError> {
-        read_records(&self.db)
+        read_records(&self.db, RECORDS)
             .await?
             .iter()
             .map(|(id, value)| self.open_record(id, value))
+            .collect()
+    }
+
+    /// Every cached record's list entry, decrypted (for the in-memory list and
+    /// search), in id order.
+    pub async fn summaries(&self) -> Result<Vec<Summary>, CacheError> {
+        read_records(&self.db, SUMMARIES)
+            .await?
+            .iter()
+            .map(|(id, value)| {
+                let sealed = as_bytes(value).ok_or(CacheError::Corrupt)?;
+                let json =
+                    crypto::open_summary(&self.key, id, &sealed).ok_or(CacheError::Corrupt)?;
+                let entry: Summary =
+                    serde_json::from_slice(&json).map_err(|_| CacheError::Corrupt)?;
+                if entry.id != *id {
+                    return Err(CacheError::Corrupt);
+                }
+                Ok(entry)
+            })
             .collect()
     }
 

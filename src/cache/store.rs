@@ -3,6 +3,9 @@
 //!
 //! - `records`: key = the contact's id (a UUID), value = a `Uint8Array` holding
 //!   `nonce ‖ ciphertext ‖ tag` (crypto.rs) of the record's JSON.
+//! - `summaries`: key = the contact's id, value = the same kind of sealed bytes, of the
+//!   record's list entry ([`super::Summary`]: names, email, phones, town, status), so
+//!   that the offline list opens without decrypting and decoding every whole record.
 //! - `meta`: key = one of the `META_*` names, value = clear data that is not personal
 //!   (the sync cursor, the last sync time, the KDF salt and iterations) or a wrapped key.
 //!
@@ -21,10 +24,12 @@ use web_sys::{IdbDatabase, IdbFactory, IdbRequest, IdbTransaction, IdbTransactio
 
 /// The encrypted records.
 pub const RECORDS: &str = "records";
+/// The encrypted list entries.
+pub const SUMMARIES: &str = "summaries";
 /// Cursor, times, salt, wrapped keys.
 pub const META: &str = "meta";
-/// Schema version of the cache database.
-const VERSION: u32 = 1;
+/// Schema version of the cache database (2: the list entries).
+const VERSION: u32 = 2;
 
 /// The opaque cursor of the last applied `/sync` answer (string).
 pub const META_CURSOR: &str = "cursor";
@@ -96,13 +101,18 @@ pub async fn open(name: &str) -> Result<IdbDatabase, CacheError> {
     let request = factory()?
         .open_with_u32(name, VERSION)
         .map_err(storage("open"))?;
-    // Version 1 is the only one: an upgrade means a new database.
+    // A new database gets the stores; one of version 1 (records without list entries)
+    // is made again empty: its key is gone with its meta, so the next login makes the
+    // cache anew and the next sync fills it.
     let target = request.clone();
     let upgrade = Closure::once(move || {
         if let Ok(db) = target.result() {
             let db: IdbDatabase = db.unchecked_into();
-            let _ = db.create_object_store(RECORDS);
-            let _ = db.create_object_store(META);
+            for store in [RECORDS, META, SUMMARIES] {
+                // (Fails harmlessly when the store is not there.)
+                let _ = db.delete_object_store(store);
+                let _ = db.create_object_store(store);
+            }
         }
     });
     request.set_onupgradeneeded(Some(upgrade.as_ref().unchecked_ref()));
@@ -172,8 +182,8 @@ pub struct Writes {
     pub clear_records: bool,
     /// Empty the meta store first.
     pub clear_meta: bool,
-    /// Records to put: (id, sealed value).
-    pub records: Vec<(String, JsValue)>,
+    /// Records to put: (id, sealed record, sealed list entry).
+    pub records: Vec<(String, JsValue, JsValue)>,
     /// Record ids to delete.
     pub purge: Vec<String>,
     /// Meta entries to put.
@@ -195,7 +205,7 @@ fn completion(tx: &IdbTransaction) -> Promise {
 /// error nothing of `w` is kept: the transaction is aborted, or aborts by itself when
 /// a request fails.
 pub async fn write(db: &IdbDatabase, w: Writes) -> Result<(), CacheError> {
-    let names = Array::of2(&RECORDS.into(), &META.into());
+    let names = Array::of3(&RECORDS.into(), &SUMMARIES.into(), &META.into());
     let tx = db
         .transaction_with_str_sequence_and_mode(&names, IdbTransactionMode::Readwrite)
         .map_err(storage("transaction"))?;
@@ -221,20 +231,26 @@ pub async fn write(db: &IdbDatabase, w: Writes) -> Result<(), CacheError> {
 /// Sends every request of `w` on `tx` (they run in order; none is awaited).
 fn queue(tx: &IdbTransaction, w: &Writes) -> Result<(), CacheError> {
     let records = tx.object_store(RECORDS).map_err(storage(RECORDS))?;
+    let summaries = tx.object_store(SUMMARIES).map_err(storage(SUMMARIES))?;
     let meta = tx.object_store(META).map_err(storage(META))?;
     if w.clear_records {
         records.clear().map_err(storage("clear"))?;
+        summaries.clear().map_err(storage("clear"))?;
     }
     if w.clear_meta {
         meta.clear().map_err(storage("clear"))?;
     }
-    for (id, value) in &w.records {
-        records
-            .put_with_key(value, &id.into())
+    for (id, record, summary) in &w.records {
+        let key = JsValue::from(id);
+        records.put_with_key(record, &key).map_err(storage("put"))?;
+        summaries
+            .put_with_key(summary, &key)
             .map_err(storage("put"))?;
     }
     for id in &w.purge {
-        records.delete(&id.into()).map_err(storage("delete"))?;
+        let key = JsValue::from(id);
+        records.delete(&key).map_err(storage("delete"))?;
+        summaries.delete(&key).map_err(storage("delete"))?;
     }
     for (name, value) in &w.meta {
         meta.put_with_key(value, &(*name).into())
@@ -274,9 +290,13 @@ pub async fn read_meta<const N: usize>(
     Ok(out)
 }
 
-/// Every stored record as (id, value), in id order, read in one transaction.
-pub async fn read_records(db: &IdbDatabase) -> Result<Vec<(String, JsValue)>, CacheError> {
-    let store = read_tx(db, RECORDS)?;
+/// Every stored value of `store` ([`RECORDS`] or [`SUMMARIES`]) as (id, value), in id
+/// order, read in one transaction.
+pub async fn read_records(
+    db: &IdbDatabase,
+    store: &str,
+) -> Result<Vec<(String, JsValue)>, CacheError> {
+    let store = read_tx(db, store)?;
     let keys = store.get_all_keys().map_err(storage("getAllKeys"))?;
     let values = store.get_all().map_err(storage("getAll"))?;
     let keys = Array::from(&done(&keys, "getAllKeys").await?);

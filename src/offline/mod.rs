@@ -13,11 +13,10 @@
 pub mod link;
 mod pages;
 
-use crate::cache::{Cache, CacheError};
+use crate::cache::{Cache, CacheError, Summary};
 use crate::i18n::t;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use oubli_domain::SyncRecord;
 use std::sync::Arc;
 
 /// The dictionary areas of the offline view, fetched before it is mounted.
@@ -42,8 +41,8 @@ enum Phase {
     NoCache,
     /// A cache to open with the password.
     Locked(String),
-    /// The records, read from the open cache.
-    Open(Arc<Vec<SyncRecord>>),
+    /// The list entries, read from the open cache (whole records on demand).
+    Open(Arc<Vec<Summary>>),
 }
 
 /// The offline view's state, shared by its pages.
@@ -80,9 +79,9 @@ pub fn forget_user() {
 }
 
 impl Offline {
-    /// Reads every record of the open cache into the page.
+    /// Reads the open cache's list into the page.
     async fn load(self, cache: &Cache) {
-        match cache.all().await {
+        match cache.summaries().await {
             Ok(mut records) => {
                 records.sort_by_cached_key(pages::sort_key);
                 self.synced_at.set(

@@ -1,31 +1,26 @@
 //! The offline view's screens: no cache (the login page's way), the unlock form, and
 //! once open, the top bar with the contacts list or a contact page, read-only.
 
-use super::{Offline, BASE};
+use super::{link, Offline, BASE};
+use crate::cache::Summary;
 use crate::i18n::t;
 use crate::nav::use_location;
+use crate::pages::contact::display_name;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use oubli_domain::{Activity, ContactStatus, SyncRecord};
+use oubli_domain::filter::matches_search;
+use oubli_domain::{Activity, SyncRecord};
 use std::sync::Arc;
 
 /// The order of the list: the name key of the lists (last name, else company, then
 /// first name, accents folded), then the id.
-pub fn sort_key(r: &SyncRecord) -> (String, String) {
-    let f = &r.detail.contact.fields;
+pub fn sort_key(r: &Summary) -> (String, String) {
     let key = oubli_domain::filter::name_key(
-        f.last_name.as_deref(),
-        f.company_name.as_deref(),
-        f.first_name.as_deref(),
+        r.last_name.as_deref(),
+        r.company_name.as_deref(),
+        r.first_name.as_deref(),
     );
-    (
-        key.unwrap_or_else(|| "1".into()),
-        r.detail.contact.id.clone(),
-    )
-}
-
-fn name_of(r: &SyncRecord) -> String {
-    crate::pages::contact::display_name(&r.detail.contact.fields)
+    (key.unwrap_or_else(|| "1".into()), r.id.clone())
 }
 
 /// Hours and minutes, local time, of `ms` (milliseconds since 1970).
@@ -98,7 +93,7 @@ pub fn Unlock(user_id: String) -> impl IntoView {
 
 /// The top bar, then the list or the contact page the address names.
 #[component]
-pub fn Browse(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
+pub fn Browse(records: Arc<Vec<Summary>>) -> impl IntoView {
     let state = expect_context::<Offline>();
     let path = use_location().pathname;
     let online = state.online;
@@ -139,10 +134,7 @@ pub fn Browse(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
             {move || {
                 let p = path.get();
                 match p.strip_prefix("/hors-ligne/contacts/") {
-                    Some(id) => {
-                        let found = records.with_value(|r| r.iter().find(|r| r.detail.contact.id == id).cloned());
-                        view! { <Record record=found /> }.into_any()
-                    }
+                    Some(id) => view! { <Record id=id.to_string() /> }.into_any(),
                     None => view! { <List records=records.get_value() /> }.into_any(),
                 }
             }}
@@ -154,52 +146,47 @@ pub fn Browse(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
 const PAGE: usize = 200;
 
 #[component]
-fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
+fn List(records: Arc<Vec<Summary>>) -> impl IntoView {
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(String::new());
     let limit = RwSignal::new(PAGE);
     let rows = StoredValue::new(records.clone());
-    // Every record the search and filter find (counted), the first `limit` drawn.
+    // Every entry the search and filter find (counted), the first `limit` drawn.
     let found = Memo::new(move |_| {
         let (q, s) = (query.get(), status.get());
         records
             .iter()
-            .filter(|r| {
-                s.is_empty()
-                    || r.detail.contact.fields.status.map(ContactStatus::as_str) == Some(s.as_str())
-            })
-            .filter(|r| r.matches(&q))
-            .map(|r| r.detail.contact.id.clone())
+            .enumerate()
+            .filter(|(_, r)| s.is_empty() || r.status.map(|x| x.as_str()) == Some(s.as_str()))
+            .filter(|(_, r)| matches_search(&r.fields(), &q))
+            .map(|(i, _)| i)
             .collect::<Vec<_>>()
     });
     let shown = Memo::new(move |_| {
         let n = limit.get();
-        let ids = found.get();
-        rows.with_value(|records| {
-            let by_id: std::collections::HashMap<&str, &SyncRecord> = records
-                .iter()
-                .map(|r| (r.detail.contact.id.as_str(), r))
-                .collect();
-            ids.iter()
-                .take(n)
-                .filter_map(|id| by_id.get(id.as_str()).copied())
-                .map(|r| {
-                    let f = &r.detail.contact.fields;
-                    (
-                        r.detail.contact.id.clone(),
-                        name_of(r),
-                        f.email.clone().unwrap_or_default(),
-                        f.mobile_phone
-                            .clone()
-                            .or(f.landline_phone.clone())
-                            .unwrap_or_default(),
-                        f.city.clone().unwrap_or_default(),
-                        f.status
-                            .map(|s| t(&format!("lists.cstatus_{}", s.as_str())))
-                            .unwrap_or_default(),
-                    )
-                })
-                .collect::<Vec<_>>()
+        found.with(|found| {
+            rows.with_value(|rows| {
+                found
+                    .iter()
+                    .take(n)
+                    .map(|&i| {
+                        let r = &rows[i];
+                        (
+                            r.id.clone(),
+                            display_name(&r.fields()),
+                            r.email.clone().unwrap_or_default(),
+                            r.mobile_phone
+                                .clone()
+                                .or(r.landline_phone.clone())
+                                .unwrap_or_default(),
+                            r.city.clone().unwrap_or_default(),
+                            r.status
+                                .map(|s| t(&format!("lists.cstatus_{}", s.as_str())))
+                                .unwrap_or_default(),
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
         })
     });
     view! {
@@ -261,8 +248,23 @@ fn List(records: Arc<Vec<SyncRecord>>) -> impl IntoView {
 /// Why every editing button is off here.
 const REASON_ID: &str = "offline-reason";
 
+/// A contact page: its whole record read from the cache when it opens.
 #[component]
-fn Record(record: Option<SyncRecord>) -> impl IntoView {
+fn Record(id: String) -> impl IntoView {
+    // None: being read; Some(None): not in the cache.
+    let record = RwSignal::new(None::<Option<SyncRecord>>);
+    if let Some(cache) = link::open_cache() {
+        spawn_local(async move {
+            record.set(Some(cache.get(&id).await.ok().flatten()));
+        });
+    } else {
+        record.set(Some(None));
+    }
+    move || record.get().map(|r| view! { <RecordView record=r /> })
+}
+
+#[component]
+fn RecordView(record: Option<SyncRecord>) -> impl IntoView {
     let Some(r) = record else {
         return view! {
             <p class="empty" data-testid="offline-gone">{t("offline.gone")}</p>
@@ -310,7 +312,7 @@ fn Record(record: Option<SyncRecord>) -> impl IntoView {
     let contracts = r.detail.contracts.clone();
     view! {
         <a href=BASE>{t("offline.to_list")}</a>
-        <h1 data-testid="offline-contact-name">{name_of(&r)}</h1>
+        <h1 data-testid="offline-contact-name">{display_name(&r.detail.contact.fields)}</h1>
         <p id=REASON_ID class="offline-reason">{t("offline.why_disabled")}</p>
         <div class="actions">
             <button type="button" class="btn" disabled aria-describedby=REASON_ID title=t("offline.why_disabled") data-testid="offline-edit">

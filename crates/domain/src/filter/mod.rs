@@ -9,6 +9,7 @@
 
 mod names;
 mod read;
+mod search;
 mod sort;
 #[cfg(test)]
 mod tests;
@@ -16,6 +17,7 @@ mod tests;
 pub use names::{fold, name_key};
 pub use read::{filter_keys, JsonFilter};
 use read::{limit_invalid, DATE_INVALID, FLAG_INVALID};
+pub use search::matches_search;
 pub use sort::{Sort, SortField};
 
 use crate::{ContactStatus, FieldErrors, Project, ProjectStatus, ProjectType};
