@@ -32,11 +32,20 @@ pub async fn sync_now() -> Result<Option<f64>, JsValue> {
     link::sync_now().await.map_err(|e| JsValue::from_str(&e))
 }
 
-/// The last sync's [total, `/sync` calls] in milliseconds (the offline benchmark).
+/// The last sync's [total, waiting for `/sync` calls, applying the batches] in
+/// milliseconds (the offline benchmark).
 #[wasm_bindgen]
 pub fn last_sync_timing() -> Vec<f64> {
-    let (total, fetching) = link::last_sync_timing();
-    vec![total, fetching]
+    let (total, fetching, applying) = link::last_sync_timing();
+    vec![total, fetching, applying]
+}
+
+/// The benchmark's writes alone (`link::bench_apply`), in milliseconds.
+#[wasm_bindgen]
+pub async fn bench_apply(user_id: String, pages: Vec<String>) -> Result<f64, JsValue> {
+    link::bench_apply(user_id, pages)
+        .await
+        .map_err(|e| JsValue::from_str(&e))
 }
 
 #[wasm_bindgen]

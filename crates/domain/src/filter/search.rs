@@ -9,6 +9,9 @@ use crate::ContactInput;
 /// as typed) is looked for, digits only and together, in the phones and postal code.
 /// An empty query finds every contact.
 pub fn matches_search(c: &ContactInput, query: &str) -> bool {
+    if query.trim().is_empty() {
+        return true;
+    }
     let mut hay = String::new();
     for v in [
         &c.first_name,
