@@ -421,3 +421,26 @@ pub fn msg(french: &str) -> String {
         }
     }
 }
+
+/// A module's start: fetches the dictionaries of `areas` (each module's first screen),
+/// then mounts `app`; without them, a French line that says so (the interface would
+/// show keys).
+pub fn mount_when_texts<F, N>(areas: Vec<&'static str>, app: F)
+where
+    F: FnOnce() -> N + 'static,
+    N: leptos::prelude::IntoView + 'static,
+{
+    wasm_bindgen_futures::spawn_local(async move {
+        if ensure(stored_locale(), &areas).await {
+            leptos::mount::mount_to_body(app);
+        } else {
+            leptos::mount::mount_to_body(|| {
+                leptos::view! {
+                    <p class="boot-error" role="alert">
+                        "Oubli n'a pas pu charger ses textes. Vérifiez la connexion, puis rechargez la page."
+                    </p>
+                }
+            });
+        }
+    });
+}

@@ -1,7 +1,7 @@
 //! Entry point of the browser app: only starts things (see `lib.rs` for the app).
 
 use leptos::prelude::*;
-use oubli::i18n::{ensure, stored_locale, BOOT_AREAS};
+use oubli::i18n::BOOT_AREAS;
 
 fn main() {
     // Release builds abort on panic without a message (scripts/build-app.sh), so the
@@ -14,26 +14,12 @@ fn main() {
     // every lookup falls back to, and English when it is the stored choice) before
     // the first paint; the others come when a screen needs them (src/i18n.rs).
     // (The executor of `leptos::task` starts with the mount, hence wasm-bindgen's.)
-    wasm_bindgen_futures::spawn_local(async {
-        let path = window().location().pathname().unwrap_or_default();
-        let (screen, _) = oubli::route_of(&path);
-        let areas: Vec<&str> = BOOT_AREAS
-            .iter()
-            .chain(oubli::screen_areas(screen))
-            .copied()
-            .collect();
-        if ensure(stored_locale(), &areas).await {
-            leptos::mount::mount_to_body(oubli::App);
-        } else {
-            // Without its texts the interface would show keys: say so, in the one
-            // language that needs no dictionary here.
-            leptos::mount::mount_to_body(|| {
-                view! {
-                    <p class="boot-error" role="alert">
-                        "Oubli n'a pas pu charger ses textes. Vérifiez la connexion, puis rechargez la page."
-                    </p>
-                }
-            });
-        }
-    });
+    let path = window().location().pathname().unwrap_or_default();
+    let (screen, _) = oubli::route_of(&path);
+    let areas: Vec<&str> = BOOT_AREAS
+        .iter()
+        .chain(oubli::screen_areas(screen))
+        .copied()
+        .collect();
+    oubli::i18n::mount_when_texts(areas, oubli::App);
 }

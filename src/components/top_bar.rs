@@ -128,19 +128,7 @@ pub fn TopBar() -> impl IntoView {
                             }
                         })
                 }}
-                <span
-                    class="online"
-                    class:is-offline=move || !online.get()
-                    data-testid="online-indicator"
-                    data-online=move || online.get().to_string()
-                    role="status"
-                    title=move || {
-                        if online.get() { t("common.online_hint") } else { t("common.offline_hint") }
-                    }
-                >
-                    <span class="online-dot" aria-hidden="true"></span>
-                    {move || if online.get() { t("common.online") } else { t("common.offline") }}
-                </span>
+                <OnlineIndicator online=online.into() />
                 {sync.map(|s| view! { <SyncStatus state=s /> })}
                 <div class="who">
                     <span class="user-name" data-testid="user-name">
@@ -246,5 +234,25 @@ fn SyncStatus(state: crate::sync_link::SyncState) -> impl IntoView {
                 {move || t("common.sync_now")}
             </button>
         </Show>
+    }
+}
+
+/// "En ligne" / "Hors ligne", as `online` says (the CRM's top bar, the offline view's).
+#[component]
+pub fn OnlineIndicator(online: Signal<bool>) -> impl IntoView {
+    view! {
+        <span
+            class="online"
+            class:is-offline=move || !online.get()
+            data-testid="online-indicator"
+            data-online=move || online.get().to_string()
+            role="status"
+            title=move || {
+                if online.get() { t("common.online_hint") } else { t("common.offline_hint") }
+            }
+        >
+            <span class="online-dot" aria-hidden="true"></span>
+            {move || if online.get() { t("common.online") } else { t("common.offline") }}
+        </span>
     }
 }

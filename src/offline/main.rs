@@ -5,7 +5,6 @@
 //! mounted.
 
 use leptos::prelude::*;
-use oubli::i18n::{ensure, stored_locale};
 use oubli::offline::{is_offline_path, OfflineApp, AREAS};
 
 use oubli::offline::link;
@@ -61,17 +60,5 @@ fn main() {
     if !is_offline_path(&path) {
         return;
     }
-    wasm_bindgen_futures::spawn_local(async {
-        if ensure(stored_locale(), AREAS).await {
-            leptos::mount::mount_to_body(OfflineApp);
-        } else {
-            leptos::mount::mount_to_body(|| {
-                view! {
-                    <p class="boot-error" role="alert">
-                        "Oubli n'a pas pu charger ses textes. Rechargez la page."
-                    </p>
-                }
-            });
-        }
-    });
+    oubli::i18n::mount_when_texts(AREAS.to_vec(), OfflineApp);
 }

@@ -84,6 +84,8 @@ impl Offline {
         match cache.summaries().await {
             Ok(mut records) => {
                 records.sort_by_cached_key(pages::sort_key);
+                // The list first, then when it was synced (one more read).
+                self.phase.set(Phase::Open(Arc::new(records)));
                 self.synced_at.set(
                     cache
                         .last_synced()
@@ -92,7 +94,6 @@ impl Offline {
                         .flatten()
                         .map(|t| t.timestamp_millis() as f64),
                 );
-                self.phase.set(Phase::Open(Arc::new(records)));
             }
             Err(e) => self.note.set(Some(e.to_string())),
         }

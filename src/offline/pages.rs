@@ -3,6 +3,7 @@
 
 use super::{link, Offline, BASE};
 use crate::cache::Summary;
+use crate::components::top_bar::OnlineIndicator;
 use crate::i18n::t;
 use crate::nav::use_location;
 use crate::pages::contact::display_name;
@@ -105,16 +106,7 @@ pub fn Browse(records: Arc<Vec<Summary>>) -> impl IntoView {
                 <span class="cabinet">{t("offline.title")}</span>
             </div>
             <div class="topbar-end">
-                <span
-                    class="online"
-                    class:is-offline=move || !online.get()
-                    data-testid="online-indicator"
-                    data-online=move || online.get().to_string()
-                    role="status"
-                >
-                    <span class="online-dot" aria-hidden="true"></span>
-                    {move || if online.get() { t("common.online") } else { t("common.offline") }}
-                </span>
+                <OnlineIndicator online=online.into() />
                 <span class="synced-at" data-testid="synced-at">
                     {move || match state.synced_at.get() {
                         Some(ms) => t("offline.synced_at").replace("{time}", &clock(ms)),
@@ -143,7 +135,7 @@ pub fn Browse(records: Arc<Vec<Summary>>) -> impl IntoView {
 }
 
 /// Rows drawn at first, and added by each "show more".
-const PAGE: usize = 200;
+const PAGE: usize = 100;
 
 #[component]
 fn List(records: Arc<Vec<Summary>>) -> impl IntoView {
