@@ -221,7 +221,7 @@ if [ -f "$offline_json" ]; then
     console.log(`| cache opened at login (key derivation, key wrapping) | ${r.open_ms} | |`);
     console.log(`| sync into the cache, whole | ${r.sync_ms} | ≤ ${t.sync_ms}: ${v(r.sync_ms <= t.sync_ms)} |`);
     console.log(`| waiting for /sync answers (server, transfer; overlaps the writes) | ${r.sync_fetch_ms} | |`);
-    console.log(`| applying the batches during that sync (overlapped by the next page's arrival) | ${r.sync_apply_ms} | |`);
+    console.log(`| applying the batches during that sync (overlapped by the arrival of the next page) | ${r.sync_apply_ms} | |`);
     console.log(`| the same pages applied alone to a new cache: decoding, sealing, IndexedDB (ours) | ${r.sync_writes_ms} | ≤ ${t.writes_vs_dexie}× Dexie: ${ratio.toFixed(2)}×, ${v(ratio <= t.writes_vs_dexie)} |`);
     console.log(`| Dexie.js bulkPut of the same pages (peer, decoded beforehand, no encryption) | ${r.dexie_writes_ms} | |`);
     console.log(`| reload offline → password form painted (median of ${r.paint_runs}) | ${r.reload_to_password_form_ms} | |`);

@@ -69,6 +69,7 @@ pub fn Unlock(user_id: String) -> impl IntoView {
             <form class="login-card" on:submit=submit data-testid="offline-unlock">
                 <h1>"Oubli"</h1>
                 <p class="offline-badge" role="status">{t("offline.locked")}</p>
+                <div class="field">
                 <label for="offline-password">{t("offline.password")}</label>
                 <input
                     id="offline-password"
@@ -79,6 +80,7 @@ pub fn Unlock(user_id: String) -> impl IntoView {
                     prop:value=move || password.get()
                     on:input=move |ev| password.set(event_target_value(&ev))
                 />
+                </div>
                 {move || {
                     error
                         .get()
@@ -121,7 +123,9 @@ pub fn Browse(records: Arc<Vec<Summary>>) -> impl IntoView {
             </div>
         </header>
         <main id="contenu" class="page">
-            <p class="offline-banner" role="note" data-testid="offline-banner">{t("offline.read_only")}</p>
+            <p class="offline-banner" role="note" data-testid="offline-banner">
+                {move || if online.get() { t("offline.read_only_online") } else { t("offline.read_only") }}
+            </p>
             {move || state.note.get().map(|m| view! { <p class="form-error" role="alert">{m}</p> })}
             {move || {
                 let p = path.get();
