@@ -6,7 +6,7 @@
 //! (after opening, on reconnection, every [`SYNC_EVERY_MINUTES`] minutes, and from the
 //! top bar's button), and what the top bar shows of it ([`SyncState`]).
 
-use crate::offline::{forget_user, remember_user};
+use crate::offline::remember_user;
 use crate::use_session;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -150,10 +150,9 @@ async fn run(state: SyncState) {
     state.busy.set(false);
 }
 
-/// At logout: the page forgets the open cache (the database itself is deleted by
-/// the session's logout) and whose it was.
-pub fn closed(state: SyncState) {
-    forget_user();
-    state.open.set(false);
-    state.synced_at.set(None);
+/// Hours and minutes, local time, of `ms` (milliseconds since 1970): the sync time the
+/// CRM's top bar and the offline view show.
+pub fn clock(ms: f64) -> String {
+    let d = js_sys::Date::new(&ms.into());
+    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }

@@ -73,9 +73,6 @@ pub fn TopBar() -> impl IntoView {
                     // the session in this page's memory), so that the next opening
                     // with no network still shows the login page.
                     Ok(()) => {
-                        if let Some(sync) = sync {
-                            crate::sync_link::closed(sync);
-                        }
                         session.0.set(Auth::LoggedOut);
                         let _ = window().location().assign("/login");
                     }
@@ -211,11 +208,7 @@ fn SyncStatus(state: crate::sync_link::SyncState) -> impl IntoView {
             state
                 .synced_at
                 .get()
-                .map(|ms| {
-                    let d = js_sys::Date::new(&ms.into());
-                    let time = format!("{:02}:{:02}", d.get_hours(), d.get_minutes());
-                    t("common.synced_at").replace("{time}", &time)
-                })
+                .map(|ms| t("common.synced_at").replace("{time}", &crate::sync_link::clock(ms)))
                 .unwrap_or_default()
         }
     };

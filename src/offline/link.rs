@@ -108,7 +108,8 @@ pub async fn sync_now() -> Result<Option<f64>, String> {
     last_synced(&cache).await
 }
 
-async fn last_synced(cache: &Cache) -> Result<Option<f64>, String> {
+/// When `cache` last synced (milliseconds since 1970).
+pub async fn last_synced(cache: &Cache) -> Result<Option<f64>, String> {
     Ok(cache
         .last_synced()
         .await

@@ -86,14 +86,8 @@ impl Offline {
                 records.sort_by_cached_key(pages::sort_key);
                 // The list first, then when it was synced (one more read).
                 self.phase.set(Phase::Open(Arc::new(records)));
-                self.synced_at.set(
-                    cache
-                        .last_synced()
-                        .await
-                        .ok()
-                        .flatten()
-                        .map(|t| t.timestamp_millis() as f64),
-                );
+                self.synced_at
+                    .set(link::last_synced(cache).await.ok().flatten());
             }
             Err(e) => self.note.set(Some(e.to_string())),
         }

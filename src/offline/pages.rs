@@ -7,6 +7,7 @@ use crate::components::top_bar::OnlineIndicator;
 use crate::i18n::t;
 use crate::nav::use_location;
 use crate::pages::contact::display_name;
+use crate::sync_link::clock;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use oubli_domain::filter::matches_search;
@@ -22,12 +23,6 @@ pub fn sort_key(r: &Summary) -> (String, String) {
         r.first_name.as_deref(),
     );
     (key.unwrap_or_else(|| "1".into()), r.id.clone())
-}
-
-/// Hours and minutes, local time, of `ms` (milliseconds since 1970).
-fn clock(ms: f64) -> String {
-    let d = js_sys::Date::new(&ms.into());
-    format!("{:02}:{:02}", d.get_hours(), d.get_minutes())
 }
 
 /// No cache on this device: nothing to show without the server.
